@@ -1,0 +1,302 @@
+"""Cluster entries from every source into papers, and record why.
+
+Two steps, built to stay fast at 50,000 entries:
+
+1. **Blocking.**  Each entry is indexed under a few keys: its identifiers,
+   its exact title, and word 3-grams of its abstract (the first ones, which a
+   truncated copy keeps, plus a fixed sample of the rest).  Only entries that
+   share an identifier or title, or at least :data:`MIN_SHARED_SHINGLES`
+   3-grams, are compared.  Very common 3-grams (boilerplate such as "in this
+   paper we") only pair neighbours, so no key makes the work quadratic.
+2. **Decision.**  Each candidate pair is judged by :func:`judge` (rapidfuzz
+   similarities of titles and abstracts, truncation-aware) and the merges are
+   applied strongest first.  Two clusters never join when any pair across
+   them was compared and judged distinct, and a truncated copy that fits two
+   distinct papers equally well joins neither: those cases are reported.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from generator.model import Cluster, Entry, PairDecision
+from generator.normalize import comparison_key, sentences
+
+SHINGLE_WORDS = 3
+LEADING_SHINGLES = 40
+SAMPLE_EVERY = 6
+MIN_SHARED_SHINGLES = 3
+SMALL_POSTING = 40
+NEIGHBOUR_WINDOW = 4
+MIN_PREFIX_WORDS = 20
+
+SAME_ABSTRACT = 85.0
+EDITED_ABSTRACT = 70.0
+EDITED_TOKEN_SET = 90.0
+TRUNCATED_PREFIX = 85.0
+UNMARKED_CUT_PREFIX = 96.0
+SAME_TITLE = 92.0
+DIFFERENT_TITLE = 70.0
+RENAMED_ABSTRACT = 95.0
+NEAR_MISS = 60.0
+AMBIGUITY_MARGIN = 5.0
+DIGIT_TOKEN = re.compile(r"\b\w*\d\w*\b")
+
+
+@dataclass
+class _Signature:
+    """What dedupe knows about one entry, computed once."""
+
+    index: int
+    entry: Entry
+    abstract_key: str
+    title_key: str
+    lead_tokens: frozenset[str]
+    tokens: frozenset[str]
+
+    @property
+    def word_count(self) -> int:
+        return self.abstract_key.count(" ") + 1 if self.abstract_key else 0
+
+
+@dataclass
+class DedupeResult:
+    """Clusters (one per paper) and the close calls that were left apart."""
+
+    clusters: list[Cluster]
+    near_misses: list[PairDecision] = field(default_factory=list)
+    compared_pairs: int = 0
+
+
+def signature(index: int, entry: Entry) -> _Signature:
+    """Precompute the comparison keys of one entry."""
+    abstract_key = comparison_key(entry.abstract)
+    title_key = comparison_key(entry.title)
+    lead = " ".join(sentences(entry.abstract)[:1])
+    lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {comparison_key(lead)}"))
+    tokens = frozenset(abstract_key.split()) | frozenset(title_key.split())
+    return _Signature(index, entry, abstract_key, title_key, lead_tokens, tokens)
+
+
+def deduplicate(entries: list[Entry]) -> DedupeResult:
+    """Group ``entries`` into clusters, one per distinct paper."""
+    signatures = [signature(index, entry) for index, entry in enumerate(entries)]
+    pairs = sorted(candidate_pairs(signatures))
+    decisions = [judge(signatures[i], signatures[j]) for i, j in pairs]
+    judged = dict(zip(pairs, decisions, strict=False))
+    merges, near_misses = _drop_ambiguous(judged)
+    clusters = _cluster(signatures, merges, judged, near_misses)
+    return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
+
+
+def shingles(sig: _Signature) -> Iterator[str]:
+    """Blocking keys of one entry: its title and a stable sample of abstract 3-grams."""
+    if sig.title_key:
+        yield "title:" + sig.title_key
+    words = sig.abstract_key.split()
+    for start in range(max(0, len(words) - SHINGLE_WORDS + 1)):
+        gram = " ".join(words[start : start + SHINGLE_WORDS])
+        if start < LEADING_SHINGLES or zlib.crc32(gram.encode()) % SAMPLE_EVERY == 0:
+            yield gram
+
+
+def candidate_pairs(signatures: list[_Signature]) -> set[tuple[int, int]]:
+    """Pairs of entry indexes worth comparing (never all pairs)."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for sig in signatures:
+        for key in set(shingles(sig)):
+            postings[key].append(sig.index)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in postings.items():
+        for pair in _posting_pairs(members):
+            if key.startswith("title:"):
+                pairs.add(pair)
+            shared[pair] += 1
+    pairs.update(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
+    return pairs
+
+
+def _posting_pairs(members: list[int]) -> Iterable[tuple[int, int]]:
+    """All pairs of a small posting; only near neighbours of a large (boilerplate) one."""
+    if len(members) <= SMALL_POSTING:
+        return combinations(members, 2)
+    return (
+        (members[i], members[j])
+        for i in range(len(members))
+        for j in range(i + 1, min(i + 1 + NEIGHBOUR_WINDOW, len(members)))
+    )
+
+
+def judge(left: _Signature, right: _Signature) -> PairDecision:
+    """Decide whether two entries show the same paper; say why, with the scores."""
+    scores = _scores(left, right)
+    merged, reason = _verdict(left, right, scores)
+    return PairDecision(left.entry.location, right.entry.location, merged, reason, scores)
+
+
+def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    if left.title_key and right.title_key:
+        scores["title"] = round(fuzz.ratio(left.title_key, right.title_key), 1)
+    if left.abstract_key and right.abstract_key:
+        short, long = sorted((left.abstract_key, right.abstract_key), key=len)
+        scores["abstract"] = round(fuzz.ratio(short, long), 1)
+        scores["token_set"] = round(fuzz.token_set_ratio(short, long), 1)
+        scores["prefix"] = round(fuzz.ratio(short, long[: len(short)]), 1)
+    return scores
+
+
+def _verdict(left: _Signature, right: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+    title = scores.get("title")
+    if title is not None and title >= SAME_TITLE and _same_numbers(left.title_key, right.title_key):
+        return _title_verdict(scores)
+    if conflict := _lead_conflict(left, right):
+        return False, f"different names or numbers in the opening sentence ({conflict})"
+    abstract_match = _abstract_verdict(left, right, scores)
+    if title is not None and title < DIFFERENT_TITLE:
+        if abstract_match[0] and scores.get("abstract", 0) >= RENAMED_ABSTRACT:
+            return True, "title changed between versions, abstract the same"
+        return False, "different titles"
+    return abstract_match
+
+
+def _title_verdict(scores: dict[str, float]) -> tuple[bool, str]:
+    if max(scores.get("abstract", 100), scores.get("prefix", 100)) < NEAR_MISS - 20:
+        return False, "same title but unrelated abstracts"
+    return True, "same title"
+
+
+def _abstract_verdict(left: _Signature, right: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+    if "abstract" not in scores:
+        return False, "nothing to compare"
+    if scores["abstract"] >= SAME_ABSTRACT:
+        return True, "same abstract"
+    shorter = min(left, right, key=lambda sig: len(sig.abstract_key))
+    if shorter.word_count >= MIN_PREFIX_WORDS:
+        if shorter.entry.truncated and scores["prefix"] >= TRUNCATED_PREFIX:
+            return True, "truncated copy matches the start of the full abstract"
+        if scores["prefix"] >= UNMARKED_CUT_PREFIX:
+            return True, "copy cut short (no ellipsis) matches the start of the full abstract"
+    if scores["abstract"] >= EDITED_ABSTRACT and scores["token_set"] >= EDITED_TOKEN_SET:
+        return True, "edited version of the same abstract"
+    return False, "abstracts differ"
+
+
+def _same_numbers(left: str, right: str) -> bool:
+    return set(DIGIT_TOKEN.findall(left)) == set(DIGIT_TOKEN.findall(right))
+
+
+def _lead_conflict(left: _Signature, right: _Signature) -> str:
+    """Numbered names (7b, 8x7b, v2) in one opening that the other text never mentions, both ways."""
+    only_left = sorted(left.lead_tokens - right.tokens)
+    only_right = sorted(right.lead_tokens - left.tokens)
+    if only_left and only_right:
+        return f"{', '.join(only_left)} vs {', '.join(only_right)}"
+    return ""
+
+
+def _drop_ambiguous(judged: dict[tuple[int, int], PairDecision]) -> tuple[list[tuple[int, int]], list[PairDecision]]:
+    """Keep merges, except a copy's links to two papers judged distinct with similar scores."""
+    partners: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for (i, j), decision in judged.items():
+        if decision.merged:
+            partners[i].append((_strength(decision), j))
+            partners[j].append((_strength(decision), i))
+    dropped: set[tuple[int, int]] = set()
+    near_misses = [d for d in judged.values() if not d.merged and _strength(d) >= NEAR_MISS]
+    for entry, links in sorted(partners.items()):
+        for (score_a, a), (score_b, b) in combinations(sorted(links, reverse=True), 2):
+            rejected = judged.get((min(a, b), max(a, b)))
+            if rejected is not None and not rejected.merged and abs(score_a - score_b) < AMBIGUITY_MARGIN:
+                dropped |= {(min(entry, a), max(entry, a)), (min(entry, b), max(entry, b))}
+    for pair in sorted(dropped):
+        near_misses.append(_relabel(judged[pair], "fits two distinct papers equally well: left apart"))
+    merges = [pair for pair, decision in judged.items() if decision.merged and pair not in dropped]
+    return merges, near_misses
+
+
+def _strength(decision: PairDecision) -> float:
+    return max(decision.scores.get("abstract", 0), decision.scores.get("prefix", 0), decision.scores.get("title", 0))
+
+
+def _relabel(decision: PairDecision, reason: str) -> PairDecision:
+    return PairDecision(decision.left, decision.right, False, reason, decision.scores)
+
+
+def _cluster(
+    signatures: list[_Signature],
+    merges: list[tuple[int, int]],
+    judged: dict[tuple[int, int], PairDecision],
+    near_misses: list[PairDecision],
+) -> list[Cluster]:
+    """Apply merges strongest first, never joining clusters with a pair judged distinct."""
+    forest = _Forest(len(signatures))
+    for pair, decision in judged.items():
+        if not decision.merged:
+            forest.forbid(*pair)
+    accepted: dict[int, list[PairDecision]] = defaultdict(list)
+    for i, j in sorted(merges, key=lambda pair: (-_strength(judged[pair]), pair)):
+        if forest.union(i, j):
+            accepted[i].append(judged[(i, j)])
+        elif forest.find(i) != forest.find(j):
+            near_misses.append(_relabel(judged[(i, j)], "would join papers judged distinct: left apart"))
+    return _collect(signatures, forest, accepted)
+
+
+def _collect(signatures: list[_Signature], forest: _Forest, accepted: dict[int, list[PairDecision]]) -> list[Cluster]:
+    members: dict[int, list[Entry]] = defaultdict(list)
+    decisions: dict[int, list[PairDecision]] = defaultdict(list)
+    for sig in signatures:
+        root = forest.find(sig.index)
+        members[root].append(sig.entry)
+        decisions[root] += accepted.get(sig.index, [])
+    clusters = [
+        Cluster(sorted(members[root], key=lambda e: e.location), sorted(decisions[root], key=_decision_order))
+        for root in members
+    ]
+    return sorted(clusters, key=lambda cluster: cluster.entries[0].location)
+
+
+def _decision_order(decision: PairDecision) -> tuple:
+    return (decision.left, decision.right)
+
+
+class _Forest:
+    """Union-find that refuses unions across a forbidden pair."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        self.members: dict[int, list[int]] = {index: [index] for index in range(size)}
+        self.forbidden: dict[int, set[int]] = defaultdict(set)
+
+    def forbid(self, i: int, j: int) -> None:
+        self.forbidden[i].add(j)
+        self.forbidden[j].add(i)
+
+    def find(self, index: int) -> int:
+        while self.parent[index] != index:
+            self.parent[index] = self.parent[self.parent[index]]
+            index = self.parent[index]
+        return index
+
+    def union(self, i: int, j: int) -> bool:
+        """Join the clusters of ``i`` and ``j``; False when already joined or forbidden."""
+        root_i, root_j = self.find(i), self.find(j)
+        if root_i == root_j or self._forbidden_between(root_i, root_j):
+            return False
+        small, large = sorted((root_i, root_j), key=lambda root: len(self.members[root]))
+        self.parent[small] = large
+        self.members[large] += self.members.pop(small)
+        return True
+
+    def _forbidden_between(self, root_a: int, root_b: int) -> bool:
+        small, large = sorted((root_a, root_b), key=lambda root: len(self.members[root]))
+        return any(self.find(other) == large for member in self.members[small] for other in self.forbidden[member])

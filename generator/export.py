@@ -1,0 +1,116 @@
+"""The machine-readable outputs: ``papers.json`` and the build report data.
+
+Both are plain dicts with a fixed key order and sorted lists, serialised the
+same way every time, so the same sources give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.dedupe import DedupeResult
+from generator.errors import Problem
+from generator.model import Location, PairDecision, Paper, Site
+
+
+def to_json(data: Any) -> str:
+    """Deterministic, readable JSON (UTF-8 text, two-space indent, final newline)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def location_json(location: Location) -> dict[str, Any]:
+    return {"file": location.file, "line": location.line}
+
+
+def paper_json(paper: Paper) -> dict[str, Any]:
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "title_derived": paper.title_derived,
+        "abstract": paper.abstract,
+        "authors": paper.authors,
+        "authors_truncated": paper.authors_truncated,
+        "affiliation": paper.affiliation,
+        "date": paper.date,
+        "category": paper.category,
+        "score": paper.score,
+        "code": paper.code,
+        "profiles": paper.profiles,
+        "sources": [location_json(location) for location in paper.sources],
+        "provenance": {field: str(location) for field, location in sorted(paper.provenance.items())},
+    }
+
+
+def papers_json(site: Site) -> dict[str, Any]:
+    """The content of ``papers.json``: every paper and every profile."""
+    return {
+        "papers": [paper_json(paper) for paper in site.papers],
+        "profiles": [
+            {
+                "slug": profile.slug,
+                "name": profile.name,
+                "affiliations": profile.affiliations,
+                "primary_category": profile.primary_category,
+                "metrics": {
+                    metric.key: {"value": metric.value, "label": metric.label, "source": str(metric.location)}
+                    for metric in profile.metrics
+                },
+                "papers": [paper.id for paper in profile.papers],
+            }
+            for profile in site.profiles
+        ],
+    }
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": problem.path,
+        "line": problem.line,
+        "message": problem.message,
+        "hint": problem.hint,
+        "details": list(problem.details),
+    }
+
+
+def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count: int) -> dict[str, Any]:
+    """What was merged and why, what was left apart though close, and the warnings."""
+    paper_of = {location: paper for paper in site.papers for location in paper.sources}
+    merged = [
+        {
+            "paper": paper.id,
+            "title": paper.title,
+            "entries": [location_json(location) for location in paper.sources],
+            "decisions": [
+                decision_json(decision, paper_of)
+                for cluster in dedupe.clusters
+                if cluster.entries[0].location in paper.sources
+                for decision in cluster.decisions
+            ],
+        }
+        for paper in site.papers
+        if len(paper.sources) > 1
+    ]
+    return {
+        "summary": {
+            "sources": source_count,
+            "entries": entry_count,
+            "papers": len(site.papers),
+            "profiles": len(site.profiles),
+            "warnings": len(site.warnings),
+            "compared_pairs": dedupe.compared_pairs,
+        },
+        "merged": merged,
+        "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
+        "warnings": [problem_json(problem) for problem in site.warnings],
+    }
+
+
+def decision_json(decision: PairDecision, paper_of: dict[Location, Paper]) -> dict[str, Any]:
+    return {
+        "left": location_json(decision.left) | {"paper": paper_of[decision.left].id},
+        "right": location_json(decision.right) | {"paper": paper_of[decision.right].id},
+        "merged": decision.merged,
+        "reason": decision.reason,
+        "scores": decision.scores,
+    }

@@ -1,0 +1,405 @@
+"""Turn the LaTeX found in scraped abstracts into readable Unicode text.
+
+Scraped abstracts carry LaTeX from arXiv: ``12--billion``, ``\\&``,
+``$4\\times$``, ``$\\mathcal{O}(\\exp(-a\\sum_{j=1}^{t}\\gamma_{j}))$`` and
+author macros such as ``\\chinchilla``.  :func:`latex_to_text` converts text
+and inline math into plain Unicode (sub- and superscripts as Unicode
+characters where they exist, ``_( )`` / ``^( )`` otherwise) and counts the
+macros it did not know, so that merge can prefer the copy with least residue.
+No backslash survives.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+GREEK = {
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "vartheta": "ϑ",
+    "iota": "ι",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "upsilon": "υ",
+    "phi": "φ",
+    "varphi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Lambda": "Λ",
+    "Xi": "Ξ",
+    "Pi": "Π",
+    "Sigma": "Σ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
+}
+MATH_SYMBOLS = {
+    "times": "×",
+    "cdot": "·",
+    "pm": "±",
+    "mp": "∓",
+    "leq": "≤",
+    "le": "≤",
+    "geq": "≥",
+    "ge": "≥",
+    "neq": "≠",
+    "ne": "≠",
+    "approx": "≈",
+    "sim": "∼",
+    "simeq": "≃",
+    "propto": "∝",
+    "infty": "∞",
+    "sum": "∑",
+    "prod": "∏",
+    "int": "∫",
+    "partial": "∂",
+    "nabla": "∇",
+    "in": "∈",
+    "notin": "∉",
+    "subset": "⊂",
+    "subseteq": "⊆",
+    "cup": "∪",
+    "cap": "∩",
+    "to": "→",
+    "rightarrow": "→",
+    "leftarrow": "←",
+    "Rightarrow": "⇒",
+    "Leftarrow": "⇐",
+    "leftrightarrow": "↔",
+    "mapsto": "↦",
+    "ell": "ℓ",
+    "ldots": "…",
+    "cdots": "⋯",
+    "dots": "…",
+    "forall": "∀",
+    "exists": "∃",
+    "emptyset": "∅",
+    "star": "⋆",
+    "ast": "∗",
+    "circ": "∘",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "lfloor": "⌊",
+    "rfloor": "⌋",
+    "lceil": "⌈",
+    "rceil": "⌉",
+    "log": "log",
+    "ln": "ln",
+    "exp": "exp",
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "max": "max",
+    "min": "min",
+    "arg": "arg",
+    "argmax": "argmax",
+    "argmin": "argmin",
+    "lim": "lim",
+    "sup": "sup",
+    "inf": "inf",
+    "det": "det",
+    "dim": "dim",
+    "mid": "|",
+    "vert": "|",
+    "Vert": "‖",
+    "|": "‖",
+    "top": "⊤",
+    "prime": "′",
+    "%": "%",
+    "&": "&",
+    "#": "#",
+    "_": "_",
+    "$": "$",
+    "{": "{",
+    "}": "}",
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    "!": "",
+    " ": " ",
+    "quad": " ",
+    "qquad": " ",
+    "\\": " ",
+}
+TEXT_SYMBOLS = {
+    "%": "%",
+    "&": "&",
+    "#": "#",
+    "_": "_",
+    "$": "$",
+    "{": "{",
+    "}": "}",
+    " ": " ",
+    "\\": " ",
+    ",": " ",
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "ldots": "…",
+    "dots": "…",
+    "textendash": "–",
+    "textemdash": "—",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "textasciitilde": "~",
+    "textbackslash": "\\",
+    "S": "§",
+    "P": "¶",
+    "copyright": "©",
+    "dag": "†",
+    "ddag": "‡",
+}
+ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+}
+ALPHABETS = {
+    "mathcal": ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "𝒜ℬ𝒞𝒟ℰℱ𝒢ℋℐ𝒥𝒦ℒℳ𝒩𝒪𝒫𝒬ℛ𝒮𝒯𝒰𝒱𝒲𝒳𝒴𝒵"),
+    "mathbb": ("ABCDEFGHIJKLMNOPQRSTUVWXYZ1", "𝔸𝔹ℂ𝔻𝔼𝔽𝔾ℍ𝕀𝕁𝕂𝕃𝕄ℕ𝕆ℙℚℝ𝕊𝕋𝕌𝕍𝕎𝕏𝕐ℤ𝟙"),
+}
+KEEP_ARGUMENT = {
+    "text",
+    "textrm",
+    "textbf",
+    "textit",
+    "textsf",
+    "texttt",
+    "textsc",
+    "textup",
+    "emph",
+    "mathrm",
+    "mathbf",
+    "mathit",
+    "mathsf",
+    "mathtt",
+    "boldsymbol",
+    "bm",
+    "operatorname",
+    "textnormal",
+    "mbox",
+    "hbox",
+    "underline",
+    "overline",
+    "bar",
+    "hat",
+    "tilde",
+    "vec",
+    "widehat",
+    "widetilde",
+    "dot",
+    "ddot",
+    "url",
+    "textsuperscript",
+    "textsubscript",
+}
+DROP_ARGUMENT = {"cite", "citep", "citet", "ref", "eqref", "label", "footnote", "vspace", "hspace"}
+SUPERSCRIPTS = (
+    dict(zip("0123456789+-=()nia", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵃ", strict=False))
+    | dict(zip("bcdefghjklmoprstuvwxyz", "ᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=False))
+    | {"−": "⁻", "T": "ᵀ", "*": "*", "′": "′"}
+)
+SUBSCRIPTS = (
+    dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=False))
+    | dict(zip("aehijklmnoprstuvx", "ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=False))
+    | {"−": "₋"}
+)
+
+# Pandoc's rule: an opening $ has a non-space on its right, a closing $ a
+# non-space on its left and no digit after it, so "$5 and $10" stays money.
+MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?=\S)((?:[^$\\]|\\.)+?)(?<=\S)(?<!\\)\$(?!\d)|\\\((.+?)\\\)")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Converted text and how many unknown macros had to be guessed at."""
+
+    text: str
+    residue: int
+
+
+def latex_to_text(source: str) -> Converted:
+    """Convert text with inline LaTeX to Unicode; count unknown macros."""
+    if "\\" not in source and "$" not in source and "{" not in source and "--" not in source:
+        return Converted(source, 0)
+    pieces: list[str] = []
+    residue = 0
+    position = 0
+    for match in MATH_SPAN.finditer(source):
+        text_part = _Reader(source[position : match.start()], math=False)
+        math_part = _Reader(next(g for g in match.groups() if g is not None), math=True)
+        pieces += [text_part.read_all(), math_part.read_all()]
+        residue += text_part.residue + math_part.residue
+        position = match.end()
+    tail = _Reader(source[position:], math=False)
+    pieces.append(tail.read_all())
+    return Converted("".join(pieces), residue + tail.residue)
+
+
+class _Reader:
+    """A small recursive reader over one text or math run."""
+
+    def __init__(self, source: str, math: bool) -> None:
+        self.source = source
+        self.math = math
+        self.position = 0
+        self.residue = 0
+
+    def read_all(self) -> str:
+        out = []
+        while self.position < len(self.source):
+            out.append(self.read_atom(top_level=True))
+        return unicodedata.normalize("NFC", "".join(out))
+
+    def peek(self, length: int = 1) -> str:
+        return self.source[self.position : self.position + length]
+
+    def read_atom(self, top_level: bool = False) -> str:
+        char = self.peek()
+        if char == "":
+            return ""
+        if char == "\\":
+            return self.read_macro()
+        if char == "{":
+            return self.read_group()
+        self.position += 1
+        if char == "}":
+            return ""
+        if self.math:
+            return self.math_char(char)
+        return self.text_char(char, top_level)
+
+    def read_group(self) -> str:
+        self.position += 1
+        out = []
+        while self.position < len(self.source) and self.peek() != "}":
+            out.append(self.read_atom())
+        self.position += 1
+        return "".join(out)
+
+    def skip_spaces(self) -> None:
+        while self.peek() == " ":
+            self.position += 1
+
+    def read_macro(self) -> str:
+        match = re.compile(r"\\([A-Za-z]+|.)").match(self.source, self.position)
+        if match is None:
+            self.position += 1
+            return ""
+        self.position = match.end()
+        name = match.group(1)
+        if name.isalpha():
+            self.skip_spaces()
+        return self.expand(name)
+
+    def expand(self, name: str) -> str:
+        if not self.math and name in ACCENTS:
+            return self.accent(name)
+        symbols = MATH_SYMBOLS if self.math else TEXT_SYMBOLS
+        if name in symbols:
+            return symbols[name]
+        if name in GREEK:
+            return GREEK[name]
+        return self.expand_with_arguments(name)
+
+    def expand_with_arguments(self, name: str) -> str:
+        if name in ALPHABETS:
+            plain, fancy = ALPHABETS[name]
+            return self.read_atom().translate(str.maketrans(plain, fancy[: len(plain)]))
+        if name in KEEP_ARGUMENT:
+            return self.read_atom()
+        if name in DROP_ARGUMENT:
+            self.read_atom()
+            return ""
+        if name in ("left", "right", "big", "Big", "bigg", "Bigg"):
+            return ""
+        if name == "frac":
+            return f"{_wrap(self.read_atom())}/{_wrap(self.read_atom())}"
+        if name == "sqrt":
+            return "√" + _wrap(self.read_atom())
+        if name == "href":
+            self.read_atom()
+            return self.read_atom()
+        self.residue += 1
+        return name
+
+    def accent(self, name: str) -> str:
+        base = self.read_atom()
+        if not base:
+            return ""
+        return unicodedata.normalize("NFC", base[0] + ACCENTS[name]) + base[1:]
+
+    def math_char(self, char: str) -> str:
+        if char in "^_":
+            table = SUPERSCRIPTS if char == "^" else SUBSCRIPTS
+            return _script(self.read_atom(), table, char)
+        return {"-": "−", "'": "′", "~": " "}.get(char, char)
+
+    def text_char(self, char: str, top_level: bool) -> str:
+        if char == "-" and self.peek() == "-":
+            self.position += 1
+            if self.peek() == "-":
+                self.position += 1
+                return "—"
+            return "–"
+        if char == "`" and self.peek() == "`":
+            self.position += 1
+            return "“"
+        if char == "'" and self.peek() == "'":
+            self.position += 1
+            return "”"
+        return char
+
+
+def _wrap(text: str) -> str:
+    """Parenthesise a compound fraction part or root argument."""
+    return text if len(text) <= 1 or text.isalnum() else f"({text})"
+
+
+def _script(text: str, table: dict[str, str], marker: str) -> str:
+    """Write ``text`` as Unicode sub/superscript, or ``_(text)`` when it cannot be."""
+    if text and all(char in table for char in text):
+        return "".join(table[char] for char in text)
+    return f"{marker}{_wrap(text)}"

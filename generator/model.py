@@ -1,0 +1,129 @@
+"""The plain data passed between pipeline stages.
+
+Sources yield :class:`Entry` objects inside a :class:`SourceDoc`; dedupe groups
+entries into clusters; merge turns each cluster into a :class:`Paper` and each
+configured person into a :class:`Profile`.  Nothing here does any work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.errors import Problem
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a piece of input lies: a path relative to the seeds folder and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Entry:
+    """One paper as one source shows it, text already normalised for display."""
+
+    location: Location
+    abstract: str = ""
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    authors_truncated: bool = False
+    affiliation: str = ""
+    date: str | None = None
+    category: str = ""
+    score: float | None = None
+    code: bool = False
+    truncated: bool = False
+    latex_residue: int = 0
+
+
+@dataclass
+class Metric:
+    """A number a source page states about a person (``h-index10``)."""
+
+    key: str
+    label: str
+    value: float
+    text: str
+    location: Location
+
+
+@dataclass
+class SourceDoc:
+    """Everything parsed from one source file."""
+
+    path: str
+    format: str
+    entries: list[Entry] = field(default_factory=list)
+    person_name: str = ""
+    affiliations: list[str] = field(default_factory=list)
+    primary_category: str = ""
+    metrics: list[Metric] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """Why two entries were (or were not) taken for the same paper."""
+
+    left: Location
+    right: Location
+    merged: bool
+    reason: str
+    scores: dict[str, float]
+
+
+@dataclass
+class Cluster:
+    """Entries that dedupe took for one paper, with the decisions that joined them."""
+
+    entries: list[Entry]
+    decisions: list[PairDecision] = field(default_factory=list)
+
+
+@dataclass
+class Paper:
+    """One deduplicated paper, merged from every entry that shows it."""
+
+    id: str
+    title: str
+    title_derived: bool
+    abstract: str
+    authors: list[str]
+    authors_truncated: bool
+    affiliation: str
+    date: str | None
+    category: str
+    score: float | None
+    code: bool
+    profiles: list[str]
+    sources: list[Location]
+    provenance: dict[str, Location]
+
+
+@dataclass
+class Profile:
+    """One person's page: who they are and which papers are theirs."""
+
+    slug: str
+    name: str
+    affiliations: list[str]
+    primary_category: str
+    metrics: list[Metric]
+    papers: list[Paper]
+    source_files: list[str]
+
+
+@dataclass
+class Site:
+    """Everything render needs: the papers, the profiles and what went wrong on the way."""
+
+    title: str
+    base_url: str
+    papers: list[Paper]
+    profiles: list[Profile]
+    warnings: list[Problem]

@@ -1,0 +1,115 @@
+"""Text clean-up: what copy-pasting and scraping did to the sources, undone.
+
+Two views of a text are produced here:
+
+* :func:`clean_text` is for display: HTML entities decoded, Unicode NFKC,
+  LaTeX converted (see :mod:`generator.latex`), whitespace collapsed.
+* :func:`comparison_key` is for matching: the clean text further folded to
+  lowercase ASCII words, with ligatures, accents, typographic quotes and dashes
+  unified, so that two copies of a paper compare equal whatever their typography.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from generator.latex import latex_to_text
+
+ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
+TYPOGRAPHY = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "″": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "×": "x",
+        "…": "...",
+        "\u00a0": " ",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "ı": "i",
+    }
+)
+NOT_WORD = re.compile(r"[^0-9a-z]+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Display text plus how much LaTeX could not be converted."""
+
+    text: str
+    latex_residue: int = 0
+
+
+def clean_text(raw: str) -> CleanText:
+    """Decode entities, apply NFKC, convert LaTeX and collapse whitespace."""
+    text = _unescape_html(raw)
+    text = unicodedata.normalize("NFKC", text)
+    converted = latex_to_text(text)
+    return CleanText(collapse_whitespace(converted.text), converted.residue)
+
+
+def _unescape_html(text: str) -> str:
+    """Decode HTML entities, also when a scraper escaped them twice (``&amp;amp;``)."""
+    for _ in range(3):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def collapse_whitespace(text: str) -> str:
+    """Turn every run of whitespace (including NBSP and zero-width marks) into one space."""
+    text = text.replace("\u200b", "").replace("\u00ad", "").replace("\ufeff", "")
+    return " ".join(text.split())
+
+
+def strip_ellipsis(text: str) -> tuple[str, bool]:
+    """Remove a trailing ``...`` / ``…`` and say whether the text was cut short."""
+    stripped = ELLIPSIS_END.sub("", text)
+    return stripped, stripped != text
+
+
+def ascii_fold(text: str) -> str:
+    """Lowercase, unify typography and drop accents: ``Zoë – “x”`` → ``zoe - "x"``."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(TYPOGRAPHY)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def comparison_key(text: str) -> str:
+    """Fold ``text`` to lowercase ASCII words separated by single spaces."""
+    return NOT_WORD.sub(" ", ascii_fold(text)).strip()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII, lowercase, hyphen-separated slug, cut at a word boundary."""
+    slug = NOT_WORD.sub("-", ascii_fold(text)).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug
+
+
+def sentences(text: str) -> list[str]:
+    """Split display text into sentences (good enough for abstracts)."""
+    return [part for part in SENTENCE_END.split(text) if part]
