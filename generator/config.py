@@ -24,6 +24,8 @@ PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
 DEFAULT_TITLE = "Research profiles"
+INVALID = object()  # a value already reported as unsupported
+MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 @dataclass
@@ -61,14 +63,14 @@ def load_config(path: Path | None, shown_path: str) -> SiteConfig:
     """Read ``path`` (None: no site.yaml, defaults apply) and validate it."""
     if path is None:
         return SiteConfig()
-    document = _parse_yaml(path, shown_path)
     problems: list[Problem] = []
+    document = _parse_yaml(path, shown_path, problems)
     config = _site(document, shown_path, problems)
     fail_if_any(problems)
     return config
 
 
-def _parse_yaml(path: Path, shown_path: str) -> _Located:
+def _parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> _Located:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -91,15 +93,16 @@ def _parse_yaml(path: Path, shown_path: str) -> _Located:
         raise BuildError([Problem(shown_path, 1, f"invalid YAML: {error}")]) from None
     if node is None:
         return _Located({}, 1)
-    problems: list[Problem] = []
-    document = _to_python(node, shown_path, problems)
-    fail_if_any(problems)
-    return document
+    return _to_python(node, shown_path, problems)
 
 
 def _to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> _Located:
     """Turn a YAML node tree into plain values that remember their lines."""
     line = node.start_mark.line + 1
+    if isinstance(node, yaml.CollectionNode) and node.tag not in (MAP_TAG, SEQUENCE_TAG):
+        problems.append(Problem(shown_path, line, f"unsupported YAML value: tag {node.tag}",
+                                "site.yaml holds plain strings, lists and mappings only"))
+        return _Located(INVALID, line)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, _Located] = {}
         for key_node, value_node in node.value:
@@ -118,7 +121,12 @@ def _to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> _Lo
         return _Located(mapping, line)
     if isinstance(node, yaml.SequenceNode):
         return _Located([_to_python(item, shown_path, problems) for item in node.value], line)
-    return _Located(yaml.SafeLoader("").construct_object(node), line)
+    try:
+        return _Located(yaml.SafeLoader("").construct_object(node), line)
+    except yaml.YAMLError as error:
+        problems.append(Problem(shown_path, line, f"unsupported YAML value: {getattr(error, 'problem', error)}",
+                                "site.yaml holds plain strings, lists and mappings only"))
+        return _Located(INVALID, line)
 
 
 def _site(document: _Located, path: str, problems: list[Problem]) -> SiteConfig:
@@ -146,6 +154,8 @@ def _check_keys(
     """Report unknown keys and wrong types; return the well-typed values."""
     good: dict[str, Any] = {}
     for key, located in mapping.items():
+        if located.value is INVALID:
+            continue
         if key not in expected:
             problems.append(Problem(path, located.line, f"unknown key '{key}'", _suggest(key, expected)))
         elif not isinstance(located.value, expected[key]) or located.value in ("", []):

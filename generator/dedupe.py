@@ -36,6 +36,7 @@ MIN_SHARED_SHINGLES = 3
 SMALL_POSTING = 40
 NEIGHBOUR_WINDOW = 4
 MIN_PREFIX_WORDS = 20
+LEAD_WORDS = 40
 
 SAME_ABSTRACT = 85.0
 EDITED_ABSTRACT = 70.0
@@ -79,8 +80,10 @@ def signature(index: int, entry: Entry) -> _Signature:
     """Precompute the comparison keys of one entry."""
     abstract_key = comparison_key(entry.abstract)
     title_key = comparison_key(entry.title)
-    lead = " ".join(sentences(entry.abstract)[:1])
-    lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {comparison_key(lead)}"))
+    lead_words = comparison_key(" ".join(sentences(entry.abstract)[:1])).split()[:LEAD_WORDS]
+    if entry.truncated and len(lead_words) == len(abstract_key.split()[:LEAD_WORDS]):
+        lead_words = lead_words[:-1]  # a cut copy may end in half a word
+    lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {' '.join(lead_words)}"))
     tokens = frozenset(abstract_key.split()) | frozenset(title_key.split())
     return _Signature(index, entry, abstract_key, title_key, lead_tokens, tokens)
 
@@ -199,7 +202,7 @@ def _lead_conflict(left: _Signature, right: _Signature) -> str:
     only_left = sorted(left.lead_tokens - right.tokens)
     only_right = sorted(right.lead_tokens - left.tokens)
     if only_left and only_right:
-        return f"{', '.join(only_left)} vs {', '.join(only_right)}"
+        return f"{', '.join(only_left[:3])} vs {', '.join(only_right[:3])}"
     return ""
 
 

@@ -290,13 +290,17 @@ class _Reader:
     def read_all(self) -> str:
         out = []
         while self.position < len(self.source):
-            out.append(self.read_atom(top_level=True))
+            out.append(self.read_atom())
         return unicodedata.normalize("NFC", "".join(out))
 
     def peek(self, length: int = 1) -> str:
         return self.source[self.position : self.position + length]
 
-    def read_atom(self, top_level: bool = False) -> str:
+    def read_argument(self) -> str:
+        self.skip_spaces()
+        return self.read_atom()
+
+    def read_atom(self) -> str:
         char = self.peek()
         if char == "":
             return ""
@@ -309,7 +313,7 @@ class _Reader:
             return ""
         if self.math:
             return self.math_char(char)
-        return self.text_char(char, top_level)
+        return self.text_char(char)
 
     def read_group(self) -> str:
         self.position += 1
@@ -329,10 +333,7 @@ class _Reader:
             self.position += 1
             return ""
         self.position = match.end()
-        name = match.group(1)
-        if name.isalpha():
-            self.skip_spaces()
-        return self.expand(name)
+        return self.expand(match.group(1))
 
     def expand(self, name: str) -> str:
         if not self.math and name in ACCENTS:
@@ -347,26 +348,26 @@ class _Reader:
     def expand_with_arguments(self, name: str) -> str:
         if name in ALPHABETS:
             plain, fancy = ALPHABETS[name]
-            return self.read_atom().translate(str.maketrans(plain, fancy[: len(plain)]))
+            return self.read_argument().translate(str.maketrans(plain, fancy[: len(plain)]))
         if name in KEEP_ARGUMENT:
-            return self.read_atom()
+            return self.read_argument()
         if name in DROP_ARGUMENT:
-            self.read_atom()
+            self.read_argument()
             return ""
         if name in ("left", "right", "big", "Big", "bigg", "Bigg"):
             return ""
         if name == "frac":
-            return f"{_wrap(self.read_atom())}/{_wrap(self.read_atom())}"
+            return f"{_wrap(self.read_argument())}/{_wrap(self.read_argument())}"
         if name == "sqrt":
-            return "√" + _wrap(self.read_atom())
+            return "√" + _wrap(self.read_argument())
         if name == "href":
-            self.read_atom()
-            return self.read_atom()
+            self.read_argument()
+            return self.read_argument()
         self.residue += 1
         return name
 
     def accent(self, name: str) -> str:
-        base = self.read_atom()
+        base = self.read_argument()
         if not base:
             return ""
         return unicodedata.normalize("NFC", base[0] + ACCENTS[name]) + base[1:]
@@ -377,7 +378,7 @@ class _Reader:
             return _script(self.read_atom(), table, char)
         return {"-": "−", "'": "′", "~": " "}.get(char, char)
 
-    def text_char(self, char: str, top_level: bool) -> str:
+    def text_char(self, char: str) -> str:
         if char == "-" and self.peek() == "-":
             self.position += 1
             if self.peek() == "-":
@@ -402,4 +403,4 @@ def _script(text: str, table: dict[str, str], marker: str) -> str:
     """Write ``text`` as Unicode sub/superscript, or ``_(text)`` when it cannot be."""
     if text and all(char in table for char in text):
         return "".join(table[char] for char in text)
-    return f"{marker}{_wrap(text)}"
+    return f"{marker}({text})" if len(text) > 1 else f"{marker}{text}"

@@ -1,0 +1,54 @@
+"""Shared helpers: run the real CLI, write small source corpora."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m generator`` as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped seeds, safe to edit."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built once from the shipped seeds."""
+    out = tmp_path_factory.mktemp("shipped") / "output"
+    result = run_cli("build", "--seeds", SEEDS, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def write_corpus(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (name → text or bytes) into ``folder`` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return folder

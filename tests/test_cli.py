@@ -1,0 +1,218 @@
+"""The command line end to end: shipped seeds, small corpora, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, run_cli, write_corpus
+
+from generator.write import MARKER
+
+GOOD_LIST = "Abstract: We introduce a method for testing generators that is long enough to compare.\n"
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_clean_failure(result, *fragments: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+# ---- the shipped seeds ------------------------------------------------------------------------
+
+
+def test_shipped_seeds_build_and_summary(tmp_path):
+    result = run_cli("build", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "Read 5 sources: 44 entries → 31 papers after deduplication, 4 profiles" in result.stdout
+    assert "warning:" in result.stderr  # untitled papers are listed
+
+
+def test_shipped_papers_json(shipped_site):
+    data = json.loads((shipped_site / "papers.json").read_text(encoding="utf-8"))
+    papers = {paper["id"]: paper for paper in data["papers"]}
+    assert len(papers) == 31
+    assert len({p["id"] for p in data["papers"]}) == 31
+    profiles = {profile["slug"]: profile for profile in data["profiles"]}
+    assert set(profiles) == {"arthur-mensch", "szymon-antoniak", "baptiste-roziere", "amelie-heliou"}
+    assert len(profiles["arthur-mensch"]["papers"]) == 14
+    entries = sum(len(paper["sources"]) for paper in papers.values())
+    assert entries == 44
+    arthur_entries = [s for p in papers.values() for s in p["sources"] if s["file"][:3] in ("000", "004")]
+    assert len(arthur_entries) == 22
+    assert profiles["arthur-mensch"]["metrics"]["citations"]["value"] == 18536
+
+
+def test_shipped_merges_match_the_seed_facts(shipped_site):
+    papers = json.loads((shipped_site / "papers.json").read_text(encoding="utf-8"))["papers"]
+    by_start = {paper["abstract"][:40]: paper for paper in papers}
+    pixtral = next(p for start, p in by_start.items() if start.startswith("We introduce Pixtral"))
+    assert len(pixtral["profiles"]) == 4 and len(pixtral["sources"]) == 4
+    mixtral = next(p for p in papers if p["title"] == "Mixtral of Experts")
+    assert len(mixtral["sources"]) == 3
+    mistral = next(p for p in papers if p["title"] == "Mistral 7B")
+    assert mistral["id"] != mixtral["id"]
+    gemini = next(p for start, p in by_start.items() if "Gemini, that exhibit" in p["abstract"])
+    assert gemini["profiles"] == ["amelie-heliou", "arthur-mensch"]
+    chinchilla = next(p for p in papers if p["title"] == "Training Compute-Optimal Large Language Models")
+    assert "Chinchilla" in chinchilla["abstract"] and "\\" not in chinchilla["abstract"]
+    assert chinchilla["provenance"]["abstract"].startswith("004_")
+    flamingo = next(p for p in papers if p["title"].startswith("Flamingo"))
+    assert flamingo["date"] == "2022-04-29" and flamingo["score"] == 70.8 and flamingo["category"] == "CV"
+    assert sorted(s["file"][:3] for s in flamingo["sources"]) == ["000", "004"]
+    assert all("\\" not in p["abstract"] and "$" not in p["abstract"] for p in papers)
+
+
+def test_shipped_report_explains_every_merge(shipped_site):
+    report = json.loads((shipped_site / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["entries"] == 44 and report["summary"]["papers"] == 31
+    for merged in report["merged"]:
+        assert len(merged["decisions"]) == len(merged["entries"]) - 1
+        assert all(d["reason"] and d["scores"] for d in merged["decisions"])
+    html = (shipped_site / "report.html").read_text(encoding="utf-8")
+    assert "Flamingo: a Visual Language Model for Few-Shot Learning" in html
+
+
+def test_profile_page_hooks(shipped_site):
+    html = (shipped_site / "arthur-mensch" / "index.html").read_text(encoding="utf-8")
+    assert html.count("<article ") == 14
+    assert '<button type="button" class="chip" data-category="CL" aria-pressed="false"' in html
+    assert 'id="flamingo-a-visual-language-model-for-few-shot-learning" data-category="CV"' in html
+    assert "<strong>Arthur Mensch</strong>" in html
+    assert "18,536" in html and "DMA · PARIETAL" in html
+    assert "../static/site.js" in html and "../static/style.css" in html
+
+
+def test_index_page_lists_profiles(shipped_site):
+    html = (shipped_site / "index.html").read_text(encoding="utf-8")
+    for slug in ("arthur-mensch", "szymon-antoniak", "baptiste-roziere", "amelie-heliou"):
+        assert f'href="{slug}/index.html"' in html
+    assert "Baptiste Rozière" in html and "14 papers" in html
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    assert run_cli("build", "--out", tmp_path / "one").returncode == 0
+    assert run_cli("build", "--out", tmp_path / "two").returncode == 0
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_without_site_yaml_every_source_is_a_profile(tmp_path, seeds_copy):
+    (seeds_copy / "site.yaml").unlink()
+    out = tmp_path / "out"
+    result = run_cli("build", "--seeds", seeds_copy, "--out", out)
+    assert result.returncode == 0, result.stderr
+    profiles = json.loads((out / "papers.json").read_text(encoding="utf-8"))["profiles"]
+    names = sorted(profile["name"] for profile in profiles)
+    assert "Arthur Mensch" in names and "000_0a0db6147ccc09af" in names and len(names) == 5
+
+
+def test_config_option_and_default_config(tmp_path):
+    seeds = write_corpus(tmp_path / "s", {"x.txt": GOOD_LIST})
+    config = write_corpus(tmp_path / "conf", {"custom.yaml": "title: Custom\nprofiles:\n  - name: X Y\n    sources: [x.txt]\n"})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out", "--config", config / "custom.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "<title>Custom</title>" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "x-y" / "index.html").is_file()
+
+
+# ---- bad input --------------------------------------------------------------------------------
+
+
+def test_unknown_format(tmp_path):
+    seeds = write_corpus(tmp_path / "s", {"good.txt": GOOD_LIST, "notes.txt": "\nNothing to see here\n"})
+    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "notes.txt:2: unknown source format")
+
+
+def test_unreadable_file(tmp_path):
+    seeds = write_corpus(tmp_path / "s", {"bad.txt": b"Abstract: ok\nAbstract: \xff\xfe broken\n"})
+    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "bad.txt:2: not UTF-8 text")
+
+
+def test_problems_in_several_files_are_all_reported(tmp_path):
+    seeds = write_corpus(tmp_path / "s", {"a.txt": "Abstract: x\n\nstray\n", "b.txt": "Abstract:\n"})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "o")
+    assert_clean_failure(result, "a.txt:3: text outside any entry", "b.txt:1: empty abstract", "hint:")
+
+
+def test_bad_yaml(tmp_path):
+    seeds = write_corpus(tmp_path / "s", {"a.txt": GOOD_LIST, "site.yaml": "profiles:\n  - name: [x\n"})
+    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "site.yaml:", "invalid YAML")
+
+
+def test_unmatched_source_and_empty_glob(tmp_path):
+    site = "profiles:\n  - name: A B\n    sources: [a.txt, 'nothing-*.txt']\n"
+    seeds = write_corpus(tmp_path / "s", {"a.txt": GOOD_LIST, "b.txt": GOOD_LIST, "site.yaml": site})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "o")
+    assert_clean_failure(result, "b.txt:1: source matched by no profile", "site.yaml:3: source glob 'nothing-*.txt'")
+
+
+def test_duplicate_slugs(tmp_path):
+    site = "profiles:\n  - name: A B\n    sources: [a.txt]\n  - name: a b\n    sources: [b.txt]\n"
+    seeds = write_corpus(tmp_path / "s", {"a.txt": GOOD_LIST, "b.txt": GOOD_LIST, "site.yaml": site})
+    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "site.yaml:4: duplicate slug 'a-b'")
+
+
+def test_missing_seeds_folder(tmp_path):
+    assert_clean_failure(run_cli("build", "--seeds", tmp_path / "nope", "--out", tmp_path / "o"), "seeds folder")
+
+
+@pytest.mark.parametrize("arguments", [["frobnicate"], ["build", "--nope"], [], ["build", "--config", "missing.yaml"]])
+def test_usage_errors_exit_2(arguments):
+    result = run_cli(*arguments)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_help_documents_the_options():
+    result = run_cli("build", "--help")
+    assert result.returncode == 0
+    for option in ("--seeds", "--out", "--config"):
+        assert option in result.stdout
+
+
+# ---- the output folder ------------------------------------------------------------------------
+
+
+def test_failed_build_leaves_previous_output_intact(tmp_path, seeds_copy):
+    out = tmp_path / "out"
+    assert run_cli("build", "--seeds", seeds_copy, "--out", out).returncode == 0
+    before = tree_bytes(out)
+    (seeds_copy / "004_60683de6a3f97cc2.txt").write_text("Arthur Mensch\nthis is not a card\n70.8CVApr 29, 2022\n")
+    assert_clean_failure(run_cli("build", "--seeds", seeds_copy, "--out", out), "004_60683de6a3f97cc2.txt:")
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]  # no temporary folders left
+
+
+def test_rebuild_replaces_output_and_removes_stale_files(tmp_path, seeds_copy):
+    out = tmp_path / "out"
+    assert run_cli("build", "--seeds", seeds_copy, "--out", out).returncode == 0
+    assert (out / "amelie-heliou" / "index.html").is_file()
+    site = (seeds_copy / "site.yaml").read_text(encoding="utf-8").replace("Amélie Héliou", "Amelie H")
+    (seeds_copy / "site.yaml").write_text(site, encoding="utf-8")
+    assert run_cli("build", "--seeds", seeds_copy, "--out", out).returncode == 0
+    assert not (out / "amelie-heliou").exists() and (out / "amelie-h" / "index.html").is_file()
+    assert (out / MARKER).is_file()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    out = write_corpus(tmp_path / "precious", {"thesis.tex": "do not delete"})
+    result = run_cli("build", "--out", out)
+    assert_clean_failure(result, "refusing to replace")
+    assert (out / "thesis.tex").read_text() == "do not delete"
+
+
+def test_refuses_output_overlapping_the_seeds(seeds_copy):
+    assert_clean_failure(run_cli("build", "--seeds", seeds_copy, "--out", seeds_copy), "overlaps the seeds")
+    assert_clean_failure(run_cli("build", "--seeds", seeds_copy, "--out", seeds_copy.parent), "overlaps the seeds")
+    assert (seeds_copy / "site.yaml").is_file()
+
+
+def test_empty_existing_output_folder_is_fine(tmp_path):
+    (tmp_path / "out").mkdir()
+    assert run_cli("build", "--seeds", SEEDS, "--out", tmp_path / "out").returncode == 0

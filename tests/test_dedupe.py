@@ -1,0 +1,213 @@
+"""Dedup decisions: copies that must merge, look-alikes that must stay apart."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from generator.dedupe import deduplicate
+from generator.model import Entry, Location
+from generator.normalize import clean_text, strip_ellipsis
+from generator.sources import abstract_list
+
+FLAMINGO_V1 = (
+    "Building models that can be rapidly adapted to numerous tasks using only a handful of annotated examples "
+    "is an open challenge for multimodal machine learning research. We introduce Flamingo, a family of Visual "
+    "Language Models (VLM) with this ability. Flamingo models include key architectural innovations to bridge "
+    "powerful pretrained vision-only and language-only models and handle sequences of arbitrarily interleaved "
+    "visual and textual data. We perform a thorough evaluation of the proposed models, exploring and measuring "
+    "their ability to rapidly adapt to a variety of image and video understanding benchmarks. For tasks lying "
+    "anywhere on this spectrum, we demonstrate that a single model can achieve a new state of the art."
+)
+FLAMINGO_V2 = (
+    "Building models that can be rapidly adapted to novel tasks using only a handful of annotated examples "
+    "is an open challenge for multimodal machine learning research. We introduce Flamingo, a family of Visual "
+    "Language Models (VLM) with this ability. We propose key architectural innovations to: (i) bridge powerful "
+    "pretrained vision-only and language-only models, (ii) handle sequences of arbitrarily interleaved visual "
+    "and textual data, and (iii) seamlessly ingest images or videos as inputs. We perform a thorough evaluation "
+    "of our models, exploring and measuring their ability to rapidly adapt to a variety of image and video "
+    "tasks. For tasks lying anywhere on this spectrum, a single Flamingo model can achieve a new state of the "
+    "art with few-shot learning, simply by prompting the model with task-specific examples."
+)
+TEMPLATE = (
+    "We introduce Orca-{size}B, a {size}-billion-parameter language model engineered for efficiency. "
+    "Orca-{size}B outperforms larger open models on every benchmark we evaluated, including reasoning, "
+    "mathematics and code generation. The model leverages grouped-query attention for faster inference and "
+    "sliding window attention to handle long sequences at a reduced cost. We also provide a model fine-tuned "
+    "to follow instructions that surpasses comparable chat models on human and automated benchmarks. "
+    "The models are released under the Apache 2.0 license."
+)
+MOTIVATION = (
+    "Large language models have achieved remarkable success across a wide range of natural language tasks. "
+    "However, their deployment remains costly because inference requires large amounts of memory and compute. "
+)
+MOTIVATED_A = MOTIVATION + (
+    "In this work we study post-training quantization of the weights to three bits, and show that a careful "
+    "choice of rounding and a small calibration set preserve accuracy on standard benchmarks. Our method "
+    "runs on a single GPU in a few hours and is compatible with existing inference kernels."
+)
+MOTIVATED_B = MOTIVATION + (
+    "We propose speculative decoding with a small draft model trained by distillation, which proposes several "
+    "tokens that the large model verifies in parallel. This doubles throughput without changing the output "
+    "distribution, and we analyse when the acceptance rate degrades on long generations."
+)
+
+
+def entry(text: str, file: str = "a.txt", line: int = 1, title: str = "") -> Entry:
+    cleaned = clean_text(text)
+    abstract, truncated = strip_ellipsis(cleaned.text)
+    return Entry(
+        location=Location(file, line),
+        abstract=abstract,
+        truncated=truncated,
+        title=clean_text(title).text,
+        latex_residue=cleaned.latex_residue,
+    )
+
+
+def groups(*entries: Entry) -> list[list[str]]:
+    """Cluster and return each cluster as a list of 'file:line'."""
+    result = deduplicate(list(entries))
+    return [[str(e.location) for e in cluster.entries] for cluster in result.clusters]
+
+
+def cut(text: str, fraction: float, ending: str = "...") -> str:
+    words = text.split()
+    return " ".join(words[: int(len(words) * fraction)]) + ending
+
+
+# ---- copies that must merge ------------------------------------------------------------------
+
+
+def test_arxiv_versions_with_reworded_added_and_removed_sentences_merge():
+    assert groups(entry(FLAMINGO_V1, "a.txt"), entry(FLAMINGO_V2, "b.txt")) == [["a.txt:1", "b.txt:1"]]
+
+
+def test_latex_and_plain_text_copies_merge():
+    latex = (
+        r"We train a 12--billion parameter model on $2$ trillion tokens with $4\times$ less compute \& memory, "
+        r"reaching 67.5\% on MMLU. The \chinchilla{} model uniformly outperforms \Gopher (280B) on a large "
+        r"range of downstream evaluation tasks, which greatly facilitates downstream usage of the model."
+    )
+    plain = (
+        "We train a 12–billion parameter model on 2 trillion tokens with 4× less compute & memory, reaching "
+        "67.5% on MMLU. The Chinchilla model uniformly outperforms Gopher (280B) on a large range of downstream "
+        "evaluation tasks, which greatly facilitates downstream usage of the model."
+    )
+    assert len(groups(entry(latex, "a.txt"), entry(plain, "b.txt"))) == 1
+
+
+def test_html_entities_and_unicode_typography_merge():
+    html = FLAMINGO_V2.replace("(VLM)", "(VLM) &amp; more").replace("few-shot", "few&#8209;shot")
+    fancy = (
+        FLAMINGO_V2.replace("(VLM)", "(VLM) & more")
+        .replace("fi", "\ufb01")
+        .replace(" a single", "\u00a0a single")
+        .replace("an open", "an \u201copen\u201d")
+    )
+    assert len(groups(entry(html, "a.txt"), entry(fancy, "b.txt"))) == 1
+
+
+def test_hard_wrapped_copy_merges_with_the_single_line_copy():
+    wrapped = "Abstract: " + "\n".join(FLAMINGO_V2[i : i + 70] for i in range(0, len(FLAMINGO_V2), 70))
+    # wrapping at arbitrary characters splits words; a line break is read as a space
+    wrapped_doc = abstract_list.parse(wrapped.splitlines(), "wrapped.txt")
+    single = entry(FLAMINGO_V2, "single.txt")
+    result = deduplicate([*wrapped_doc.entries, single])
+    assert len(result.clusters) == 1
+
+
+@pytest.mark.parametrize("ending", ["...", "…", " …"])
+@pytest.mark.parametrize("fraction", [0.3, 0.6, 0.9])
+def test_truncated_copies_merge_with_the_full_abstract(ending, fraction):
+    assert len(groups(entry(FLAMINGO_V2, "full.txt"), entry(cut(FLAMINGO_V2, fraction, ending), "cut.txt"))) == 1
+
+
+def test_truncated_copy_of_an_earlier_version_merges():
+    assert len(groups(entry(FLAMINGO_V2, "v2.txt"), entry(cut(FLAMINGO_V1, 0.5), "v1.txt"))) == 1
+
+
+def test_titles_differing_in_case_and_punctuation_merge():
+    first = entry(FLAMINGO_V2, "a.txt", title="Flamingo: a Visual Language Model for Few-Shot Learning")
+    second = entry(cut(FLAMINGO_V1, 0.4), "b.txt", title="FLAMINGO - A visual language model for few shot learning.")
+    assert len(groups(first, second)) == 1
+
+
+def test_every_copy_of_a_paper_lands_in_one_cluster_with_its_decisions():
+    copies = [entry(FLAMINGO_V2, f"{name}.txt") for name in "abcdef"] + [entry(cut(FLAMINGO_V2, 0.5), "g.txt")]
+    result = deduplicate(copies)
+    [cluster] = result.clusters
+    assert len(cluster.entries) == 7
+    assert len(cluster.decisions) == 6
+    assert all(decision.merged and decision.reason for decision in cluster.decisions)
+
+
+# ---- look-alikes that must stay apart ----------------------------------------------------------
+
+
+def test_model_family_papers_from_one_template_stay_apart():
+    seven, three = TEMPLATE.format(size=7), TEMPLATE.format(size=3)
+    result = deduplicate([entry(seven, "a.txt"), entry(three, "b.txt")])
+    assert len(result.clusters) == 2
+    [miss] = result.near_misses
+    assert "3b" in miss.reason and "7b" in miss.reason
+
+
+def test_model_family_cards_with_titles_stay_apart():
+    seven = entry(TEMPLATE.format(size=7), "a.txt", title="Orca 7B")
+    three = entry(TEMPLATE.format(size=3), "b.txt", title="Orca 3B")
+    assert len(groups(seven, three)) == 2
+
+
+def test_papers_sharing_opening_sentences_stay_apart():
+    assert len(groups(entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"))) == 2
+
+
+def test_truncated_copy_that_fits_two_papers_joins_neither():
+    ambiguous = entry(cut(MOTIVATION, 1.0), "cut.txt")
+    result = deduplicate([entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), ambiguous])
+    assert len(result.clusters) == 3
+    assert any("two distinct papers" in miss.reason for miss in result.near_misses)
+
+
+def test_truncated_copy_that_goes_past_the_shared_opening_joins_the_right_paper():
+    specific = entry(cut(MOTIVATED_B, 0.7), "cut.txt")
+    found = groups(entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), specific)
+    assert sorted(found) == [["a.txt:1"], ["b.txt:1", "cut.txt:1"]]
+
+
+def test_different_titles_keep_edited_looking_abstracts_apart():
+    edited = MOTIVATED_A.replace("a single GPU in a few hours", "commodity hardware within one day").replace(
+        "three bits", "four bits with outlier channels kept in sixteen bits"
+    )
+    first = entry(MOTIVATED_A, "a.txt", title="Three-bit quantization that works")
+    second = entry(edited, "b.txt", title="Outlier-aware four-bit quantization")
+    assert len(groups(first, second)) == 2
+    assert len(groups(entry(MOTIVATED_A, "a.txt"), entry(edited, "b.txt"))) == 1  # without titles: one paper
+
+
+def test_no_transitive_chain_across_papers_judged_distinct():
+    seven, three = TEMPLATE.format(size=7), TEMPLATE.format(size=3)
+    bridge = entry(cut(seven.replace("Orca-7B", "Orca"), 0.95), "bridge.txt")
+    result = deduplicate([entry(seven, "a.txt"), entry(three, "b.txt"), bridge])
+    files = [sorted(e.location.file for e in c.entries) for c in result.clusters]
+    assert not any({"a.txt", "b.txt"} <= set(group) for group in files)
+
+
+# ---- scale -----------------------------------------------------------------------------------
+
+
+def test_blocking_compares_far_fewer_pairs_than_all_pairs():
+    rng = random.Random(7)
+    vocabulary = [f"w{index}" for index in range(3000)]
+    boilerplate = "In this paper we propose a novel method and show that it outperforms the state of the art."
+    entries = [
+        entry(boilerplate + " " + " ".join(rng.choice(vocabulary) for _ in range(120)), f"{i:04}.txt")
+        for i in range(1500)
+    ]
+    entries += [entry(e.abstract[:400] + "...", f"copy{i:04}.txt") for i, e in enumerate(entries[:50])]
+    result = deduplicate(entries)
+    all_pairs = len(entries) * (len(entries) - 1) // 2
+    assert result.compared_pairs < all_pairs / 100
+    assert len(result.clusters) == 1500

@@ -1,0 +1,63 @@
+"""Display clean-up and comparison keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.normalize import clean_text, comparison_key, slugify, strip_ellipsis
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (r"uses $4\times$ more data", "uses 4× more data"),
+        (r"Llama-3.2 11B \& Qwen", "Llama-3.2 11B & Qwen"),
+        ("a 12--billion-parameter model", "a 12–billion-parameter model"),
+        ("a rule---with a dash", "a rule—with a dash"),
+        (r"With a $2$ trillion token database", "With a 2 trillion token database"),
+        (r"accuracy of $59.5\%$ and 67.5\% too", "accuracy of 59.5% and 67.5% too"),
+        (r"rate $\mathcal{O}(\exp(-a\sum_{j=1}^{t}\gamma_{j}))$", "rate 𝒪(exp(−a∑ⱼ₌₁ᵗγⱼ))"),
+        (r"where $a>0$ holds", "where a>0 holds"),
+        (r"$x^{2} + y_{ij}$ and $\frac{1}{2}$", "x² + yᵢⱼ and 1/2"),
+        (r"$\alpha$-stable", "α-stable"),
+        (r"$x^{abc\beta}$", "x^(abcβ)"),
+        (r"G{\'e}rard and \"Ozil \c{c}a", "Gérard and Özil ça"),
+        (r"\textbf{bold} and \emph{emphasis}", "bold and emphasis"),
+        ("Costs $5 and $10 today", "Costs $5 and $10 today"),
+        ("caf&eacute; &amp;amp; &lt;b&gt;", "café & <b>"),
+        ("the \ufb01rst and \ufb02ow", "the first and flow"),
+        ("  spaced\u00a0\u00a0out \n text ", "spaced out text"),
+    ],
+)
+def test_clean_text(raw, expected):
+    assert clean_text(raw).text == expected
+
+
+def test_unknown_macros_lose_their_backslash_and_are_counted():
+    cleaned = clean_text(r"training \chinchilla{} beats \Gopher over \nummodels models")
+    assert "\\" not in cleaned.text
+    assert cleaned.text == "training chinchilla beats Gopher over nummodels models"
+    assert cleaned.latex_residue == 3
+
+
+def test_no_raw_math_survives():
+    cleaned = clean_text(r"$\mathbb{E}[\|x\|_2^2] \leq \epsilon \cdot \sqrt{n}$")
+    assert "\\" not in cleaned.text and "$" not in cleaned.text
+    assert cleaned.text == "𝔼[‖x‖₂²] ≤ ε · √n"
+
+
+def test_comparison_key_unifies_typography_case_accents_and_latex():
+    plain = comparison_key(clean_text("Zoë’s “model” — 4x faster, 12-billion").text)
+    fancy = comparison_key(clean_text(r"ZOE's ``model'' --- 4$\times$ faster, 12--billion").text)
+    assert plain == fancy == "zoe s model 4x faster 12 billion"
+
+
+def test_slugify():
+    assert slugify("Amélie Héliou") == "amelie-heliou"
+    assert slugify("Flamingo: a Visual Language Model!") == "flamingo-a-visual-language-model"
+    assert slugify("word " * 40, max_length=20) == "word-word-word-word"
+
+
+def test_strip_ellipsis_keeps_sentences_ending_in_a_period():
+    assert strip_ellipsis("A full sentence.") == ("A full sentence.", False)
+    assert strip_ellipsis("Cut here …") == ("Cut here", True)
