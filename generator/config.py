@@ -100,8 +100,14 @@ def _to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> _Lo
     """Turn a YAML node tree into plain values that remember their lines."""
     line = node.start_mark.line + 1
     if isinstance(node, yaml.CollectionNode) and node.tag not in (MAP_TAG, SEQUENCE_TAG):
-        problems.append(Problem(shown_path, line, f"unsupported YAML value: tag {node.tag}",
-                                "site.yaml holds plain strings, lists and mappings only"))
+        problems.append(
+            Problem(
+                shown_path,
+                line,
+                f"unsupported YAML value: tag {node.tag}",
+                "site.yaml holds plain strings, lists and mappings only",
+            )
+        )
         return _Located(INVALID, line)
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, _Located] = {}
@@ -124,8 +130,14 @@ def _to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> _Lo
     try:
         return _Located(yaml.SafeLoader("").construct_object(node), line)
     except yaml.YAMLError as error:
-        problems.append(Problem(shown_path, line, f"unsupported YAML value: {getattr(error, 'problem', error)}",
-                                "site.yaml holds plain strings, lists and mappings only"))
+        problems.append(
+            Problem(
+                shown_path,
+                line,
+                f"unsupported YAML value: {getattr(error, 'problem', error)}",
+                "site.yaml holds plain strings, lists and mappings only",
+            )
+        )
         return _Located(INVALID, line)
 
 

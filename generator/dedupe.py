@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -29,7 +29,6 @@ from rapidfuzz import fuzz
 from generator.model import Cluster, Entry, PairDecision
 from generator.normalize import comparison_key, sentences
 
-SHINGLE_WORDS = 3
 LEADING_SHINGLES = 40
 SAMPLE_EVERY = 6
 MIN_SHARED_SHINGLES = 3
@@ -99,15 +98,15 @@ def deduplicate(entries: list[Entry]) -> DedupeResult:
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
 
 
-def shingles(sig: _Signature) -> Iterator[str]:
+def shingles(sig: _Signature) -> list[str]:
     """Blocking keys of one entry: its title and a stable sample of abstract 3-grams."""
-    if sig.title_key:
-        yield "title:" + sig.title_key
     words = sig.abstract_key.split()
-    for start in range(max(0, len(words) - SHINGLE_WORDS + 1)):
-        gram = " ".join(words[start : start + SHINGLE_WORDS])
-        if start < LEADING_SHINGLES or zlib.crc32(gram.encode()) % SAMPLE_EVERY == 0:
-            yield gram
+    grams = [" ".join(triple) for triple in zip(words, words[1:], words[2:], strict=False)]
+    keys = grams[:LEADING_SHINGLES]
+    keys += [gram for gram in grams[LEADING_SHINGLES:] if zlib.crc32(gram.encode()) % SAMPLE_EVERY == 0]
+    if sig.title_key:
+        keys.append("title:" + sig.title_key)
+    return keys
 
 
 def candidate_pairs(signatures: list[_Signature]) -> set[tuple[int, int]]:
@@ -116,13 +115,15 @@ def candidate_pairs(signatures: list[_Signature]) -> set[tuple[int, int]]:
     for sig in signatures:
         for key in set(shingles(sig)):
             postings[key].append(sig.index)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
+    shared: Counter[tuple[int, int]] = Counter()
     pairs: set[tuple[int, int]] = set()
     for key, members in postings.items():
-        for pair in _posting_pairs(members):
-            if key.startswith("title:"):
-                pairs.add(pair)
-            shared[pair] += 1
+        if len(members) < 2:
+            continue
+        if key.startswith("title:"):
+            pairs.update(_posting_pairs(members))
+        else:
+            shared.update(_posting_pairs(members))
     pairs.update(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
     return pairs
 

@@ -15,8 +15,8 @@ from generator.model import Location, PairDecision, Paper, Site
 
 
 def to_json(data: Any) -> str:
-    """Deterministic, readable JSON (UTF-8 text, two-space indent, final newline)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Deterministic compact JSON (UTF-8 text, final newline); compact keeps the C encoder fast."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def location_json(location: Location) -> dict[str, Any]:
@@ -76,17 +76,13 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count: int) -> dict[str, Any]:
     """What was merged and why, what was left apart though close, and the warnings."""
     paper_of = {location: paper for paper in site.papers for location in paper.sources}
+    decisions_of = {cluster.entries[0].location: cluster.decisions for cluster in dedupe.clusters}
     merged = [
         {
             "paper": paper.id,
             "title": paper.title,
             "entries": [location_json(location) for location in paper.sources],
-            "decisions": [
-                decision_json(decision, paper_of)
-                for cluster in dedupe.clusters
-                if cluster.entries[0].location in paper.sources
-                for decision in cluster.decisions
-            ],
+            "decisions": [decision_json(decision, paper_of) for decision in decisions_of[paper.sources[0]]],
         }
         for paper in site.papers
         if len(paper.sources) > 1

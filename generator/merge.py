@@ -33,7 +33,12 @@ def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], clus
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
     papers = assign_ids([merge_paper(cluster, owners) for cluster in clusters])
-    profiles = [_profile(person, docs, papers) for person in people]
+    papers_of: dict[str, list[Paper]] = {person.slug: [] for person in people}
+    for paper in papers:
+        for slug in paper.profiles:
+            papers_of[slug].append(paper)
+    docs_of = {doc.path: doc for doc in docs}
+    profiles = [_profile(person, [docs_of[file] for file in person.files], papers_of[person.slug]) for person in people]
     warnings = [note for doc in docs for note in doc.notes] + _untitled_warning(papers)
     return Site(config.title, config.base_url, papers, profiles, warnings)
 
@@ -132,14 +137,18 @@ def _people(config: SiteConfig, docs: list[SourceDoc]) -> list[_Person]:
 def _owners(catalog: Catalog, config: SiteConfig, people: list[_Person]) -> dict[str, list[str]]:
     """File → profile slugs, and each person's files."""
     owners = {person.files[0]: [person.slug] for person in people} if not config.declared else catalog.owners
+    files_of: dict[str, list[str]] = {person.slug: [] for person in people}
+    for file, slugs in sorted(owners.items()):
+        for slug in slugs:
+            files_of[slug].append(file)
     for person in people:
-        person.files = sorted(file for file, slugs in owners.items() if person.slug in slugs)
+        person.files = files_of[person.slug]
     return owners
 
 
-def _profile(person: _Person, docs: list[SourceDoc], papers: list[Paper]) -> Profile:
-    own_docs = [doc for doc in docs if doc.path in person.files]
-    own_papers = sort_papers([paper for paper in papers if person.slug in paper.profiles])
+def _profile(person: _Person, own_docs: list[SourceDoc], papers: list[Paper]) -> Profile:
+    """A person's profile from their own source files and papers."""
+    own_papers = sort_papers(papers)
     affiliations = person.affiliations
     if affiliations is None:
         affiliations = list(dict.fromkeys(a for doc in own_docs for a in doc.affiliations))

@@ -92,6 +92,8 @@ def strip_ellipsis(text: str) -> tuple[str, bool]:
 
 def ascii_fold(text: str) -> str:
     """Lowercase, unify typography and drop accents: ``Zoë – “x”`` → ``zoe - "x"``."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold().translate(TYPOGRAPHY)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))

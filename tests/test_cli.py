@@ -114,7 +114,9 @@ def test_without_site_yaml_every_source_is_a_profile(tmp_path, seeds_copy):
 
 def test_config_option_and_default_config(tmp_path):
     seeds = write_corpus(tmp_path / "s", {"x.txt": GOOD_LIST})
-    config = write_corpus(tmp_path / "conf", {"custom.yaml": "title: Custom\nprofiles:\n  - name: X Y\n    sources: [x.txt]\n"})
+    config = write_corpus(
+        tmp_path / "conf", {"custom.yaml": "title: Custom\nprofiles:\n  - name: X Y\n    sources: [x.txt]\n"}
+    )
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out", "--config", config / "custom.yaml")
     assert result.returncode == 0, result.stderr
     assert "<title>Custom</title>" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -126,7 +128,9 @@ def test_config_option_and_default_config(tmp_path):
 
 def test_unknown_format(tmp_path):
     seeds = write_corpus(tmp_path / "s", {"good.txt": GOOD_LIST, "notes.txt": "\nNothing to see here\n"})
-    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "notes.txt:2: unknown source format")
+    assert_clean_failure(
+        run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "notes.txt:2: unknown source format"
+    )
 
 
 def test_unreadable_file(tmp_path):
@@ -155,7 +159,9 @@ def test_unmatched_source_and_empty_glob(tmp_path):
 def test_duplicate_slugs(tmp_path):
     site = "profiles:\n  - name: A B\n    sources: [a.txt]\n  - name: a b\n    sources: [b.txt]\n"
     seeds = write_corpus(tmp_path / "s", {"a.txt": GOOD_LIST, "b.txt": GOOD_LIST, "site.yaml": site})
-    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "site.yaml:4: duplicate slug 'a-b'")
+    assert_clean_failure(
+        run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "site.yaml:4: duplicate slug 'a-b'"
+    )
 
 
 def test_missing_seeds_folder(tmp_path):
