@@ -127,3 +127,26 @@ def test_authors_detection():
     assert rich_profile.looks_like_authors("Mistral-AI, Abhinav Rastogi")
     assert not rich_profile.looks_like_authors("We introduce Mistral 7B v0.1, a 7-billion-parameter language model")
     assert not rich_profile.looks_like_authors("This is a short abstract.")
+
+
+def test_tolerated_variants_of_a_scraped_page():
+    page = (
+        "Grace Hopper\nNavy Labs, Harvard\nCL\nh-index: 12\n18536 citations\nPapers (2)\n\n"
+        "91CL1952-05-03\nCode\nCompilers\nGrace\u00a0Hopper\nWe wrote the first compiler, which was long enough.\n\n"
+        "4.5cs.PLMay 3, 1953Code\nA\u200b Second Title\nGrace Hopper and Howard Aiken\nShort abstract.\n"
+    )
+    doc = parse(page)
+    assert doc.person_name == "Grace Hopper"
+    assert doc.affiliations == ["Navy Labs", "Harvard"]
+    assert {m.key: m.value for m in doc.metrics} == {"h_index": 12, "citations": 18536}
+    assert doc.notes == []
+    first, second = doc.entries
+    assert (first.date, first.code, first.title, first.authors) == ("1952-05-03", True, "Compilers", ["Grace Hopper"])
+    assert (second.category, second.code, second.authors) == ("cs.PL", True, ["Grace Hopper", "Howard Aiken"])
+
+
+def test_a_glued_head_line_that_cannot_be_read_is_an_error_not_abstract_text():
+    with pytest.raises(BuildError) as caught:
+        parse(PAGE.replace("54CLOct 10, 2023Code", "54CLOct 2023Code"))
+    [problem] = caught.value.problems
+    assert problem.line == 21 and "unreadable card head" in problem.message

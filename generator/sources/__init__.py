@@ -15,6 +15,7 @@ from generator.model import SourceDoc
 from generator.sources import abstract_list, rich_profile
 
 SOURCE_SUFFIXES = (".txt",)
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width marks, soft hyphen
 Parser = Callable[[list[str], str], SourceDoc]
 FORMATS: dict[str, Parser] = {
     abstract_list.FORMAT: abstract_list.parse,
@@ -45,7 +46,7 @@ def read_lines(path: Path, shown_path: str) -> list[str]:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BuildError([Problem(shown_path, line, "binary data (NUL byte) in a text source")])
-    return [line.rstrip() for line in text.splitlines()]
+    return [line.translate(INVISIBLE).rstrip() for line in text.splitlines()]
 
 
 def detect_format(lines: list[str]) -> str | None:

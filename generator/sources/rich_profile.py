@@ -49,10 +49,13 @@ MONTHS = {
 }
 CARD_HEAD = re.compile(
     r"^\s*(?P<score>\d+(?:\.\d+)?)?\s*(?P<category>" + CATEGORY + r")\s*"
-    r"(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})\s*(?P<code>Code)?\s*$"
+    r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2}))\s*(?P<code>Code)?\s*$"
 )
+# Something glued like a card head (a number, letters, a month or year) that the strict pattern rejects.
+LOOSE_HEAD = re.compile(r"^\s*\d+(?:\.\d+)?[A-Za-z][\w.\-]*?(?:[A-Z][a-z]{2,8}\.?\s*\d|\d{4})")
 CATEGORY_LINE = re.compile(r"^\s*(" + CATEGORY + r")\s*$")
-PAPER_COUNT = re.compile(r"^\s*(\d[\d,]*)\s+Papers?\s*$")
+PAPER_COUNT = re.compile(r"^\s*(?:(\d[\d,]*)\s+Papers?|Papers?\s*\(\s*(\d[\d,]*)\s*\))\s*$")
 NUMBER = r"\d[\d,]*(?:\.\d+)?\s*[kKmM]?"
 LABEL = r"[A-Za-z][A-Za-z .\-]*?"
 METRIC_LABEL_FIRST = re.compile(rf"^\s*(?P<label>{LABEL})\s*:?\s*(?P<value>{NUMBER})\s*(?P<percent>%)?\s*$")
@@ -65,13 +68,15 @@ METRIC_LABELS = {
     "ai_score": "AI score",
 }
 AFFILIATION_SEPARATOR = re.compile(r"\s+[·•]\s+|\s*[·•]\s*$")
+MAX_NAME_LENGTH = 120
+MAX_AFFILIATION_LINES = 2
 ET_AL = re.compile(r",?\s*et\s+al\.?\s*$", re.IGNORECASE)
 
 
 def is_card_head(line: str) -> bool:
     """True for a card head line such as ``54.8CLOct 10, 2023Code``."""
     match = CARD_HEAD.match(line)
-    return match is not None and match.group("month").lower().rstrip(".") in MONTHS
+    return match is not None and (match.group("month") is None or match.group("month").lower() in MONTHS)
 
 
 def parse(lines: list[str], path: str) -> SourceDoc:
@@ -81,7 +86,7 @@ def parse(lines: list[str], path: str) -> SourceDoc:
     numbered = [(number, line.strip()) for number, line in enumerate(lines, 1) if line.strip()]
     first_card = next((i for i, (_, line) in enumerate(numbered) if is_card_head(line)), len(numbered))
     stated_count = _parse_header(numbered[:first_card], doc, problems)
-    for card in _split_cards(numbered[first_card:]):
+    for card in _split_cards(numbered[first_card:], path, problems):
         entry = _parse_card(card, path, problems)
         if entry is not None:
             doc.entries.append(entry)
@@ -96,13 +101,15 @@ def _parse_header(header: list[tuple[int, str]], doc: SourceDoc, problems: list[
     for index, (number, line) in enumerate(header):
         location = Location(doc.path, number)
         if (count := PAPER_COUNT.match(line)) is not None:
-            stated_count = (number, int(count.group(1).replace(",", "")))
+            stated_count = (number, int((count.group(1) or count.group(2)).replace(",", "")))
         elif not doc.primary_category and (category := CATEGORY_LINE.match(line)) is not None:
             doc.primary_category = category.group(1)
         elif (metric := _parse_metric(line, location)) is not None:
             doc.metrics.append(metric)
-        elif index == 0 and len(line) <= 120:
+        elif index == 0 and len(line) <= MAX_NAME_LENGTH:
             doc.person_name = clean_text(line).text
+        elif _is_affiliation_line(index, line, doc):
+            doc.affiliations += [part.strip() for part in re.split(r"[,·•;]", clean_text(line).text) if part.strip()]
         else:
             problems.append(
                 Problem(
@@ -116,6 +123,18 @@ def _parse_header(header: list[tuple[int, str]], doc: SourceDoc, problems: list[
                 )
             )
     return stated_count
+
+
+def _is_affiliation_line(index: int, line: str, doc: SourceDoc) -> bool:
+    """One or two short lines right after the name (before category and metrics) name affiliations."""
+    return (
+        bool(doc.person_name)
+        and index <= MAX_AFFILIATION_LINES
+        and not doc.primary_category
+        and not doc.metrics
+        and len(line) <= MAX_NAME_LENGTH
+        and not line.endswith(".")
+    )
 
 
 def _parse_metric(line: str, location: Location) -> Metric | None:
@@ -139,11 +158,22 @@ def _number(text: str) -> float:
     return int(value) if value.is_integer() else value
 
 
-def _split_cards(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+def _split_cards(lines: list[tuple[int, str]], path: str, problems: list[Problem]) -> list[list[tuple[int, str]]]:
+    """Group lines into cards; a line glued like a card head but unreadable is an error, not abstract text."""
     cards: list[list[tuple[int, str]]] = []
     for number, line in lines:
         if is_card_head(line):
             cards.append([])
+        elif LOOSE_HEAD.match(line) and len(line) < 60:
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"unreadable card head {line!r}",
+                    "a card head glues score, category and date, e.g. '70.8CVApr 29, 2022' or '54CL2023-10-10Code'",
+                )
+            )
+            continue
         cards[-1].append((number, line))
     return cards
 
@@ -170,6 +200,13 @@ def _parse_card(card: list[tuple[int, str]], path: str, problems: list[Problem])
             )
         )
         return None
+    if body[0] == "Code":
+        entry.code, body = True, body[1:]
+    if not body:
+        problems.append(
+            Problem(path, number, "paper card without a title", "a card head line is followed by the title")
+        )
+        return None
     entry.title = clean_text(body[0]).text
     if len(body) > 1 and looks_like_authors(body[1]):
         _fill_authors(entry, body[1])
@@ -182,6 +219,8 @@ def _parse_card(card: list[tuple[int, str]], path: str, problems: list[Problem])
 
 def _card_date(match: re.Match[str], path: str, number: int, problems: list[Problem]) -> str | None:
     try:
+        if match.group("iso_year"):
+            return date(*(int(match.group(f"iso_{part}")) for part in ("year", "month", "day"))).isoformat()
         month = MONTHS[match.group("month").lower()]
         return date(int(match.group("year")), month, int(match.group("day"))).isoformat()
     except (KeyError, ValueError):
