@@ -23,6 +23,8 @@ def test_fixture_site_matches_golden_output(tmp_path):
     result = run_cli("build", "--seeds", FIXTURE, "--out", tmp_path / "site")
     assert result.returncode == 0, result.stderr
     built, golden = files(tmp_path / "site"), files(GOLDEN)
+    assets = {name: built.pop(name) for name in list(built) if name.startswith("static/")}
+    assert assets == {f"static/{name}": content for name, content in files(ROOT / "static").items()}
     assert sorted(built) == sorted(golden)
     changed = [name for name in golden if built[name] != golden[name]]
     assert not changed, f"output differs from tests/golden in {changed}; run python scripts/regen_golden.py"
