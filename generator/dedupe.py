@@ -35,6 +35,7 @@ MIN_SHARED_SHINGLES = 3
 SMALL_POSTING = 40
 NEIGHBOUR_WINDOW = 4
 MIN_PREFIX_WORDS = 20
+MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
 
 SAME_ABSTRACT = 85.0
@@ -181,6 +182,8 @@ def _title_verdict(scores: dict[str, float]) -> tuple[bool, str]:
 def _abstract_verdict(left: _Signature, right: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
     if "abstract" not in scores:
         return False, "nothing to compare"
+    if min(left.word_count, right.word_count) < MIN_ABSTRACT_WORDS:
+        return False, "abstract too short to tell papers apart"
     if scores["abstract"] >= SAME_ABSTRACT:
         return True, "same abstract"
     shorter = min(left, right, key=lambda sig: len(sig.abstract_key))

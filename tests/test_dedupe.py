@@ -195,6 +195,12 @@ def test_no_transitive_chain_across_papers_judged_distinct():
     assert not any({"a.txt", "b.txt"} <= set(group) for group in files)
 
 
+def test_placeholder_abstracts_do_not_merge_distinct_papers():
+    assert len(groups(entry("No abstract available.", "a.txt"), entry("No abstract available.", "b.txt"))) == 2
+    titled = [entry("No abstract available.", f"{n}.txt", title=f"Paper number {n}") for n in ("one", "two")]
+    assert len(groups(*titled)) == 2
+
+
 # ---- scale -----------------------------------------------------------------------------------
 
 
