@@ -29,7 +29,10 @@ def parser() -> argparse.ArgumentParser:
         "build",
         help="build the site once",
         description="Read the sources, deduplicate papers and write the site. The previous output "
-        "is replaced only when the whole build succeeds.",
+        "is replaced only when the whole build succeeds, and only if it holds nothing but files "
+        "an earlier build wrote.",
+        epilog="exit status: 0 success; 1 bad sources or config (every problem printed to stderr as "
+        "'path:line: message'); 2 usage error",
     )
     build_parser.add_argument(
         "--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="folder of source files (default: seeds)"

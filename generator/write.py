@@ -17,7 +17,10 @@ from pathlib import Path, PurePosixPath
 from generator.errors import BuildError, Problem
 
 MARKER = ".generator-output"
-MARKER_TEXT = "This folder was written by the research-profile site generator; a build replaces it whole.\n"
+MARKER_HEADER = (
+    "# Written by the research-profile site generator; a build replaces this folder whole.\n"
+    "# The files it wrote (a folder holding any other file is never replaced):\n"
+)
 
 
 class OutputFiles:
@@ -83,17 +86,31 @@ def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
                 )
             ]
         )
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+    foreign = foreign_files(out_dir) if out_dir.is_dir() else []
+    if foreign:
+        shown = foreign[:10] + ([f"… and {len(foreign) - 10} more"] if len(foreign) > 10 else [])
         raise BuildError(
             [
                 Problem(
                     str(out_dir),
                     1,
-                    f"refusing to replace a folder this tool did not write (no {MARKER} marker in it)",
-                    "choose another --out, or empty or remove that folder yourself",
+                    "refusing to replace a folder holding files this tool did not write",
+                    "choose another --out, or move those files away yourself",
+                    tuple(shown),
                 )
             ]
         )
+
+
+def foreign_files(out_dir: Path) -> list[str]:
+    """Files in ``out_dir`` that the last build did not write (all of them when there is no marker)."""
+    present = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if not p.is_dir())
+    marker = out_dir / MARKER
+    if not marker.is_file():
+        return present
+    manifest = marker.read_text(encoding="utf-8", errors="replace").splitlines()
+    written = {line for line in manifest if line and not line.startswith("#")} | {MARKER}
+    return [name for name in present if name not in written]
 
 
 def write_site(output: OutputFiles, out_dir: Path) -> None:
@@ -104,7 +121,9 @@ def write_site(output: OutputFiles, out_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:
         _write_files(output.files, staging)
-        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        (staging / MARKER).write_text(
+            MARKER_HEADER + "".join(f"{name}\n" for name in sorted(output.files)), encoding="utf-8"
+        )
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

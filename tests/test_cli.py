@@ -213,6 +213,20 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     assert (out / "thesis.tex").read_text() == "do not delete"
 
 
+def test_refuses_to_replace_an_output_folder_with_a_file_added_by_hand(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", "--out", out).returncode == 0
+    (out / "CNAME").write_text("profiles.example.org")
+    (out / "arthur-mensch" / "notes.md").write_text("mine")
+    assert_clean_failure(
+        run_cli("build", "--out", out), "files this tool did not write", "CNAME", "arthur-mensch/notes.md"
+    )
+    assert (out / "CNAME").read_text() == "profiles.example.org"
+    (out / "CNAME").unlink()
+    (out / "arthur-mensch" / "notes.md").unlink()
+    assert run_cli("build", "--out", out).returncode == 0
+
+
 def test_refuses_output_overlapping_the_seeds(seeds_copy):
     assert_clean_failure(run_cli("build", "--seeds", seeds_copy, "--out", seeds_copy), "overlaps the seeds")
     assert_clean_failure(run_cli("build", "--seeds", seeds_copy, "--out", seeds_copy.parent), "overlaps the seeds")
