@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.build import build
+from generator.build import BuildOptions, build
 
 SYLLABLES = [
     "ka",
@@ -112,7 +112,7 @@ def main() -> None:
             seeds, arguments.profiles, arguments.papers_per_profile, arguments.duplicate_rate
         )
         started = time.perf_counter()
-        summary = build(seeds, work / "output", seeds / "site.yaml")
+        summary = build(BuildOptions(seeds, work / "output", seeds / "site.yaml"))
         elapsed = time.perf_counter() - started
         print(
             f"{arguments.profiles} profiles, {entries} entries -> {summary.papers} papers "

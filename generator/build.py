@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.catalog import Catalog, build_catalog
-from generator.config import load_config
+from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeResult, deduplicate
 from generator.errors import BuildError, Problem
 from generator.export import papers_json, report_json, to_json
 from generator.merge import merge_site
 from generator.model import Entry, Site, SourceDoc
-from generator.render import Renderer, render_pages
+from generator.render import Renderer, deployment_files, render_pages
 from generator.sources import parse_source
 from generator.write import OutputFiles, check_output_folder, write_site
 
@@ -45,20 +45,47 @@ def default_config_path(seeds_dir: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def build(seeds_dir: Path, out_dir: Path, config_path: Path | None = None) -> BuildSummary:
-    """Build the site from ``seeds_dir`` into ``out_dir``; raise :class:`BuildError` on bad input."""
-    _check_seeds(seeds_dir)
-    check_output_folder(out_dir, seeds_dir)
+@dataclass
+class BuildOptions:
+    """Where to read and write, and command-line overrides of site.yaml."""
+
+    seeds_dir: Path = Path("seeds")
+    out_dir: Path = Path("output")
+    config_path: Path | None = None
+    base_url: str | None = None
+    site_url: str | None = None
+
+
+@dataclass
+class BuildCache:
+    """What a long-running process (the dev server) keeps between builds to redo only what changed."""
+
+    docs: dict[str, tuple[tuple[int, int], SourceDoc]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    parsed: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+
+
+def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummary:
+    """Build the site; raise :class:`BuildError` on bad input, leaving the previous output as it was."""
+    cache = cache or BuildCache()
+    _check_seeds(options.seeds_dir)
+    check_output_folder(options.out_dir, options.seeds_dir)
     renderer = Renderer(asset_dir("templates"))
-    config = load_config(config_path, shown_path(config_path, seeds_dir) if config_path else "")
-    catalog = build_catalog(seeds_dir, config)
-    docs = parse_sources(seeds_dir, catalog)
+    config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
+    catalog = build_catalog(options.seeds_dir, config)
+    docs = parse_sources(options.seeds_dir, catalog, cache)
     entries = all_entries(docs)
     dedupe = deduplicate(entries)
     site = merge_site(config, catalog, docs, dedupe.clusters)
-    output = assemble_output(site, dedupe, renderer, len(docs), len(entries))
-    write_site(output, out_dir)
+    output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)))
+    write_site(output, options.out_dir)
     return BuildSummary(len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files))
+
+
+def load_site_config(options: BuildOptions) -> SiteConfig:
+    path = options.config_path
+    return load_config(path, shown_path(path, options.seeds_dir) if path else "")
 
 
 def _check_seeds(seeds_dir: Path) -> None:
@@ -83,12 +110,13 @@ def shown_path(path: Path, seeds_dir: Path) -> str:
         return str(path)
 
 
-def parse_sources(seeds_dir: Path, catalog: Catalog) -> list[SourceDoc]:
-    """Parse every catalogued source; collect the problems of all files before failing."""
+def parse_sources(seeds_dir: Path, catalog: Catalog, cache: BuildCache) -> list[SourceDoc]:
+    """Parse every catalogued source (unchanged ones come from the cache); report all files' problems."""
     docs, problems = [], []
+    cache.parsed = []
     for name in catalog.files:
         try:
-            docs.append(parse_source(seeds_dir / name, name))
+            docs.append(_parse_cached(seeds_dir / name, name, cache))
         except BuildError as error:
             problems += error.problems
     if problems:
@@ -96,16 +124,32 @@ def parse_sources(seeds_dir: Path, catalog: Catalog) -> list[SourceDoc]:
     return docs
 
 
+def _parse_cached(path: Path, name: str, cache: BuildCache) -> SourceDoc:
+    stat = path.stat()
+    fingerprint = (stat.st_mtime_ns, stat.st_size)
+    cached = cache.docs.get(name)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    doc = parse_source(path, name)
+    cache.docs[name] = (fingerprint, doc)
+    cache.parsed.append(name)
+    return doc
+
+
 def all_entries(docs: list[SourceDoc]) -> list[Entry]:
     return [entry for doc in docs for entry in doc.entries]
 
 
-def assemble_output(site: Site, dedupe: DedupeResult, renderer: Renderer, sources: int, entries: int) -> OutputFiles:
-    """Every file of the site: pages, JSON and static assets."""
-    report = report_json(site, dedupe, sources, entries)
+def assemble_output(
+    site: Site, dedupe: DedupeResult, renderer: Renderer, cache: BuildCache, counts: tuple[int, int]
+) -> OutputFiles:
+    """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries."""
+    report = report_json(site, dedupe, *counts)
     output = OutputFiles()
-    for path, html in render_pages(site, report, renderer).items():
-        output.add(path, html, "templates")
+    for path, text in render_pages(site, report, renderer, cache.pages, cache.rendered).items():
+        output.add(path, text, "templates")
+    for path, text in deployment_files(site).items():
+        output.add(path, text, "deployment")
     output.add("papers.json", to_json(papers_json(site)), "papers.json")
     output.add("report.json", to_json(report), "report.json")
     output.add_tree(asset_dir("static"), "static", "static")

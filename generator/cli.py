@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator build [--seeds DIR] [--out DIR] [--config FILE]``.
+"""Command line: ``python -m generator build|serve``.
 
 Exit status: 0 on success, 1 when sources or config are bad (every problem
 printed to stderr as ``path:line: message``), 2 on usage errors.
@@ -12,10 +12,15 @@ import time
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildSummary, build, default_config_path
+from generator.build import BuildOptions, BuildSummary, build, default_config_path
+from generator.config import normalize_base_url, normalize_site_url
 from generator.errors import BuildError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_STATUS_HELP = (
+    "exit status: 0 success; 1 bad sources or config (every problem printed to stderr as "
+    "'path:line: message'); 2 usage error"
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -31,28 +36,75 @@ def parser() -> argparse.ArgumentParser:
         description="Read the sources, deduplicate papers and write the site. The previous output "
         "is replaced only when the whole build succeeds, and only if it holds nothing but files "
         "an earlier build wrote.",
-        epilog="exit status: 0 success; 1 bad sources or config (every problem printed to stderr as "
-        "'path:line: message'); 2 usage error",
+        epilog=EXIT_STATUS_HELP,
     )
-    build_parser.add_argument(
+    add_build_options(build_parser)
+    serve_parser = commands.add_parser(
+        "serve",
+        help="build, serve on 127.0.0.1 and rebuild on every change (live reload)",
+        description="Build the site, serve it locally and watch the seeds, the config, the templates and "
+        "the static files: on a change the site is rebuilt and open pages reload by themselves. A broken "
+        "source shows an error page and keeps the last good site; fixing it recovers.",
+    )
+    add_build_options(serve_parser)
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_parser.add_argument("--open", action="store_true", help="open the site in a web browser")
+    return main_parser
+
+
+def add_build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="folder of source files (default: seeds)"
     )
-    build_parser.add_argument(
+    command.add_argument(
         "--out",
         type=Path,
         default=Path("output"),
         metavar="DIR",
         help="output folder, replaced atomically (default: output)",
     )
-    build_parser.add_argument(
+    command.add_argument(
         "--config",
         type=Path,
         default=None,
         metavar="FILE",
-        help="site configuration (default: DIR/site.yaml when it exists; "
-        "without one every source file becomes its own profile)",
+        help="site configuration (default: DIR/site.yaml when it exists; without one every source file becomes its own profile)",
     )
-    return main_parser
+    command.add_argument(
+        "--base-url",
+        type=_url_option(normalize_base_url, "a path starting with '/'"),
+        default=None,
+        metavar="PATH",
+        help="path prefix the site is served under, e.g. /profiles/ (overrides site.yaml)",
+    )
+    command.add_argument(
+        "--site-url",
+        type=_url_option(normalize_site_url, "an absolute http(s) URL"),
+        default=None,
+        metavar="URL",
+        help="absolute address of the published site, for canonical links, sitemap.xml and robots.txt (overrides site.yaml)",
+    )
+
+
+def _url_option(normalize, expected: str):
+    def parse(value: str) -> str:
+        normalized = normalize(value)
+        if normalized is None:
+            raise argparse.ArgumentTypeError(f"{value!r} is not {expected}")
+        return normalized
+
+    return parse
+
+
+def build_options(arguments: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        seeds_dir=arguments.seeds,
+        out_dir=arguments.out,
+        config_path=arguments.config or default_config_path(arguments.seeds),
+        base_url=arguments.base_url,
+        site_url=arguments.site_url,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,16 +113,34 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.config is not None and not arguments.config.is_file():
         print(f"error: --config {arguments.config}: no such file", file=sys.stderr)
         return EXIT_USAGE
-    config = arguments.config or default_config_path(arguments.seeds)
+    if arguments.command == "serve":
+        return run_serve(arguments)
+    return run_build(build_options(arguments))
+
+
+def run_build(options: BuildOptions) -> int:
     started = time.perf_counter()
     try:
-        summary = build(arguments.seeds, arguments.out, config)
+        summary = build(options)
     except BuildError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)
-        print(f"build failed: {len(error.problems)} problem(s); {arguments.out}/ left as it was", file=sys.stderr)
+        print(f"build failed: {len(error.problems)} problem(s); {options.out_dir}/ left as it was", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print_summary(summary, arguments.out, time.perf_counter() - started)
+    print_summary(summary, options.out_dir, time.perf_counter() - started)
+    return EXIT_OK
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    from generator.serve import serve  # livereload and tornado load only for this command
+
+    try:
+        serve(build_options(arguments), arguments.host, arguments.port, arguments.open)
+    except OSError as error:
+        print(f"error: cannot listen on {arguments.host}:{arguments.port}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        pass
     return EXIT_OK
 
 

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from generator.errors import BuildError, Problem, fail_if_any
 from generator.normalize import slugify
 
-SITE_KEYS = {"title": str, "base_url": str, "profiles": list}
+SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list}
 PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
@@ -46,6 +47,7 @@ class SiteConfig:
 
     title: str = DEFAULT_TITLE
     base_url: str = "/"
+    site_url: str = ""
     profiles: list[ProfileConfig] = field(default_factory=list)
     path: str = ""
     declared: bool = False
@@ -155,7 +157,8 @@ def _site(document: _Located, path: str, problems: list[Problem]) -> SiteConfig:
         return config
     fields = _check_keys(document.value, SITE_KEYS, path, problems)
     config.title = fields.get("title", config.title)
-    config.base_url = _base_url(document.value.get("base_url"), path, problems)
+    config.site_url = _site_url(document.value.get("site_url"), path, problems)
+    config.base_url = _base_url(document.value.get("base_url"), config.site_url, path, problems)
     config.profiles = _profiles(document.value.get("profiles"), path, problems)
     return config
 
@@ -200,10 +203,45 @@ def _describe(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _base_url(located: _Located | None, path: str, problems: list[Problem]) -> str:
+def normalize_base_url(value: str) -> str | None:
+    """``/lab`` → ``/lab/``; None when ``value`` is not a path starting with '/'."""
+    if not value.startswith("/") or any(char in value for char in " ?#\\"):
+        return None
+    return value.rstrip("/") + "/"
+
+
+def normalize_site_url(value: str) -> str | None:
+    """``https://x.org/lab`` → ``https://x.org/lab/``; None when not an absolute http(s) URL."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+        return None
+    return value.rstrip("/") + "/"
+
+
+def _site_url(located: _Located | None, path: str, problems: list[Problem]) -> str:
     if located is None:
-        return "/"
-    if not isinstance(located.value, str) or not located.value.startswith("/") or " " in located.value:
+        return ""
+    site_url = normalize_site_url(located.value) if isinstance(located.value, str) else None
+    if site_url is None:
+        problems.append(
+            Problem(
+                path,
+                located.line,
+                "'site_url' must be an absolute http(s) URL",
+                "the address the site is published at, e.g. 'https://user.github.io/profiles/'",
+            )
+        )
+        return ""
+    return site_url
+
+
+def _base_url(located: _Located | None, site_url: str, path: str, problems: list[Problem]) -> str:
+    """The path prefix: as given, else the path of ``site_url``, else '/'."""
+    site_path = urlsplit(site_url).path or "/" if site_url else ""
+    if located is None:
+        return site_path or "/"
+    base_url = normalize_base_url(located.value) if isinstance(located.value, str) else None
+    if base_url is None:
         problems.append(
             Problem(
                 path,
@@ -213,7 +251,26 @@ def _base_url(located: _Located | None, path: str, problems: list[Problem]) -> s
             )
         )
         return "/"
-    return located.value.rstrip("/") + "/"
+    if site_path and site_path != base_url:
+        problems.append(
+            Problem(
+                path,
+                located.line,
+                f"'base_url' {base_url} does not match the path of 'site_url' ({site_path})",
+                "drop 'base_url': it is taken from 'site_url'",
+            )
+        )
+    return base_url
+
+
+def apply_overrides(config: SiteConfig, base_url: str | None, site_url: str | None) -> SiteConfig:
+    """Command-line ``--site-url`` / ``--base-url`` win over site.yaml (both already normalised)."""
+    if site_url is not None:
+        config.site_url = site_url
+        config.base_url = urlsplit(site_url).path or "/"
+    if base_url is not None:
+        config.base_url = base_url
+    return config
 
 
 def _profiles(located: _Located | None, path: str, problems: list[Problem]) -> list[ProfileConfig]:

@@ -40,7 +40,7 @@ def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], clus
     docs_of = {doc.path: doc for doc in docs}
     profiles = [_profile(person, [docs_of[file] for file in person.files], papers_of[person.slug]) for person in people]
     warnings = [note for doc in docs for note in doc.notes] + _untitled_warning(papers)
-    return Site(config.title, config.base_url, papers, profiles, warnings)
+    return Site(config.title, config.base_url, config.site_url, papers, profiles, warnings)
 
 
 def merge_paper(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:

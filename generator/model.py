@@ -124,6 +124,7 @@ class Site:
 
     title: str
     base_url: str
+    site_url: str
     papers: list[Paper]
     profiles: list[Profile]
     warnings: list[Problem]

@@ -8,7 +8,11 @@ relative to the page, so the site works from ``file://`` and under any prefix.
 
 from __future__ import annotations
 
+import hashlib
+import traceback
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,7 @@ from typing import Any
 import jinja2
 
 from generator.categories import category_name
+from generator.errors import BuildError, Problem
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 
@@ -26,6 +31,7 @@ class Renderer:
     """A Jinja environment with every template compiled up front."""
 
     def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True,
@@ -34,27 +40,102 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.templates = {
-            name: self.environment.get_template(name) for name in self.environment.list_templates(extensions=["html"])
-        }
+        names = self.environment.list_templates(extensions=["html", "xml"])
+        with template_errors(templates_dir):
+            self.templates = {name: self.environment.get_template(name) for name in names}
+        sources = b"".join(name.encode() + (templates_dir / name).read_bytes() for name in names)
+        self.fingerprint = hashlib.sha256(sources).hexdigest()
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        """Render one page template with ``context``."""
-        return self.templates[name].render(context)
+        """Render one template with ``context``; template mistakes become located build errors."""
+        with template_errors(self.templates_dir):
+            return self.templates[name].render(context)
 
 
-def render_pages(site: Site, report: dict[str, Any], renderer: Renderer) -> dict[str, str]:
-    """Every HTML page of the site, keyed by its path in the output folder."""
-    pages = {"index.html": renderer.render("index.html", index_context(site))}
+@contextmanager
+def template_errors(templates_dir: Path) -> Iterator[None]:
+    """Turn Jinja exceptions into a :class:`BuildError` at ``templates/NAME:LINE``."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildError(
+            [Problem(f"templates/{error.name}", error.lineno, f"template error: {error.message}")]
+        ) from None
+    except (jinja2.TemplateError, TypeError, AttributeError) as error:
+        name, line = _template_frame(error, templates_dir)
+        raise BuildError([Problem(name, line, f"template error: {error}")]) from None
+
+
+def _template_frame(error: BaseException, templates_dir: Path) -> tuple[str, int]:
+    """The innermost template line in a rendering traceback."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if path.suffix in (".html", ".xml") and templates_dir in path.parents:
+            return f"templates/{path.relative_to(templates_dir).as_posix()}", frame.lineno or 1
+    return "templates", 1
+
+
+def render_pages(
+    site: Site, report: dict[str, Any], renderer: Renderer, cache: dict[str, tuple[str, str]], rendered: list[str]
+) -> dict[str, str]:
+    """Every page of the site, keyed by its output path; pages whose context did not change come from ``cache``."""
+    pages = {"index.html": ("index.html", index_context(site))}
     for profile in site.profiles:
-        pages[f"{profile.slug}/index.html"] = renderer.render("profile.html", profile_context(site, profile))
-    pages["report.html"] = renderer.render("report.html", report_context(site, report))
-    return pages
+        pages[f"{profile.slug}/index.html"] = ("profile.html", profile_context(site, profile))
+    pages["report.html"] = ("report.html", report_context(site, report))
+    pages["404.html"] = ("404.html", not_found_context(site))
+    if site.site_url:
+        pages["sitemap.xml"] = ("sitemap.xml", {"urls": [page_url(site, path) for path in pages if path != "404.html"]})
+    rendered.clear()
+    return {
+        path: _render_cached(renderer, path, name, context, cache, rendered) for path, (name, context) in pages.items()
+    }
 
 
-def base_context(site: Site, root: str, page_title: str) -> dict[str, Any]:
-    """What every page needs: site title, link prefix to the site root, page title."""
-    return {"site_title": site.title, "root": root, "page_title": page_title}
+def _render_cached(
+    renderer: Renderer,
+    path: str,
+    name: str,
+    context: dict[str, Any],
+    cache: dict[str, tuple[str, str]],
+    rendered: list[str],
+) -> str:
+    digest = hashlib.sha256(f"{renderer.fingerprint}{name}{context!r}".encode()).hexdigest()
+    cached = cache.get(path)
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    text = renderer.render(name, context)
+    cache[path] = (digest, text)
+    rendered.append(path)
+    return text
+
+
+def deployment_files(site: Site) -> dict[str, str]:
+    """Files for static hosts: ``.nojekyll`` always; ``robots.txt`` when the site's address is known."""
+    files = {".nojekyll": ""}
+    if site.site_url:
+        files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {site.site_url}sitemap.xml\n"
+    return files
+
+
+def page_url(site: Site, path: str) -> str:
+    """The absolute address of an output file (``x/index.html`` → ``…/x/``); empty without ``site_url``."""
+    if not site.site_url:
+        return ""
+    return site.site_url + path.removesuffix("index.html")
+
+
+def base_context(site: Site, path: str, page_title: str, description: str, og_type: str = "website") -> dict[str, Any]:
+    """What every page needs: titles, description, link prefix to the site root, address for sharing."""
+    return {
+        "site_title": site.title,
+        "root": "../" * path.count("/"),
+        "page_title": page_title,
+        "description": description,
+        "canonical": page_url(site, path),
+        "og_type": og_type,
+        "json_ld": None,
+    }
 
 
 def index_context(site: Site) -> dict[str, Any]:
@@ -68,12 +149,22 @@ def index_context(site: Site) -> dict[str, Any]:
         }
         for p in site.profiles
     ]
-    return base_context(site, "", site.title) | {"profiles": profiles, "paper_count": len(site.papers)}
+    description = f"{_count(len(site.profiles), 'research profile')} with {_count(len(site.papers), 'distinct paper')}."
+    return base_context(site, "index.html", site.title, description) | {
+        "profiles": profiles,
+        "paper_count": len(site.papers),
+    }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
     names = {p.slug: p.name for p in site.profiles}
-    return base_context(site, "../", f"{profile.name} · {site.title}") | {
+    path = f"{profile.slug}/index.html"
+    return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
+        "json_ld": person_json_ld(profile, page_url(site, path)),
         "profile": {
             "name": profile.name,
             "slug": profile.slug,
@@ -88,6 +179,44 @@ def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
             for code, count in category_counts(profile.papers)
         ],
         "cards": [card_view(paper, profile, names) for paper in profile.papers],
+    }
+
+
+def profile_description(profile: Profile) -> str:
+    """``Arthur Mensch (DMA, PARIETAL): 14 papers, mostly CL, CV.``"""
+    where = f" ({', '.join(profile.affiliations)})" if profile.affiliations else ""
+    categories = [code for code, _ in category_counts(profile.papers) if code][:3]
+    topics = f", mostly {', '.join(categories)}" if categories else ""
+    return f"{profile.name}{where}: {_count(len(profile.papers), 'paper')}{topics}."
+
+
+def person_json_ld(profile: Profile, url: str) -> dict[str, Any]:
+    """schema.org ``Person`` with the person's papers as ``ScholarlyArticle`` works they authored."""
+    person: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person", "name": profile.name}
+    if url:
+        person["url"] = url
+    if profile.affiliations:
+        person["affiliation"] = [{"@type": "Organization", "name": name} for name in profile.affiliations]
+    person["@reverse"] = {"author": [scholarly_article(paper, url) for paper in profile.papers]}
+    return person
+
+
+def scholarly_article(paper: Paper, profile_url: str) -> dict[str, Any]:
+    article: dict[str, Any] = {"@type": "ScholarlyArticle", "@id": f"{profile_url}#{paper.id}", "name": paper.title}
+    if paper.date:
+        article["datePublished"] = paper.date
+    if paper.category:
+        article["about"] = category_name(paper.category)
+    if paper.authors:
+        article["author"] = [{"@type": "Person", "name": name} for name in paper.authors]
+    return article
+
+
+def not_found_context(site: Site) -> dict[str, Any]:
+    """The 404 page is served at any depth, so its links are absolute, under ``base_url``."""
+    return base_context(site, "404.html", f"Page not found · {site.title}", "This page does not exist.") | {
+        "root": site.base_url,
+        "canonical": "",
     }
 
 
@@ -176,4 +305,5 @@ def names_match(author: str, person: str) -> bool:
 
 
 def report_context(site: Site, report: dict[str, Any]) -> dict[str, Any]:
-    return base_context(site, "", f"Build report · {site.title}") | {"report": report}
+    description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
+    return base_context(site, "report.html", f"Build report · {site.title}", description) | {"report": report}

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import build, default_config_path  # noqa: E402
+from generator.build import BuildOptions, build, default_config_path  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "golden-site" / "seeds"
 GOLDEN = ROOT / "tests" / "golden" / "golden-site"
@@ -21,7 +21,7 @@ GOLDEN = ROOT / "tests" / "golden" / "golden-site"
 def main() -> None:
     if GOLDEN.exists():
         shutil.rmtree(GOLDEN)
-    build(FIXTURE, GOLDEN, default_config_path(FIXTURE))
+    build(BuildOptions(FIXTURE, GOLDEN, default_config_path(FIXTURE)))
     shutil.rmtree(GOLDEN / "static")  # copies of static/, checked by the test against the originals
     print(f"golden output written to {GOLDEN.relative_to(ROOT)}; review it with git diff")
 

@@ -1,0 +1,177 @@
+"""Live preview: build, serve the output with livereload, rebuild when a source changes.
+
+``python -m generator serve`` builds once, serves the output folder on
+127.0.0.1 and watches the seeds, the config, the templates and the static
+files.  On a change it rebuilds (re-parsing only the sources that changed and
+re-rendering only the pages whose content changed) and livereload reloads
+every open page.  A failed rebuild keeps the last good site on disk; the
+browser is shown an error page naming the problems until the files are fixed.
+The live-reload script is injected into served responses only, never written.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from livereload import Server
+
+from generator.build import BuildCache, BuildOptions, asset_dir, build
+from generator.errors import BuildError, Problem
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+class DevSession:
+    """The builds of one ``serve`` run: the cache, the last problems, what the watched files looked like."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.cache = BuildCache()
+        self.problems: list[Problem] = []
+        self.snapshot: dict[str, tuple[int, int]] = {}
+
+    def watched_paths(self) -> list[Path]:
+        """The folders and files whose changes trigger a rebuild."""
+        paths = [self.options.seeds_dir, asset_dir("templates"), asset_dir("static")]
+        config = self.options.config_path
+        if config is not None and self.options.seeds_dir.resolve() not in config.resolve().parents:
+            paths.append(config)
+        return paths
+
+    def take_snapshot(self) -> dict[str, tuple[int, int]]:
+        """``path → (mtime, size)`` of every watched file."""
+        snapshot = {}
+        for path in self.watched_paths():
+            files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+            for file in files:
+                stat = file.stat()
+                snapshot[str(file)] = (stat.st_mtime_ns, stat.st_size)
+        return snapshot
+
+    def changed_files(self) -> list[str]:
+        """Watched files added, changed or removed since the last build."""
+        current = self.take_snapshot()
+        changed = sorted(
+            name for name in current.keys() | self.snapshot.keys() if current.get(name) != self.snapshot.get(name)
+        )
+        self.snapshot = current
+        return changed
+
+    def rebuild(self, changed: Iterable[str] = ()) -> tuple[str, str]:
+        """Build now; return the problems (if any) and the one line the terminal shows for it."""
+        started = time.perf_counter()
+        changed = list(changed)
+        what = describe_changes(changed)
+        try:
+            summary = build(self.options, self.cache)
+        except BuildError as error:
+            self.problems = error.problems
+            details = "\n".join(problem.format() for problem in error.problems)
+            return details, f"build failed ({what}): {len(error.problems)} problem(s); serving the last good site"
+        self.problems = []
+        seconds = time.perf_counter() - started
+        verb = "rebuilt" if changed else "built"
+        return "", (
+            f"{verb} in {seconds:.2f}s ({what}): re-parsed {len(self.cache.parsed)} of {summary.sources} sources, "
+            f"re-rendered {len(self.cache.rendered)} pages; {summary.papers} papers, {len(summary.warnings)} warnings"
+        )
+
+    def on_change(self) -> None:
+        """Watcher callback: rebuild when something really changed (one line per rebuild)."""
+        changed = self.changed_files()
+        if changed:
+            report(*self.rebuild(changed))
+
+
+def report(problems: str, line: str) -> None:
+    """Print a build's problems (to stderr) and its one timestamped line."""
+    if problems:
+        print(problems, file=sys.stderr, flush=True)
+    print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
+
+
+def describe_changes(changed: list[str]) -> str:
+    if not changed:
+        return "first build"
+    names = [Path(name).name for name in changed]
+    return "changed: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+class SiteApp:
+    """WSGI app serving the output folder, or the error page while the last build failed."""
+
+    def __init__(self, session: DevSession) -> None:
+        self.session = session
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            return respond(start_response, "405 Method Not Allowed", b"GET only\n", "text/plain")
+        path = environ.get("PATH_INFO", "/")
+        if self.session.problems and _is_page(path):
+            return respond(start_response, "500 Build Failed", error_page(self.session.problems), "text/html")
+        target = resolve_request(self.session.options.out_dir, path)
+        if target is None:
+            return respond(start_response, "403 Forbidden", b"outside the site\n", "text/plain")
+        if not target.is_file():
+            return self.not_found(start_response)
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return respond(start_response, "200 OK", target.read_bytes(), content_type)
+
+    def not_found(self, start_response: StartResponse) -> list[bytes]:
+        page = self.session.options.out_dir / "404.html"
+        body = page.read_bytes() if page.is_file() else b"<!doctype html><title>Not found</title></head><p>Not found"
+        return respond(start_response, "404 Not Found", body, "text/html")
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+
+
+def resolve_request(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names inside ``root`` (``index.html`` for folders); None when it would leave ``root``."""
+    parts = url_path.split("/")
+    if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
+        return None
+    base = root.resolve()
+    target = base.joinpath(*[part for part in parts if part not in ("", ".")]).resolve()
+    if target != base and base not in target.parents:
+        return None
+    return target / "index.html" if target.is_dir() else target
+
+
+def respond(start_response: StartResponse, status: str, body: bytes, content_type: str) -> list[bytes]:
+    charset = "; charset=utf-8" if content_type.startswith("text/") or content_type.endswith(("json", "xml")) else ""
+    start_response(status, [("Content-Type", content_type + charset), ("Cache-Control", "no-store")])
+    return [body]
+
+
+def error_page(problems: list[Problem]) -> bytes:
+    """A self-contained page naming every problem (the live-reload script is injected before ``</head>``)."""
+    items = "\n".join(f"<li><pre>{html.escape(problem.format())}</pre></li>" for problem in problems)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Build failed</title>'
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}"
+        "pre{white-space:pre-wrap;background:#fff3f3;border-left:4px solid #c0392b;padding:.75rem}"
+        "li{list-style:none}</style></head>\n<body><h1>Build failed</h1>"
+        "<p>Fix the files below; this page reloads by itself when the build succeeds again. "
+        "The last good site is still on disk.</p>\n"
+        f"<ul>{items}</ul></body></html>\n"
+    ).encode()
+
+
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
+    """Build, then serve and watch until interrupted."""
+    session = DevSession(options)
+    session.snapshot = session.take_snapshot()
+    report(*session.rebuild())
+    server = Server(app=SiteApp(session))
+    for path in session.watched_paths():
+        server.watch(str(path), session.on_change)
+    print(f"Serving {options.out_dir}/ on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)

@@ -1,0 +1,149 @@
+"""The dev server, for real: a subprocess on a free port, files changed on disk, pages fetched over HTTP."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+FLAMINGO = "Flamingo: a Visual Language Model for Few-Shot Learning"
+RICH = "004_60683de6a3f97cc2.txt"
+WAIT_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    """One raw GET: the path is sent exactly as given (no client-side normalisation)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {WAIT_SECONDS}s waiting for {what}")
+
+
+class DevServer:
+    def __init__(self, seeds: Path, out: Path, log: Path) -> None:
+        self.port = free_port()
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--seeds", str(seeds), "--out", str(out), "--port", str(self.port)],
+            cwd=ROOT,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: get(self.port, "/")[0] == 200, "the server to answer")
+
+    def page(self, path: str) -> str:
+        status, body = get(self.port, path)
+        assert status == 200, (status, body[:300])
+        return body
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path, seeds_copy: Path) -> Iterator[DevServer]:
+    running = DevServer(seeds_copy, tmp_path / "out", tmp_path / "serve.log")
+    yield running
+    running.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serves_the_site_with_live_reload_only_in_served_pages(server, tmp_path):
+    page = server.page("/arthur-mensch/")
+    assert FLAMINGO in page and "livereload" in page
+    assert server.page("/static/site.js").startswith("//")
+    for built in (tmp_path / "out").rglob("*.html"):
+        assert "livereload" not in built.read_text(encoding="utf-8")
+
+
+def test_a_changed_seed_shows_up_in_the_served_page(server, seeds_copy):
+    edit(seeds_copy / RICH, FLAMINGO, "Flamingo Renamed For The Test")
+    wait_for(lambda: "Flamingo Renamed For The Test" in server.page("/arthur-mensch/"), "the edited title")
+    wait_for(lambda: "rebuilt in" in server.output(), "the rebuild line")
+    line = next(line for line in server.output().splitlines() if "rebuilt in" in line)
+    assert RICH in line and "re-parsed 1 of 5 sources" in line
+    rerendered = int(re.search(r"re-rendered (\d+) pages", line).group(1))
+    assert 1 <= rerendered < 7  # only the pages that show the changed paper
+
+
+def test_a_broken_source_shows_an_error_page_and_fixing_it_recovers(server, seeds_copy, tmp_path):
+    before = (tmp_path / "out" / "arthur-mensch" / "index.html").read_bytes()
+    original = (seeds_copy / RICH).read_text(encoding="utf-8")
+    (seeds_copy / RICH).write_text(original.replace("h-index10", "this line is not a metric"), encoding="utf-8")
+
+    def shows_error() -> bool:
+        status, body = get(server.port, "/arthur-mensch/")
+        return status == 500 and f"{RICH}:4:" in body
+
+    wait_for(shows_error, "the error page")
+    assert "livereload" in get(server.port, "/arthur-mensch/")[1]  # the error page reloads itself
+    assert (tmp_path / "out" / "arthur-mensch" / "index.html").read_bytes() == before  # last good site kept
+    assert f"{RICH}:4:" in server.output()
+    (seeds_copy / RICH).write_text(original, encoding="utf-8")
+    wait_for(lambda: get(server.port, "/arthur-mensch/")[0] == 200, "recovery")
+    assert server.process.poll() is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/static/..%2f..%2fsecret.txt",
+        "/static/%2e%2e/%2e%2e/secret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "//secret.txt",
+    ],
+)
+def test_paths_outside_the_output_folder_are_refused(server, tmp_path, path):
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    status, body = get(server.port, path)
+    assert status in (400, 403, 404)
+    assert "TOP SECRET" not in body
+
+
+def test_listens_on_loopback_by_default():
+    help_text = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "default: 127.0.0.1" in help_text
