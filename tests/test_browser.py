@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from conftest import SEEDS, run_cli
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -85,3 +86,16 @@ def test_index_links_open_profiles_from_file_urls(browser, shipped_site):
     assert page.locator("h1").inner_text() == "Arthur Mensch"
     stylesheet_loaded = page.evaluate("getComputedStyle(document.body).margin === '0px'")
     assert stylesheet_loaded
+
+
+def test_filters_work_over_http_under_a_project_prefix(browser, http_root):
+    root, origin = http_root
+    result = run_cli("build", "--seeds", SEEDS, "--out", root / "profiles", "--base-url", "/profiles/")
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page()
+    page.goto(f"{origin}/profiles/index.html")
+    page.get_by_role("link", name="Arthur Mensch").click()
+    page.wait_for_load_state("load")
+    page.locator('button[data-category="CV"]').click()
+    assert visible_categories(page) == ["CV", "CV"]
+    assert page.evaluate("getComputedStyle(document.body).margin === '0px'")  # stylesheet found under the prefix

@@ -53,7 +53,18 @@ class DevServer:
         self.port = free_port()
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--seeds", str(seeds), "--out", str(out), "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--seeds",
+                str(seeds),
+                "--out",
+                str(out),
+                "--port",
+                str(self.port),
+            ],
             cwd=ROOT,
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
