@@ -8,25 +8,19 @@ the defaults apply and every source becomes its own profile.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from generator.errors import BuildError, Problem, fail_if_any
+from generator.errors import Problem, fail_if_any
 from generator.normalize import slugify
+from generator.yamlfile import Located, check_keys, parse_yaml, strings
 
 SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list}
 PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping"}
 DEFAULT_TITLE = "Research profiles"
-INVALID = object()  # a value already reported as unsupported
-MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
 @dataclass
@@ -53,97 +47,18 @@ class SiteConfig:
     declared: bool = False
 
 
-@dataclass
-class _Located:
-    """A plain Python value with the line it stands on."""
-
-    value: Any
-    line: int
-
-
 def load_config(path: Path | None, shown_path: str) -> SiteConfig:
     """Read ``path`` (None: no site.yaml, defaults apply) and validate it."""
     if path is None:
         return SiteConfig()
     problems: list[Problem] = []
-    document = _parse_yaml(path, shown_path, problems)
+    document = parse_yaml(path, shown_path, problems)
     config = _site(document, shown_path, problems)
     fail_if_any(problems)
     return config
 
 
-def _parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> _Located:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BuildError([Problem(shown_path, 1, f"cannot read config: {error}")]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 1
-        raise BuildError(
-            [
-                Problem(
-                    shown_path,
-                    line,
-                    f"invalid YAML: {error.problem}",
-                    "check the indentation and quoting on this line or the one above",
-                )
-            ]
-        ) from None
-    except yaml.YAMLError as error:
-        raise BuildError([Problem(shown_path, 1, f"invalid YAML: {error}")]) from None
-    if node is None:
-        return _Located({}, 1)
-    return _to_python(node, shown_path, problems)
-
-
-def _to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> _Located:
-    """Turn a YAML node tree into plain values that remember their lines."""
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.CollectionNode) and node.tag not in (MAP_TAG, SEQUENCE_TAG):
-        problems.append(
-            Problem(
-                shown_path,
-                line,
-                f"unsupported YAML value: tag {node.tag}",
-                "site.yaml holds plain strings, lists and mappings only",
-            )
-        )
-        return _Located(INVALID, line)
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[str, _Located] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in mapping:
-                problems.append(
-                    Problem(
-                        shown_path,
-                        key_node.start_mark.line + 1,
-                        f"duplicate key '{key}'",
-                        f"'{key}' is already set at line {mapping[key].line}",
-                    )
-                )
-            mapping[key] = _to_python(value_node, shown_path, problems)
-            mapping[key].line = key_node.start_mark.line + 1
-        return _Located(mapping, line)
-    if isinstance(node, yaml.SequenceNode):
-        return _Located([_to_python(item, shown_path, problems) for item in node.value], line)
-    try:
-        return _Located(yaml.SafeLoader("").construct_object(node), line)
-    except yaml.YAMLError as error:
-        problems.append(
-            Problem(
-                shown_path,
-                line,
-                f"unsupported YAML value: {getattr(error, 'problem', error)}",
-                "site.yaml holds plain strings, lists and mappings only",
-            )
-        )
-        return _Located(INVALID, line)
-
-
-def _site(document: _Located, path: str, problems: list[Problem]) -> SiteConfig:
+def _site(document: Located, path: str, problems: list[Problem]) -> SiteConfig:
     config = SiteConfig(path=path, declared=True)
     if not isinstance(document.value, dict):
         problems.append(
@@ -155,52 +70,12 @@ def _site(document: _Located, path: str, problems: list[Problem]) -> SiteConfig:
             )
         )
         return config
-    fields = _check_keys(document.value, SITE_KEYS, path, problems)
+    fields = check_keys(document.value, SITE_KEYS, path, problems)
     config.title = fields.get("title", config.title)
     config.site_url = _site_url(document.value.get("site_url"), path, problems)
     config.base_url = _base_url(document.value.get("base_url"), config.site_url, path, problems)
     config.profiles = _profiles(document.value.get("profiles"), path, problems)
     return config
-
-
-def _check_keys(
-    mapping: dict[str, _Located], expected: dict[str, type], path: str, problems: list[Problem]
-) -> dict[str, Any]:
-    """Report unknown keys and wrong types; return the well-typed values."""
-    good: dict[str, Any] = {}
-    for key, located in mapping.items():
-        if located.value is INVALID:
-            continue
-        if key not in expected:
-            problems.append(Problem(path, located.line, f"unknown key '{key}'", _suggest(key, expected)))
-        elif not isinstance(located.value, expected[key]) or located.value in ("", []):
-            problems.append(
-                Problem(
-                    path, located.line, f"'{key}' must be {TYPE_NAMES[expected[key]]}, not {_describe(located.value)}"
-                )
-            )
-        else:
-            good[key] = located.value
-    return good
-
-
-def _suggest(key: str, expected: dict[str, type]) -> str:
-    close = difflib.get_close_matches(key, list(expected), n=1, cutoff=0.6)
-    known = ", ".join(sorted(expected))
-    return f"did you mean '{close[0]}'? (known keys: {known})" if close else f"known keys: {known}"
-
-
-def _describe(value: Any) -> str:
-    if value in ("", [], None):
-        return "empty"
-    return {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a mapping",
-    }.get(type(value), type(value).__name__)
 
 
 def normalize_base_url(value: str) -> str | None:
@@ -218,7 +93,7 @@ def normalize_site_url(value: str) -> str | None:
     return value.rstrip("/") + "/"
 
 
-def _site_url(located: _Located | None, path: str, problems: list[Problem]) -> str:
+def _site_url(located: Located | None, path: str, problems: list[Problem]) -> str:
     if located is None:
         return ""
     site_url = normalize_site_url(located.value) if isinstance(located.value, str) else None
@@ -235,7 +110,7 @@ def _site_url(located: _Located | None, path: str, problems: list[Problem]) -> s
     return site_url
 
 
-def _base_url(located: _Located | None, site_url: str, path: str, problems: list[Problem]) -> str:
+def _base_url(located: Located | None, site_url: str, path: str, problems: list[Problem]) -> str:
     """The path prefix: as given, else the path of ``site_url``, else '/'."""
     site_path = urlsplit(site_url).path or "/" if site_url else ""
     if located is None:
@@ -273,7 +148,7 @@ def apply_overrides(config: SiteConfig, base_url: str | None, site_url: str | No
     return config
 
 
-def _profiles(located: _Located | None, path: str, problems: list[Problem]) -> list[ProfileConfig]:
+def _profiles(located: Located | None, path: str, problems: list[Problem]) -> list[ProfileConfig]:
     if located is None or not isinstance(located.value, list):
         return []
     profiles = [profile for item in located.value if (profile := _profile(item, path, problems)) is not None]
@@ -295,13 +170,13 @@ def _profiles(located: _Located | None, path: str, problems: list[Problem]) -> l
     return profiles
 
 
-def _profile(item: _Located, path: str, problems: list[Problem]) -> ProfileConfig | None:
+def _profile(item: Located, path: str, problems: list[Problem]) -> ProfileConfig | None:
     if not isinstance(item.value, dict):
         problems.append(
             Problem(path, item.line, "each profile must be a mapping", "write '- name: …' followed by 'sources: [...]'")
         )
         return None
-    fields = _check_keys(item.value, PROFILE_KEYS, path, problems)
+    fields = check_keys(item.value, PROFILE_KEYS, path, problems)
     for required in ("name", "sources"):
         if required not in item.value:
             problems.append(
@@ -324,8 +199,8 @@ def _profile(item: _Located, path: str, problems: list[Problem]) -> ProfileConfi
                 "use lowercase ASCII letters, digits and single hyphens, e.g. 'arthur-mensch'",
             )
         )
-    sources = _strings(item.value["sources"], path, problems)
-    affiliations = _strings(item.value["affiliations"], path, problems) if "affiliations" in fields else None
+    sources = strings(item.value["sources"], path, problems)
+    affiliations = strings(item.value["affiliations"], path, problems) if "affiliations" in fields else None
     return ProfileConfig(
         name=fields["name"],
         slug=slug,
@@ -334,13 +209,3 @@ def _profile(item: _Located, path: str, problems: list[Problem]) -> ProfileConfi
         source_lines=[source.line for source in sources],
         affiliations=[affiliation.value for affiliation in affiliations] if affiliations is not None else None,
     )
-
-
-def _strings(located: _Located, path: str, problems: list[Problem]) -> list[_Located]:
-    values = []
-    for element in located.value:
-        if isinstance(element.value, str) and element.value.strip():
-            values.append(_Located(element.value.strip(), element.line))
-        else:
-            problems.append(Problem(path, element.line, f"expected a string, not {_describe(element.value)}"))
-    return values

@@ -1,0 +1,151 @@
+"""Read YAML files safely with the line of every value, and validate their shape.
+
+Shared by ``site.yaml`` and ``papers.yaml``: the file is composed into nodes
+with PyYAML's safe loader, turned into plain values that remember their line
+(:class:`Located`), and checked key by key so that every problem is reported
+at its line, with "did you mean" suggestions for unknown keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import BuildError, Problem
+
+TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping", bool: "true or false", int: "a number"}
+INVALID = object()  # a value already reported as unsupported
+MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+@dataclass
+class Located:
+    """A plain Python value with the line it stands on."""
+
+    value: Any
+    line: int
+
+
+def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError([Problem(shown_path, 1, f"cannot read config: {error}")]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        raise BuildError(
+            [
+                Problem(
+                    shown_path,
+                    line,
+                    f"invalid YAML: {error.problem}",
+                    "check the indentation and quoting on this line or the one above",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise BuildError([Problem(shown_path, 1, f"invalid YAML: {error}")]) from None
+    if node is None:
+        return Located({}, 1)
+    return to_python(node, shown_path, problems)
+
+
+def to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> Located:
+    """Turn a YAML node tree into plain values that remember their lines."""
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.CollectionNode) and node.tag not in (MAP_TAG, SEQUENCE_TAG):
+        problems.append(
+            Problem(
+                shown_path,
+                line,
+                f"unsupported YAML value: tag {node.tag}",
+                "site.yaml holds plain strings, lists and mappings only",
+            )
+        )
+        return Located(INVALID, line)
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Located] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in mapping:
+                problems.append(
+                    Problem(
+                        shown_path,
+                        key_node.start_mark.line + 1,
+                        f"duplicate key '{key}'",
+                        f"'{key}' is already set at line {mapping[key].line}",
+                    )
+                )
+            mapping[key] = to_python(value_node, shown_path, problems)
+            mapping[key].line = key_node.start_mark.line + 1
+        return Located(mapping, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Located([to_python(item, shown_path, problems) for item in node.value], line)
+    try:
+        return Located(yaml.SafeLoader("").construct_object(node), line)
+    except yaml.YAMLError as error:
+        problems.append(
+            Problem(
+                shown_path,
+                line,
+                f"unsupported YAML value: {getattr(error, 'problem', error)}",
+                "site.yaml holds plain strings, lists and mappings only",
+            )
+        )
+        return Located(INVALID, line)
+
+
+def check_keys(
+    mapping: dict[str, Located], expected: dict[str, type], path: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """Report unknown keys and wrong types; return the well-typed values."""
+    good: dict[str, Any] = {}
+    for key, located in mapping.items():
+        if located.value is INVALID:
+            continue
+        if key not in expected:
+            problems.append(Problem(path, located.line, f"unknown key '{key}'", suggest(key, expected)))
+        elif not isinstance(located.value, expected[key]) or located.value in ("", []):
+            problems.append(
+                Problem(
+                    path, located.line, f"'{key}' must be {TYPE_NAMES[expected[key]]}, not {describe(located.value)}"
+                )
+            )
+        else:
+            good[key] = located.value
+    return good
+
+
+def suggest(key: str, expected: dict[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(expected), n=1, cutoff=0.6)
+    known = ", ".join(sorted(expected))
+    return f"did you mean '{close[0]}'? (known keys: {known})" if close else f"known keys: {known}"
+
+
+def describe(value: Any) -> str:
+    if value in ("", [], None):
+        return "empty"
+    return {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+def strings(located: Located, path: str, problems: list[Problem]) -> list[Located]:
+    values = []
+    for element in located.value:
+        if isinstance(element.value, str) and element.value.strip():
+            values.append(Located(element.value.strip(), element.line))
+        else:
+            problems.append(Problem(path, element.line, f"expected a string, not {describe(element.value)}"))
+    return values
