@@ -10,9 +10,11 @@ from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeResult, deduplicate
 from generator.errors import BuildError, Problem
 from generator.export import papers_json, report_json, to_json
-from generator.merge import merge_site
+from generator.merge import cluster_title, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
-from generator.render import Renderer, deployment_files, render_pages
+from generator.normalize import unique_slugs
+from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
+from generator.render import Renderer, bibliographies, deployment_files, render_pages
 from generator.sources import parse_source
 from generator.write import OutputFiles, check_output_folder, write_site
 
@@ -77,7 +79,9 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummar
     docs = parse_sources(options.seeds_dir, catalog, cache)
     entries = all_entries(docs)
     dedupe = deduplicate(entries)
-    site = merge_site(config, catalog, docs, dedupe.clusters)
+    overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, profile_slugs(config, docs))
+    resolution = resolve(overrides, dedupe.clusters, unique_slugs([cluster_title(c) for c in dedupe.clusters]))
+    site = merge_site(config, catalog, docs, resolution)
     output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)))
     write_site(output, options.out_dir)
     return BuildSummary(len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files))
@@ -148,6 +152,8 @@ def assemble_output(
     output = OutputFiles()
     for path, text in render_pages(site, report, renderer, cache.pages, cache.rendered).items():
         output.add(path, text, "templates")
+    for path, text in bibliographies(site).items():
+        output.add(path, text, "BibTeX")
     for path, text in deployment_files(site).items():
         output.add(path, text, "deployment")
     output.add("papers.json", to_json(papers_json(site)), "papers.json")

@@ -61,6 +61,7 @@ class _Signature:
     title_key: str
     lead_tokens: frozenset[str]
     tokens: frozenset[str]
+    ids: frozenset[str]
 
     @property
     def word_count(self) -> int:
@@ -85,7 +86,8 @@ def signature(index: int, entry: Entry) -> _Signature:
         lead_words = lead_words[:-1]  # a cut copy may end in half a word
     lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {' '.join(lead_words)}"))
     tokens = frozenset(abstract_key.split()) | frozenset(title_key.split())
-    return _Signature(index, entry, abstract_key, title_key, lead_tokens, tokens)
+    ids = frozenset(f"{kind}:{value}" for kind, value in (("arxiv", entry.arxiv), ("doi", entry.doi)) if value)
+    return _Signature(index, entry, abstract_key, title_key, lead_tokens, tokens, ids)
 
 
 def deduplicate(entries: list[Entry]) -> DedupeResult:
@@ -106,7 +108,10 @@ def shingles(sig: _Signature) -> list[str]:
     keys = grams[:LEADING_SHINGLES]
     keys += [gram for gram in grams[LEADING_SHINGLES:] if zlib.crc32(gram.encode()) % SAMPLE_EVERY == 0]
     if sig.title_key:
+        title_words = sig.title_key.split()
         keys.append("title:" + sig.title_key)
+        keys += ["t " + " ".join(triple) for triple in zip(title_words, title_words[1:], title_words[2:], strict=False)]
+    keys += ["id:" + identifier for identifier in sorted(sig.ids)]
     return keys
 
 
@@ -121,7 +126,7 @@ def candidate_pairs(signatures: list[_Signature]) -> set[tuple[int, int]]:
     for key, members in postings.items():
         if len(members) < 2:
             continue
-        if key.startswith("title:"):
+        if key.startswith(("title:", "id:")):
             pairs.update(_posting_pairs(members))
         else:
             shared.update(_posting_pairs(members))
@@ -160,6 +165,10 @@ def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
 
 
 def _verdict(left: _Signature, right: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+    if shared := sorted(left.ids & right.ids):
+        return True, f"same identifier ({shared[0].replace(':', ' ', 1)})"
+    if left.entry.arxiv and right.entry.arxiv:
+        return False, f"different arXiv ids ({left.entry.arxiv} vs {right.entry.arxiv})"
     title = scores.get("title")
     if title is not None and title >= SAME_TITLE and _same_numbers(left.title_key, right.title_key):
         return _title_verdict(scores)

@@ -7,11 +7,13 @@ same way every time, so the same sources give byte-identical files.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from typing import Any
 
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
 from generator.model import Location, PairDecision, Paper, Site
+from generator.overrides import OVERRIDES_FILE
 
 
 def to_json(data: Any) -> str:
@@ -38,6 +40,14 @@ def paper_json(paper: Paper) -> dict[str, Any]:
         "code": paper.code,
         "profiles": paper.profiles,
         "sources": [location_json(location) for location in paper.sources],
+        "venue": paper.venue,
+        "arxiv": paper.arxiv or None,
+        "doi": paper.doi or None,
+        "url": paper.url or None,
+        "pdf": paper.pdf or None,
+        "code_url": paper.code_url or None,
+        "tags": paper.tags,
+        "checked": paper.checked or None,
         "provenance": {field: str(location) for field, location in sorted(paper.provenance.items())},
     }
 
@@ -75,14 +85,17 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 
 def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count: int) -> dict[str, Any]:
     """What was merged and why, what was left apart though close, and the warnings."""
-    paper_of = {location: paper for paper in site.papers for location in paper.sources}
-    decisions_of = {cluster.entries[0].location: cluster.decisions for cluster in dedupe.clusters}
+    paper_of = {location: paper for paper in site.papers + site.hidden for location in paper.sources}
+    decisions_of: dict[str, list[PairDecision]] = defaultdict(list)
+    for cluster in dedupe.clusters:
+        for decision in cluster.decisions:
+            decisions_of[paper_of[decision.left].id].append(decision)
     merged = [
         {
             "paper": paper.id,
             "title": paper.title,
             "entries": [location_json(location) for location in paper.sources],
-            "decisions": [decision_json(decision, paper_of) for decision in decisions_of[paper.sources[0]]],
+            "decisions": [decision_json(decision, paper_of) for decision in decisions_of[paper.id]],
         }
         for paper in site.papers
         if len(paper.sources) > 1
@@ -97,6 +110,24 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
             "compared_pairs": dedupe.compared_pairs,
         },
         "merged": merged,
+        "joined_by_identifier": site.joins,
+        "overridden": [
+            {
+                "paper": paper.id,
+                "fields": {
+                    key: str(where) for key, where in sorted(paper.provenance.items()) if where.file == OVERRIDES_FILE
+                },
+            }
+            for paper in site.papers + site.hidden
+            if any(where.file == OVERRIDES_FILE for where in paper.provenance.values())
+        ],
+        "disagreements": [{"paper": paper.id, "note": note} for paper in site.papers for note in paper.disagreements],
+        "unverified": [
+            {"paper": paper.id, "checked": paper.checked, "identifier_marked_unverified": paper.unverified}
+            for paper in site.papers
+            if "unverified" in paper.checked.lower()
+        ],
+        "hidden": [{"paper": paper.id, "title": paper.title} for paper in site.hidden],
         "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
         "warnings": [problem_json(problem) for problem in site.warnings],
     }

@@ -20,19 +20,26 @@ from typing import TypeVar
 from generator.catalog import Catalog
 from generator.config import SiteConfig
 from generator.errors import Problem
+from generator.identifiers import arxiv_month
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
-from generator.normalize import sentences, slugify
+from generator.normalize import comparison_key, sentences, slugify, unique_slugs
+from generator.overrides import Override, Resolution
 
 DERIVED_TITLE_WORDS = 12
 ID_LENGTH = 60
 T = TypeVar("T")
 
 
-def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], clusters: list[Cluster]) -> Site:
-    """Build the site model: one paper per cluster, one profile per person."""
+def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], resolution: Resolution) -> Site:
+    """Build the site model: one paper per cluster (overrides applied), one profile per person."""
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
-    papers = assign_ids([merge_paper(cluster, owners) for cluster in clusters])
+    merged = [
+        merge_paper(cluster, owners, resolution.overrides.get(index))
+        for index, cluster in enumerate(resolution.clusters)
+    ]
+    merged = assign_ids(merged)
+    papers = [paper for paper in merged if not paper.hidden]
     papers_of: dict[str, list[Paper]] = {person.slug: [] for person in people}
     for paper in papers:
         for slug in paper.profiles:
@@ -40,44 +47,127 @@ def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], clus
     docs_of = {doc.path: doc for doc in docs}
     profiles = [_profile(person, [docs_of[file] for file in person.files], papers_of[person.slug]) for person in people]
     warnings = [note for doc in docs for note in doc.notes] + _untitled_warning(papers)
-    return Site(config.title, config.base_url, config.site_url, papers, profiles, warnings)
+    site = Site(config.title, config.base_url, config.site_url, papers, profiles, warnings)
+    site.hidden = [paper for paper in merged if paper.hidden]
+    site.joins = resolution.joins
+    return site
 
 
-def merge_paper(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
-    """Merge the entries of one cluster into a paper (its id is assigned later)."""
+def profile_slugs(config: SiteConfig, docs: list[SourceDoc]) -> list[str]:
+    """The slugs of every profile the site will have."""
+    return [person.slug for person in _people(config, docs)]
+
+
+def merge_paper(cluster: Cluster, owners: dict[str, list[str]], overrides: list[Override] | None = None) -> Paper:
+    """Merge the entries of one cluster into a paper, then apply its papers.yaml overrides (id assigned later)."""
+    paper = _from_sources(cluster, owners)
+    for override in overrides or []:
+        apply_override(paper, override)
+    _check_arxiv_month(paper)
+    return paper
+
+
+def _check_arxiv_month(paper: Paper) -> None:
+    """A new-style arXiv id tells the first version's month (2204.14198: April 2022); say when the date disagrees."""
+    month = arxiv_month(paper.arxiv)
+    if month and paper.date and len(paper.date) >= 7 and not paper.date.startswith(month):
+        paper.disagreements.append(
+            f"date: {paper.provenance.get('date')} gives {paper.date}, but arXiv id {paper.arxiv} "
+            f"({paper.provenance.get('arxiv')}) was first posted in {month}"
+        )
+
+
+def cluster_title(cluster: Cluster) -> str:
+    """The title a cluster's paper gets from its sources (titled entry, else derived)."""
+    titled = _first(cluster.entries, lambda e: bool(e.title))
+    return titled.title if titled else derive_title(_best_abstract(cluster.entries).abstract)
+
+
+def _best_abstract(entries: list[Entry]) -> Entry:
+    return min(entries, key=lambda e: (e.truncated, e.latex_residue, -len(e.abstract), e.location))
+
+
+def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
     entries = cluster.entries
-    title_entry = _first(entries, lambda e: bool(e.title))
-    abstract_entry = min(entries, key=lambda e: (e.truncated, e.latex_residue, -len(e.abstract), e.location))
     authors_entry = max(entries, key=lambda e: (len(e.authors), not e.authors_truncated, _reverse(e.location)))
-    dated = sorted((e for e in entries if e.date), key=lambda e: (e.date, e.location))
+    dated = _by_date(entries)
     picks = {
-        "title": title_entry,
-        "abstract": abstract_entry,
+        "title": _first(entries, lambda e: bool(e.title)),
+        "abstract": _best_abstract(entries),
         "authors": authors_entry if authors_entry.authors else None,
         "date": dated[0] if dated else None,
-        "score": _first(entries, lambda e: e.score is not None),
-        "category": _first(entries, lambda e: bool(e.category)),
         "code": _first(entries, lambda e: e.code),
-        "affiliation": _first(entries, lambda e: bool(e.affiliation)),
+    } | {
+        name: _first(entries, lambda e, name=name: bool(getattr(e, name)) or getattr(e, name) == 0.0)
+        for name in ("score", "category", "affiliation", "venue", "arxiv", "doi", "url")
     }
-    provenance = {field: entry.location for field, entry in picks.items() if entry is not None}
-    title = title_entry.title if title_entry else derive_title(abstract_entry.abstract)
-    return Paper(
+    paper = Paper(
         id="",
-        title=title,
-        title_derived=title_entry is None,
-        abstract=abstract_entry.abstract,
+        title=cluster_title(cluster),
+        title_derived=picks["title"] is None,
+        abstract=picks["abstract"].abstract,
         authors=list(authors_entry.authors),
         authors_truncated=authors_entry.authors_truncated,
-        affiliation=_value(picks["affiliation"], "affiliation", ""),
-        date=_value(picks["date"], "date", None),
-        category=_value(picks["category"], "category", ""),
-        score=_value(picks["score"], "score", None),
+        affiliation="",
+        date=None,
+        category="",
+        score=None,
         code=picks["code"] is not None,
         profiles=sorted({slug for e in entries for slug in owners.get(e.location.file, [])}),
         sources=[e.location for e in entries],
-        provenance=provenance,
+        provenance={name: entry.location for name, entry in picks.items() if entry is not None},
     )
+    for name in ("date", "score", "category", "affiliation", "venue", "arxiv", "doi", "url"):
+        if picks[name] is not None:
+            setattr(paper, name, getattr(picks[name], name))
+    return paper
+
+
+def apply_override(paper: Paper, override: Override) -> None:
+    """Set the fields ``override`` gives, noting where they disagree with the sources."""
+    for key, value in override.values.items():
+        location = override.location(key)
+        if key == "profiles":
+            attached = set(paper.profiles) | {slug for slug, attach in value.items() if attach}
+            paper.profiles = sorted(attached - {slug for slug, attach in value.items() if not attach})
+        else:
+            _note_disagreement(paper, key, value, location)
+            setattr(paper, key, value)
+        paper.provenance[key] = location
+        if key == "title":
+            paper.title_derived = False
+
+
+def _note_disagreement(paper: Paper, key: str, value: object, location: Location) -> None:
+    source = paper.provenance.get(key)
+    if source is not None and source.file != location.file and _disagree(key, getattr(paper, key), value):
+        paper.disagreements.append(
+            f"{key}: {location} gives {_shown(value)}, {source} says {_shown(getattr(paper, key))}"
+        )
+
+
+def _disagree(key: str, source_value: object, override_value: object) -> bool:
+    if key == "title":
+        return comparison_key(str(source_value)) != comparison_key(str(override_value))
+    if key == "date":
+        return not (
+            str(source_value).startswith(str(override_value)) or str(override_value).startswith(str(source_value))
+        )
+    return source_value != override_value
+
+
+def _shown(value: object) -> str:
+    return ", ".join(value) if isinstance(value, list) else repr(value)
+
+
+def _by_date(entries: list[Entry]) -> list[Entry]:
+    """Earliest date first; a more precise date of the same period (2022-04-29 for 2022) wins over a vaguer one."""
+    dated = sorted((e for e in entries if e.date), key=lambda e: (e.date, e.location))
+    if not dated:
+        return []
+    earliest = dated[0].date or ""
+    precise = [e for e in dated if (e.date or "").startswith(earliest)]
+    return sorted(precise, key=lambda e: (-len(e.date or ""), e.location)) + dated
 
 
 def _first(entries: list[Entry], has: Callable[[Entry], bool]) -> Entry | None:
@@ -103,12 +193,10 @@ def derive_title(abstract: str) -> str:
 
 
 def assign_ids(papers: list[Paper]) -> list[Paper]:
-    """Give every paper a unique, stable id from its title; return them sorted by id."""
-    used: Counter[str] = Counter()
-    for paper in sorted(papers, key=lambda p: p.sources[0]):
-        base = slugify(paper.title, ID_LENGTH) or "paper"
-        used[base] += 1
-        paper.id = base if used[base] == 1 else f"{base}-{used[base]}"
+    """Give every paper a unique, stable id from its title (in source order); return them sorted by id."""
+    in_order = sorted(papers, key=lambda p: p.sources[0])
+    for paper, paper_id in zip(in_order, unique_slugs([p.title for p in in_order], ID_LENGTH), strict=True):
+        paper.id = paper_id
     return sorted(papers, key=lambda p: p.id)
 
 

@@ -39,6 +39,10 @@ class Entry:
     code: bool = False
     truncated: bool = False
     latex_residue: int = 0
+    venue: str = ""
+    arxiv: str = ""
+    doi: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -103,6 +107,21 @@ class Paper:
     profiles: list[str]
     sources: list[Location]
     provenance: dict[str, Location]
+    venue: str = ""
+    arxiv: str = ""
+    doi: str = ""
+    url: str = ""
+    pdf: str = ""
+    code_url: str = ""
+    tags: list[str] = field(default_factory=list)
+    checked: str = ""
+    hidden: bool = False
+    disagreements: list[str] = field(default_factory=list)
+
+    @property
+    def unverified(self) -> bool:
+        """The curated values were marked as not checked against public records."""
+        return self.checked.lower().startswith("unverified")
 
 
 @dataclass
@@ -128,3 +147,5 @@ class Site:
     papers: list[Paper]
     profiles: list[Profile]
     warnings: list[Problem]
+    hidden: list[Paper] = field(default_factory=list)
+    joins: list[str] = field(default_factory=list)

@@ -115,3 +115,14 @@ def slugify(text: str, max_length: int = 80) -> str:
 def sentences(text: str) -> list[str]:
     """Split display text into sentences (good enough for abstracts)."""
     return [part for part in SENTENCE_END.split(text) if part]
+
+
+def unique_slugs(texts: list[str], max_length: int = 60, fallback: str = "paper") -> list[str]:
+    """Slugs of ``texts`` in order, made unique with ``-2``, ``-3``… (empty slugs become ``fallback``)."""
+    used: dict[str, int] = {}
+    slugs = []
+    for text in texts:
+        base = slugify(text, max_length) or fallback
+        used[base] = used.get(base, 0) + 1
+        slugs.append(base if used[base] == 1 else f"{base}-{used[base]}")
+    return slugs

@@ -19,8 +19,10 @@ from typing import Any
 
 import jinja2
 
+from generator.bibtex_out import bibliography, bibtex_entry, citation_keys
 from generator.categories import category_name
 from generator.errors import BuildError, Problem
+from generator.identifiers import arxiv_url, doi_url
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 
@@ -110,6 +112,15 @@ def _render_cached(
     return text
 
 
+def bibliographies(site: Site) -> dict[str, str]:
+    """``<slug>/papers.bib`` for every profile; the cards' Cite entries come from the same keys."""
+    files = {}
+    for profile in site.profiles:
+        keys = citation_keys(profile.papers, profile.name)
+        files[f"{profile.slug}/papers.bib"] = bibliography(profile.papers, keys)
+    return files
+
+
 def deployment_files(site: Site) -> dict[str, str]:
     """Files for static hosts: ``.nojekyll`` always; ``robots.txt`` when the site's address is known."""
     files = {".nojekyll": ""}
@@ -162,6 +173,7 @@ def _count(number: int, noun: str) -> str:
 
 def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
     names = {p.slug: p.name for p in site.profiles}
+    keys = citation_keys(profile.papers, profile.name)
     path = f"{profile.slug}/index.html"
     return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
         "json_ld": person_json_ld(profile, page_url(site, path)),
@@ -178,7 +190,7 @@ def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
             {"code": code, "name": category_name(code) if code else "No category", "count": count}
             for code, count in category_counts(profile.papers)
         ],
-        "cards": [card_view(paper, profile, names) for paper in profile.papers],
+        "cards": [card_view(paper, profile, names, keys[paper.id]) for paper in profile.papers],
     }
 
 
@@ -260,9 +272,31 @@ class CardView:
     code: bool
     abstract: str
     also_on: list[dict[str, str]]
+    url: str
+    links: list[dict[str, str]]
+    venue: str
+    tags: list[str]
+    bibtex: str
+    unverified: bool
+    checked: str
 
 
-def card_view(paper: Paper, profile: Profile, names: dict[str, str]) -> CardView:
+def paper_links(paper: Paper) -> list[dict[str, str]]:
+    """The card's outgoing links: arXiv, DOI, PDF, code (an unverified identifier says so)."""
+    note = " (unverified)" if paper.unverified else ""
+    links = []
+    if paper.arxiv:
+        links.append({"label": f"arXiv{note}", "href": arxiv_url(paper.arxiv), "kind": "arxiv"})
+    if paper.doi:
+        links.append({"label": f"DOI{note}", "href": doi_url(paper.doi), "kind": "doi"})
+    if paper.pdf:
+        links.append({"label": "PDF", "href": paper.pdf, "kind": "pdf"})
+    if paper.code_url:
+        links.append({"label": "Code", "href": paper.code_url, "kind": "code"})
+    return links
+
+
+def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_key: str) -> CardView:
     """What one paper card shows on ``profile``'s page."""
     return CardView(
         id=paper.id,
@@ -278,9 +312,16 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str]) -> CardView
         category_name=category_name(paper.category),
         score=_score_text(paper.score),
         score_source=str(paper.provenance.get("score", "")),
-        code=paper.code,
+        code=paper.code or bool(paper.code_url),
         abstract=paper.abstract,
         also_on=[{"slug": slug, "name": names[slug]} for slug in paper.profiles if slug != profile.slug],
+        url=paper.url or (arxiv_url(paper.arxiv) if paper.arxiv else doi_url(paper.doi) if paper.doi else ""),
+        links=paper_links(paper),
+        venue=paper.venue,
+        tags=paper.tags,
+        bibtex=bibtex_entry(paper, citation_key),
+        unverified=paper.unverified,
+        checked=paper.checked,
     )
 
 
@@ -289,11 +330,13 @@ def _score_text(score: float | None) -> str:
 
 
 def format_date(iso_date: str | None) -> str:
-    """``2022-04-29`` → ``29 Apr 2022``."""
+    """``2022-04-29`` → ``29 Apr 2022``; ``2022-04`` → ``Apr 2022``; ``2022`` stays."""
     if not iso_date:
         return ""
-    year, month, day = iso_date.split("-")
-    return f"{int(day)} {MONTH_NAMES[int(month) - 1]} {year}"
+    parts = iso_date.split("-")
+    words = [str(int(parts[2]))] if len(parts) == 3 else []
+    words += [MONTH_NAMES[int(parts[1]) - 1]] if len(parts) >= 2 else []
+    return " ".join([*words, parts[0]])
 
 
 def names_match(author: str, person: str) -> bool:

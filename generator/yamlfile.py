@@ -17,7 +17,14 @@ import yaml
 
 from generator.errors import BuildError, Problem
 
-TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping", bool: "true or false", int: "a number"}
+TYPE_NAMES = {
+    str: "a string",
+    list: "a list",
+    dict: "a mapping",
+    bool: "true or false",
+    int: "a number",
+    object: "a value",
+}
 INVALID = object()  # a value already reported as unsupported
 MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
@@ -65,7 +72,7 @@ def to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> Loca
                 shown_path,
                 line,
                 f"unsupported YAML value: tag {node.tag}",
-                "site.yaml holds plain strings, lists and mappings only",
+                "only plain strings, numbers, true/false, lists and mappings are allowed",
             )
         )
         return Located(INVALID, line)
@@ -89,13 +96,15 @@ def to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> Loca
         return Located([to_python(item, shown_path, problems) for item in node.value], line)
     try:
         return Located(yaml.SafeLoader("").construct_object(node), line)
+    except ValueError:  # looked like a timestamp but is not a real date (2022-13-01): keep the text
+        return Located(str(node.value), line)
     except yaml.YAMLError as error:
         problems.append(
             Problem(
                 shown_path,
                 line,
                 f"unsupported YAML value: {getattr(error, 'problem', error)}",
-                "site.yaml holds plain strings, lists and mappings only",
+                "only plain strings, numbers, true/false, lists and mappings are allowed",
             )
         )
         return Located(INVALID, line)

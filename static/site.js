@@ -38,7 +38,22 @@
     group.hidden = false;
   }
 
+  // "Copy BibTeX" buttons: shown only where the clipboard can be used.
+  function setUpCopy(button) {
+    var source = button.parentNode.querySelector(".bibtex");
+    if (!source || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Select and copy the text above";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-filters]"), setUpFilters);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), setUpCopy);
   });
 })();

@@ -65,8 +65,9 @@ def test_every_chip_shows_exactly_its_category(browser, shipped_site, slug):
 def test_clicking_the_active_chip_again_shows_everything(browser, shipped_site):
     page = open_profile(browser, shipped_site, "arthur-mensch")
     chip = page.locator('button[data-category="CV"]')
+    cv_cards = page.locator('article[data-category="CV"]').count()
     chip.click()
-    assert visible_categories(page) == ["CV", "CV"]
+    assert visible_categories(page) == ["CV"] * cv_cards
     chip.click()
     assert len(visible_categories(page)) == 14
     assert page.locator("button[data-filter-all]").get_attribute("aria-pressed") == "true"
@@ -96,6 +97,7 @@ def test_filters_work_over_http_under_a_project_prefix(browser, http_root):
     page.goto(f"{origin}/profiles/index.html")
     page.get_by_role("link", name="Arthur Mensch").click()
     page.wait_for_load_state("load")
+    cv_cards = page.locator('article[data-category="CV"]').count()
     page.locator('button[data-category="CV"]').click()
-    assert visible_categories(page) == ["CV", "CV"]
+    assert visible_categories(page) == ["CV"] * cv_cards and cv_cards >= 2
     assert page.evaluate("getComputedStyle(document.body).margin === '0px'")  # stylesheet found under the prefix

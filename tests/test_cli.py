@@ -31,7 +31,7 @@ def test_shipped_seeds_build_and_summary(tmp_path):
     result = run_cli("build", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert "Read 5 sources: 44 entries → 31 papers after deduplication, 4 profiles" in result.stdout
-    assert "warning:" in result.stderr  # untitled papers are listed
+    assert "0 warnings" in result.stdout and result.stderr == ""  # papers.yaml titles every paper
 
 
 def test_shipped_papers_json(shipped_site):
@@ -102,8 +102,17 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 
+def test_untitled_papers_are_listed_in_a_warning(tmp_path, seeds_copy):
+    (seeds_copy / "papers.yaml").unlink()
+    result = run_cli("build", "--seeds", seeds_copy, "--out", tmp_path / "out")
+    assert result.returncode == 0
+    assert "warning: 19 paper(s) have no title in any source" in result.stderr
+    assert "- 003_92fefb7f3d1db5b1.txt:3: This work introduces Gemma" in result.stderr
+
+
 def test_without_site_yaml_every_source_is_a_profile(tmp_path, seeds_copy):
     (seeds_copy / "site.yaml").unlink()
+    (seeds_copy / "papers.yaml").unlink()
     out = tmp_path / "out"
     result = run_cli("build", "--seeds", seeds_copy, "--out", out)
     assert result.returncode == 0, result.stderr
@@ -236,3 +245,37 @@ def test_refuses_output_overlapping_the_seeds(seeds_copy):
 def test_empty_existing_output_folder_is_fine(tmp_path):
     (tmp_path / "out").mkdir()
     assert run_cli("build", "--seeds", SEEDS, "--out", tmp_path / "out").returncode == 0
+
+
+def test_shipped_site_is_complete(shipped_site):
+    data = json.loads((shipped_site / "papers.json").read_text(encoding="utf-8"))
+    without_arxiv = set()
+    for paper in data["papers"]:
+        assert not paper["title_derived"], paper["id"]
+        assert paper["date"] and paper["category"] and paper["checked"], paper["id"]
+        if not paper["arxiv"]:
+            without_arxiv.add(paper["title"])
+    assert without_arxiv == {
+        "Zeroth-order non-convex learning via hierarchical dual averaging",
+        "Online non-convex optimization with imperfect feedback",
+        "Individual Treatment Prescription Effect Estimation in a Low Compliance Setting",
+        "Exponentially fast convergence to (strict) equilibrium via hedging",
+    }
+    pixtral = next(p for p in data["papers"] if p["title"] == "Pixtral 12B")
+    assert (pixtral["arxiv"], pixtral["date"], pixtral["category"]) == ("2410.07073", "2024-10", "CV")
+    flamingo = next(p for p in data["papers"] if p["title"].startswith("Flamingo"))
+    assert flamingo["category"] == "CV" and flamingo["date"] == "2022-04-29"  # card values stay
+
+
+def test_shipped_cards_link_and_cite(shipped_site):
+    html = (shipped_site / "arthur-mensch" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="https://arxiv.org/abs/2410.07073">Pixtral 12B</a>' in html
+    assert "arXiv (unverified)" in html  # e.g. Gemini's id was not checked
+    assert html.count('<details class="cite">') == 14
+    assert 'href="papers.bib"' in html
+    bib = (shipped_site / "arthur-mensch" / "papers.bib").read_text(encoding="utf-8")
+    assert bib.count("\n@") + bib.startswith("@") == 14
+    keys = [line.split("{", 1)[1].rstrip(",") for line in bib.splitlines() if line.startswith("@")]
+    assert len(keys) == len(set(keys)) and "hoffmann2022training" in keys
+    for key in keys:
+        assert f"{{{key}," in html  # each card's Cite entry has the same key as papers.bib

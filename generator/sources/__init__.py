@@ -12,9 +12,9 @@ from pathlib import Path
 
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
-from generator.sources import abstract_list, rich_profile
+from generator.sources import abstract_list, bibtex, rich_profile
 
-SOURCE_SUFFIXES = (".txt",)
+SOURCE_SUFFIXES = (".txt", ".bib")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width marks, soft hyphen
 Parser = Callable[[list[str], str], SourceDoc]
 FORMATS: dict[str, Parser] = {
@@ -73,6 +73,8 @@ def parse_source(path: Path, shown_path: str) -> SourceDoc:
             ]
         )
     lines = read_lines(path, shown_path)
+    if path.suffix.lower() == ".bib":
+        return bibtex.parse(lines, shown_path)
     source_format = detect_format(lines)
     if source_format is None:
         raise BuildError(

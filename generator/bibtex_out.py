@@ -1,0 +1,151 @@
+"""BibTeX out: one entry per paper, with stable citation keys unique within a file.
+
+Keys follow Google Scholar's habit, ``<first author's family name><year><first
+title word>`` (``hoffmann2022training``); without authors the profile's own
+name stands in.  Keys repeated within a file get ``a``, ``b``… suffixes in
+paper order.  Values escape BibTeX's special characters, and titles are
+double-braced so their capitals survive.  Our own BibTeX parser reads these
+files back to the same titles, years and identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from generator.model import Paper
+from generator.normalize import ascii_fold
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "for",
+        "in",
+        "to",
+        "and",
+        "with",
+        "via",
+        "towards",
+        "toward",
+        "from",
+        "by",
+        "at",
+        "is",
+        "are",
+        "we",
+        "our",
+    ]
+)
+CONFERENCE = re.compile(
+    r"\b(conference|proceedings|workshop|symposium|icml|iclr|neurips|nips|cvpr|iccv|eccv|acl|emnlp|naacl|"
+    r"aaai|ijcai|kdd|colt|aistats|uai|interspeech|icassp)\b",
+    re.IGNORECASE,
+)
+SPECIAL = str.maketrans(
+    {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"}
+)
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def citation_keys(papers: list[Paper], fallback_author: str) -> dict[str, str]:
+    """Paper id → citation key, unique among ``papers`` (``a``, ``b``… suffixes in the given order)."""
+    bases = [_key_base(paper, fallback_author) for paper in papers]
+    counts = Counter(bases)
+    taken = set(bases)
+    seen: Counter[str] = Counter()
+    keys = {}
+    for paper, base in zip(papers, bases, strict=True):
+        key = base
+        while counts[base] > 1 and (key == base or key in taken):
+            key = base + _letters(seen[base])
+            seen[base] += 1
+        taken.add(key)
+        keys[paper.id] = key
+    return keys
+
+
+def _letters(index: int) -> str:
+    """0 → a, 25 → z, 26 → aa …"""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("a") + remainder) + letters
+    return letters
+
+
+def _key_base(paper: Paper, fallback_author: str) -> str:
+    author = paper.authors[0] if paper.authors else fallback_author
+    family = _word(author.split()[-1] if author.split() else "anon") or "anon"
+    year = paper.date[:4] if paper.date else ""
+    title_words = [_word(word) for word in paper.title.split()]
+    first = next((word for word in title_words if word and word not in STOP_WORDS), "")
+    return f"{family}{year}{first}"
+
+
+def _word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text))
+
+
+def escape(value: str) -> str:
+    """Escape BibTeX's special characters in a field value."""
+    return value.translate(SPECIAL)
+
+
+def entry_type(paper: Paper) -> tuple[str, str]:
+    """(entry type, venue field): conferences are ``inproceedings``, other venues ``article``, else ``misc``."""
+    if not paper.venue:
+        return "misc", ""
+    return ("inproceedings", "booktitle") if CONFERENCE.search(paper.venue) else ("article", "journal")
+
+
+def bibtex_entry(paper: Paper, key: str) -> str:
+    """One entry, fields in a fixed order."""
+    kind, venue_field = entry_type(paper)
+    fields: list[tuple[str, str]] = [("title", "{" + escape(paper.title) + "}")]
+    if paper.authors:
+        fields.append(
+            (
+                "author",
+                " and ".join(escape(name) for name in paper.authors)
+                + (" and others" if paper.authors_truncated else ""),
+            )
+        )
+    if venue_field:
+        fields.append((venue_field, escape(paper.venue)))
+    if paper.date:
+        fields.append(("year", paper.date[:4]))
+    fields += _identifier_fields(paper)
+    lines = [f"@{kind}{{{key},"] + [f"  {name} = {{{value}}}," for name, value in fields]
+    if paper.date and len(paper.date) >= 7:
+        lines.append(f"  month = {MONTHS[int(paper.date[5:7]) - 1]},")
+    return "\n".join(lines) + "\n}\n"
+
+
+def _identifier_fields(paper: Paper) -> list[tuple[str, str]]:
+    fields = []
+    if paper.arxiv:
+        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+        if paper.category:
+            fields.append(
+                (
+                    "primaryClass",
+                    f"cs.{paper.category}" if re.fullmatch(r"[A-Z]{2}", paper.category) else paper.category,
+                )
+            )
+    if paper.doi:
+        fields.append(("doi", paper.doi))  # verbatim, like url
+    if paper.url:
+        fields.append(("url", paper.url))
+    if paper.unverified and (paper.arxiv or paper.doi):
+        fields.append(("note", "Identifier not verified against public records"))
+    return fields
+
+
+def bibliography(papers: list[Paper], keys: dict[str, str]) -> str:
+    """A whole ``.bib`` file for ``papers`` (in the given order)."""
+    return "\n".join(bibtex_entry(paper, keys[paper.id]) for paper in papers)

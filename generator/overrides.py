@@ -1,0 +1,332 @@
+"""Curated corrections: ``papers.yaml`` completes and corrects what the sources say.
+
+Each override names one paper, by a ``match:`` phrase (a case-, accent- and
+whitespace-insensitive substring of any copy's title or abstract) or by its
+``id:``, and sets fields: title, date, category, venue, arxiv, doi, url, pdf,
+code_url, authors, tags, hidden, profiles (``slug`` or ``+slug`` attaches,
+``-slug`` detaches) and a free-text ``checked`` note saying how the values
+were verified.  A match that finds no paper, or several, is an error at its
+line naming the candidates.  Overrides are attached to dedupe clusters here;
+merge applies them, recording ``papers.yaml:LINE`` as each field's provenance.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problem, fail_if_any
+from generator.identifiers import is_category, normalize_arxiv, normalize_category, normalize_doi
+from generator.model import Cluster, Location
+from generator.normalize import ascii_fold, clean_text, collapse_whitespace
+from generator.yamlfile import Located, check_keys, parse_yaml, suggest
+
+OVERRIDES_FILE = "papers.yaml"
+FIELD_TYPES: dict[str, type] = {
+    "match": str,
+    "id": str,
+    "title": str,
+    "date": object,
+    "category": str,
+    "venue": str,
+    "arxiv": str,
+    "doi": str,
+    "url": str,
+    "pdf": str,
+    "code_url": str,
+    "authors": list,
+    "tags": list,
+    "hidden": bool,
+    "profiles": list,
+    "checked": str,
+}
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass
+class Override:
+    """One validated entry of papers.yaml."""
+
+    line: int
+    match: str = ""
+    id: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def target(self) -> str:
+        return f"match '{self.match}'" if self.match else f"id '{self.id}'"
+
+    def location(self, key: str) -> Location:
+        return Location(OVERRIDES_FILE, self.lines.get(key, self.line))
+
+
+def load_overrides(path: Path, profile_slugs: list[str]) -> list[Override]:
+    """Read and validate papers.yaml (a missing file means no overrides)."""
+    if not path.is_file():
+        return []
+    problems: list[Problem] = []
+    document = parse_yaml(path, OVERRIDES_FILE, problems)
+    if document.value in ({}, None):
+        fail_if_any(problems)
+        return []
+    if not isinstance(document.value, list):
+        problems.append(
+            Problem(
+                OVERRIDES_FILE,
+                document.line,
+                "papers.yaml must be a list of overrides",
+                "start each override with '- match: \"a phrase of the abstract\"'",
+            )
+        )
+        fail_if_any(problems)
+    overrides = [o for item in document.value if (o := _override(item, profile_slugs, problems)) is not None]
+    fail_if_any(problems)
+    return overrides
+
+
+def _override(item: Located, profile_slugs: list[str], problems: list[Problem]) -> Override | None:
+    if not isinstance(item.value, dict):
+        problems.append(
+            Problem(
+                OVERRIDES_FILE,
+                item.line,
+                "each override must be a mapping",
+                "write '- match: \"…\"' followed by the fields to set",
+            )
+        )
+        return None
+    fields = check_keys(item.value, FIELD_TYPES, OVERRIDES_FILE, problems)
+    override = Override(line=item.line, match=fields.pop("match", ""), id=fields.pop("id", ""))
+    if bool(override.match) == bool(override.id):
+        problems.append(
+            Problem(
+                OVERRIDES_FILE,
+                item.line,
+                "an override needs exactly one of 'match' or 'id'",
+                "'match' takes a phrase of the paper's title or abstract; 'id' its id in papers.json",
+            )
+        )
+    for key, value in fields.items():
+        line = item.value[key].line
+        try:
+            override.values[key] = _validate(key, value, profile_slugs)
+            override.lines[key] = line
+        except ValueError as error:
+            message, _, hint = str(error).partition("|")
+            problems.append(Problem(OVERRIDES_FILE, line, f"'{key}': {message}", hint))
+    return override
+
+
+def _validate(key: str, value: Any, profile_slugs: list[str]) -> Any:
+    """Normalise one field value; raise ValueError('message|hint') when it is wrong."""
+    validators = {
+        "title": _text,
+        "venue": _text,
+        "checked": _text,
+        "date": _date,
+        "category": _category,
+        "arxiv": _arxiv,
+        "doi": _doi,
+        "url": _url,
+        "pdf": _url,
+        "code_url": _url,
+        "authors": _string_list,
+        "tags": _string_list,
+        "hidden": bool,
+    }
+    if key == "profiles":
+        return _profiles(value, profile_slugs)
+    return validators[key](value)
+
+
+def _text(value: str) -> str:
+    return clean_text(value).text
+
+
+def _date(value: Any) -> str:
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    match = DATE.match(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a date|write YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        datetime.date(year or 1, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date|write YYYY-MM-DD, YYYY-MM or YYYY") from None
+    return text.strip()
+
+
+def _category(value: str) -> str:
+    category = normalize_category(value)
+    if not is_category(category):
+        raise ValueError(f"{value!r} is not an arXiv category|e.g. cs.CL, stat.ML or math.OC")
+    return category
+
+
+def _arxiv(value: str) -> str:
+    arxiv = normalize_arxiv(value)
+    if arxiv is None:
+        raise ValueError(f"{value!r} is not an arXiv id|e.g. 2203.15556 or hep-th/9901001")
+    return arxiv
+
+
+def _doi(value: str) -> str:
+    doi = normalize_doi(value)
+    if doi is None:
+        raise ValueError(f"{value!r} is not a DOI|e.g. 10.1145/3292500.3330701")
+    return doi
+
+
+def _url(value: str) -> str:
+    if not URL.match(value.strip()):
+        raise ValueError(f"{value!r} is not an http(s) URL|e.g. https://github.com/org/repo")
+    return value.strip()
+
+
+def _string_list(value: list[Located]) -> list[str]:
+    if not all(isinstance(item.value, str) and item.value.strip() for item in value):
+        raise ValueError("must be a list of strings|e.g. [Ada Lovelace, Charles Babbage]")
+    return [clean_text(item.value).text for item in value]
+
+
+def _profiles(value: list[Located], profile_slugs: list[str]) -> dict[str, bool]:
+    """``[a, +b, -c]`` → ``{a: True, b: True, c: False}`` (attach / detach)."""
+    changes = {}
+    for item in value:
+        text = str(item.value).strip()
+        slug = text.lstrip("+-")
+        if slug not in profile_slugs:
+            hint = suggest(slug, dict.fromkeys(profile_slugs)).replace("known keys", "profiles")
+            raise ValueError(f"no profile '{slug}'|{hint}")
+        changes[slug] = not text.startswith("-")
+    return changes
+
+
+@dataclass
+class Resolution:
+    """Clusters after overrides joined those sharing an identifier, each with its overrides."""
+
+    clusters: list[Cluster]
+    overrides: dict[int, list[Override]]
+    joins: list[str]
+
+
+def resolve(overrides: list[Override], clusters: list[Cluster], ids: list[str]) -> Resolution:
+    """Attach each override to the one cluster it names; join clusters that now share an arXiv id or DOI.
+
+    ``ids`` are the paper ids the clusters would get without overrides (for ``id:`` references).
+    """
+    problems: list[Problem] = []
+    attached: dict[int, list[Override]] = defaultdict(list)
+    for override in overrides:
+        found = _candidates(override, clusters, ids)
+        if len(found) == 1:
+            attached[found[0]].append(override)
+        else:
+            problems.append(_not_one(override, found, clusters, ids))
+    fail_if_any(problems)
+    resolution = _join_by_identifier(clusters, attached)
+    fail_if_any([problem for found in resolution.overrides.values() for problem in _set_twice(found)])
+    return resolution
+
+
+def _set_twice(overrides: list[Override]) -> list[Problem]:
+    """Two overrides of one paper may not set the same field to different values."""
+    first: dict[str, Override] = {}
+    problems = []
+    for override in overrides:
+        for key, value in override.values.items():
+            if key in first and first[key].values[key] != value:
+                problems.append(
+                    Problem(
+                        OVERRIDES_FILE,
+                        override.lines[key],
+                        f"'{key}' is set twice for the same paper",
+                        f"the override at line {first[key].line} sets it too; keep one",
+                    )
+                )
+            first.setdefault(key, override)
+    return problems
+
+
+def _candidates(override: Override, clusters: list[Cluster], ids: list[str]) -> list[int]:
+    if override.id:
+        return [index for index, paper_id in enumerate(ids) if paper_id == override.id]
+    phrase = _fold(override.match)
+    return [
+        index
+        for index, cluster in enumerate(clusters)
+        if any(phrase in _fold(e.title) or phrase in _fold(e.abstract) for e in cluster.entries)
+    ]
+
+
+def _fold(text: str) -> str:
+    return collapse_whitespace(ascii_fold(text))
+
+
+def _not_one(override: Override, found: list[int], clusters: list[Cluster], ids: list[str]) -> Problem:
+    if not found:
+        hint = "use a phrase copied from the paper's title or abstract, or its id from papers.json"
+        if override.id:
+            close = suggest(override.id, dict.fromkeys(ids)).replace("known keys: ", "ids: ")
+            hint = close if "did you mean" in close else hint
+        return Problem(OVERRIDES_FILE, override.line, f"{override.target} finds no paper", hint)
+    names = tuple(f"{ids[index]} ({clusters[index].entries[0].location})" for index in found[:8])
+    return Problem(
+        OVERRIDES_FILE,
+        override.line,
+        f"{override.target} finds {len(found)} papers",
+        "use a longer phrase, or 'id:' with one of the ids below",
+        names,
+    )
+
+
+def _join_by_identifier(clusters: list[Cluster], attached: dict[int, list[Override]]) -> Resolution:
+    """Union clusters whose entries or overrides give the same arXiv id or DOI."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(clusters)))
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            index = parent[index]
+        return index
+
+    joins: list[str] = []
+    for index, cluster in enumerate(clusters):
+        for identifier in sorted(_identifiers(cluster, attached.get(index, []))):
+            other = owner.setdefault(identifier, index)
+            if find(other) != find(index):
+                parent[find(index)] = find(other)
+                joins.append(
+                    f"{cluster.entries[0].location} joined {clusters[other].entries[0].location}: same {identifier}"
+                )
+    merged: dict[int, Cluster] = {}
+    overrides: dict[int, list[Override]] = defaultdict(list)
+    for index, cluster in enumerate(clusters):
+        root = find(index)
+        target = merged.setdefault(root, Cluster([], []))
+        target.entries += cluster.entries
+        target.decisions += cluster.decisions
+        overrides[root] += attached.get(index, [])
+    roots = sorted(merged, key=lambda root: min(e.location for e in merged[root].entries))
+    for root in roots:
+        merged[root].entries.sort(key=lambda e: e.location)
+    return Resolution([merged[root] for root in roots], {i: overrides[root] for i, root in enumerate(roots)}, joins)
+
+
+def _identifiers(cluster: Cluster, overrides: list[Override]) -> set[str]:
+    found = {f"arXiv id {e.arxiv}" for e in cluster.entries if e.arxiv} | {
+        f"DOI {e.doi}" for e in cluster.entries if e.doi
+    }
+    for override in overrides:
+        if "arxiv" in override.values:
+            found.add(f"arXiv id {override.values['arxiv']}")
+        if "doi" in override.values:
+            found.add(f"DOI {override.values['doi']}")
+    return found

@@ -1,0 +1,183 @@
+"""BibTeX in (three real-world export styles, macros, accents, errors) and out (keys, round trip)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli, write_corpus
+
+from generator.bibtex_out import bibliography, citation_keys
+from generator.errors import BuildError
+from generator.model import Location, Paper
+from generator.sources import parse_source
+from generator.sources.bibtex import parse_authors
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
+
+
+def entries(name: str):
+    return {entry.title: entry for entry in parse_source(FIXTURES / name, name).entries}
+
+
+def test_google_scholar_export():
+    found = entries("google_scholar.bib")
+    chinchilla = found["Training compute-optimal large language models"]
+    assert chinchilla.location.line == 1
+    assert chinchilla.arxiv == "2203.15556"  # from journal={arXiv preprint arXiv:…}
+    assert chinchilla.authors[:3] == ["Jordan Hoffmann", "Sebastian Borgeaud", "Arthur Mensch"]
+    assert chinchilla.authors_truncated and chinchilla.date == "2022" and chinchilla.venue == ""
+    flamingo = found["Flamingo: a visual language model for few-shot learning"]
+    assert flamingo.venue == "Advances in Neural Information Processing Systems"
+    assert flamingo.location.line == 8
+
+
+def test_dblp_export():
+    found = entries("dblp.bib")
+    scaling = found["Scaling Laws for Fine-Grained Mixture of Experts"]
+    assert "Maciej Pióro" in scaling.authors and "Michał Krutul" in scaling.authors
+    assert scaling.venue.startswith("Forty-first International Conference on Machine Learning, ICML 2024")
+    assert scaling.url == "https://openreview.net/forum?id=yoqdlynCRs"
+    magnus = found["Magnushammer: A Transformer-based Approach to Premise Selection"]
+    assert magnus.arxiv == "2303.04488" and magnus.doi == "10.48550/arxiv.2303.04488"
+    assert magnus.venue == ""  # CoRR is arXiv
+    assert magnus.location.line == 19
+
+
+def test_arxiv_export_with_string_macro_month_accents_and_abstract():
+    [pixtral] = entries("arxiv.bib").values()
+    assert pixtral.title == "Pixtral 12B"
+    assert (pixtral.arxiv, pixtral.category, pixtral.date) == ("2410.07073", "CV", "2024-10")
+    assert "Amélie Héliou" in pixtral.authors and "Baptiste Rozière" in pixtral.authors
+    assert pixtral.abstract.startswith("We introduce Pixtral-12B, a 12–billion-parameter")
+    assert pixtral.location.line == 3
+
+
+def test_names_braces_and_others():
+    assert parse_authors(r"{Barnes and Noble} and M{\"u}ller, K. and others") == (
+        ["Barnes and Noble", "K. Müller"],
+        True,
+    )
+    assert parse_authors("de la Fontaine, Jean and Doe, Jr, John") == (["Jean de la Fontaine", "John Doe, Jr"], False)
+
+
+def test_braces_in_titles_and_string_macros(tmp_path):
+    path = (
+        write_corpus(
+            tmp_path,
+            {
+                "x.bib": (
+                    '@string{icml = "International Conference on Machine Learning"}\n'
+                    "@inproceedings{k, title = {{BERT}: Pre-training of {D}eep {T}ransformers},\n"
+                    "  booktitle = icml, year = 2019, month = {March}, doi = {https://doi.org/10.18653/V1/N19-1423}}\n"
+                )
+            },
+        )
+        / "x.bib"
+    )
+    [entry] = parse_source(path, "x.bib").entries
+    assert entry.title == "BERT: Pre-training of Deep Transformers"
+    assert entry.venue == "International Conference on Machine Learning"
+    assert entry.date == "2019-03" and entry.doi == "10.18653/v1/n19-1423"
+
+
+def test_malformed_entry_is_an_error_at_its_line(tmp_path):
+    path = (
+        write_corpus(
+            tmp_path,
+            {
+                "bad.bib": (
+                    "@article{good, title={Fine}, year={2020}}\n\n"
+                    "@article{broken,\n  title = {Unclosed,\n  year = 2020\n\n"
+                    "@misc{after, title={After}}\n"
+                )
+            },
+        )
+        / "bad.bib"
+    )
+    with pytest.raises(BuildError) as caught:
+        parse_source(path, "bad.bib")
+    [problem] = caught.value.problems
+    assert problem.line == 3 and "malformed BibTeX entry" in problem.message
+
+
+def test_bib_sources_join_the_same_dedup(tmp_path):
+    page = (
+        "Abstract: We introduce Pixtral-12B, a 12--billion-parameter multimodal language model. Pixtral-12B is "
+        "trained to understand both natural images and documents, achieving leading performance on various "
+        "multimodal benchmarks, surpassing a number of larger models.\n"
+    )
+    arxiv = (FIXTURES / "arxiv.bib").read_text(encoding="utf-8")
+    scholar = "@article{a, title={Pixtral 12B}, author={Agrawal, Pravesh}, journal={arXiv preprint arXiv:2410.07073v2}, year={2024}}\n"
+    seeds = write_corpus(tmp_path / "seeds", {"list.txt": page, "arxiv.bib": arxiv, "scholar.bib": scholar})
+    out = tmp_path / "out"
+    result = run_cli("build", "--seeds", seeds, "--out", out)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    papers = json.loads((out / "papers.json").read_text(encoding="utf-8"))["papers"]
+    [pixtral] = papers
+    assert {(s["file"], s["line"]) for s in pixtral["sources"]} == {
+        ("list.txt", 1),
+        ("arxiv.bib", 3),
+        ("scholar.bib", 1),
+    }
+    assert pixtral["title"] == "Pixtral 12B" and pixtral["arxiv"] == "2410.07073"
+
+
+def paper(paper_id: str, title: str, authors: list[str], date: str | None, **extra) -> Paper:
+    return Paper(
+        id=paper_id,
+        title=title,
+        title_derived=False,
+        abstract="",
+        authors=authors,
+        authors_truncated=False,
+        affiliation="",
+        date=date,
+        category=extra.pop("category", ""),
+        score=None,
+        code=False,
+        profiles=[],
+        sources=[Location("x", 1)],
+        provenance={},
+        **extra,
+    )
+
+
+def test_citation_keys_are_stable_and_unique():
+    papers = [
+        paper("a", "Training Compute-Optimal Models", ["Jordan Hoffmann"], "2022-03-29"),
+        paper("b", "The Training of Things", ["Jordan Hoffmann"], "2022"),
+        paper("c", "Untitled Abstract Paper", [], "2023-10"),
+    ]
+    keys = citation_keys(papers, "Arthur Mensch")
+    assert keys == {"a": "hoffmann2022traininga", "b": "hoffmann2022trainingb", "c": "mensch2023untitled"}
+
+
+def test_our_bibtex_reads_back_to_the_same_titles_years_and_ids(tmp_path):
+    papers = [
+        paper(
+            "a",
+            "Scaling & Co: 100% of {Braces} $x$_y #1",
+            ["Amélie Héliou", "K. Müller"],
+            "2024-10",
+            arxiv="2410.07073",
+            category="CV",
+        ),
+        paper("b", "A Journal Paper", ["Ada Lovelace"], "1843", venue="Royal Society Journal", doi="10.1000/xyz_1"),
+        paper("c", "Conference Paper", ["Charles Babbage"], "2020-07-12", venue="ICML 2020", url="https://x.org/p?q=1"),
+    ]
+    keys = citation_keys(papers, "Someone")
+    text = bibliography(papers, keys)
+    assert "@misc{heliou2024scaling," in text and "@article{lovelace1843journal," in text
+    assert "@inproceedings{babbage2020conference," in text and "primaryClass = {cs.CV}" in text
+    back = {
+        e.title: e for e in parse_source(write_corpus(tmp_path, {"ours.bib": text}) / "ours.bib", "ours.bib").entries
+    }
+    assert set(back) == {p.title for p in papers}
+    for original in papers:
+        copy = back[original.title]
+        assert copy.date[:4] == original.date[:4]
+        assert (copy.arxiv, copy.doi, copy.url) == (original.arxiv, original.doi, original.url)
+        assert copy.authors == original.authors
