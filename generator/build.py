@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.bios import load_bios, stray_bio_files
 from generator.catalog import Catalog, build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeResult, deduplicate
 from generator.errors import BuildError, Problem
 from generator.export import papers_json, report_json, to_json
-from generator.merge import cluster_title, merge_site, profile_slugs
+from generator.merge import cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
@@ -81,7 +82,9 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummar
     dedupe = deduplicate(entries)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, profile_slugs(config, docs))
     resolution = resolve(overrides, dedupe.clusters, unique_slugs([cluster_title(c) for c in dedupe.clusters]))
-    site = merge_site(config, catalog, docs, resolution)
+    bios = load_bios(options.seeds_dir, configured_bios(config, docs))
+    site = merge_site(config, catalog, docs, resolution, bios)
+    site.warnings += stray_bio_files(options.seeds_dir, profile_slugs(config, docs))
     output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)))
     write_site(output, options.out_dir)
     return BuildSummary(len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files))

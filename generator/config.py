@@ -14,11 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.errors import Problem, fail_if_any
+from generator.links import LINK_KINDS, link_hint, normalize_link
 from generator.normalize import slugify
 from generator.yamlfile import Located, check_keys, parse_yaml, strings
 
 SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list}
-PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list}
+PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list, "bio": str, "links": dict}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_TITLE = "Research profiles"
 
@@ -33,6 +34,8 @@ class ProfileConfig:
     affiliations: list[str] | None = None
     line: int = 0
     source_lines: list[int] = field(default_factory=list)
+    bio: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -208,4 +211,24 @@ def _profile(item: Located, path: str, problems: list[Problem]) -> ProfileConfig
         sources=[source.value for source in sources],
         source_lines=[source.line for source in sources],
         affiliations=[affiliation.value for affiliation in affiliations] if affiliations is not None else None,
+        bio=fields.get("bio", ""),
+        links=_links(item.value["links"], path, problems) if "links" in fields else [],
     )
+
+
+def _links(located: Located, path: str, problems: list[Problem]) -> list[tuple[str, str]]:
+    """``links:`` mapping → ``[(kind, url)]`` in the fixed order of LINK_KINDS; every bad one reported."""
+    check_keys(located.value, dict.fromkeys(LINK_KINDS, str), path, problems)
+    links = []
+    for kind in LINK_KINDS:
+        value = located.value.get(kind)
+        if value is None or not isinstance(value.value, str):
+            continue
+        url = normalize_link(kind, value.value)
+        if url is None:
+            problems.append(
+                Problem(path, value.line, f"invalid {LINK_KINDS[kind]} link {value.value!r}", link_hint(kind))
+            )
+        else:
+            links.append((kind, url))
+    return links

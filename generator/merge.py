@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TypeVar
 
@@ -30,7 +30,9 @@ ID_LENGTH = 60
 T = TypeVar("T")
 
 
-def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], resolution: Resolution) -> Site:
+def merge_site(
+    config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], resolution: Resolution, bios: dict[str, str]
+) -> Site:
     """Build the site model: one paper per cluster (overrides applied), one profile per person."""
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
@@ -46,6 +48,8 @@ def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], reso
             papers_of[slug].append(paper)
     docs_of = {doc.path: doc for doc in docs}
     profiles = [_profile(person, [docs_of[file] for file in person.files], papers_of[person.slug]) for person in people]
+    for profile in profiles:
+        profile.bio_html = bios.get(profile.slug, "")
     warnings = [note for doc in docs for note in doc.notes] + _untitled_warning(papers)
     site = Site(config.title, config.base_url, config.site_url, papers, profiles, warnings)
     site.hidden = [paper for paper in merged if paper.hidden]
@@ -56,6 +60,12 @@ def merge_site(config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], reso
 def profile_slugs(config: SiteConfig, docs: list[SourceDoc]) -> list[str]:
     """The slugs of every profile the site will have."""
     return [person.slug for person in _people(config, docs)]
+
+
+def configured_bios(config: SiteConfig, docs: list[SourceDoc]) -> dict[str, str]:
+    """Slug → the ``bio:`` text site.yaml gives (empty when none) for every profile."""
+    given = {profile.slug: profile.bio for profile in config.profiles}
+    return {slug: given.get(slug, "") for slug in profile_slugs(config, docs)}
 
 
 def merge_paper(cluster: Cluster, owners: dict[str, list[str]], overrides: list[Override] | None = None) -> Paper:
@@ -206,11 +216,14 @@ class _Person:
     name: str
     affiliations: list[str] | None
     files: list[str]
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _people(config: SiteConfig, docs: list[SourceDoc]) -> list[_Person]:
     if config.declared:
-        return [_Person(profile.slug, profile.name, profile.affiliations, []) for profile in config.profiles]
+        return [
+            _Person(profile.slug, profile.name, profile.affiliations, [], profile.links) for profile in config.profiles
+        ]
     people: list[_Person] = []
     taken: Counter[str] = Counter()
     for doc in docs:
@@ -249,6 +262,7 @@ def _profile(person: _Person, own_docs: list[SourceDoc], papers: list[Paper]) ->
         metrics=[metric for doc in own_docs for metric in doc.metrics],
         papers=own_papers,
         source_files=person.files,
+        links=person.links,
     )
 
 

@@ -135,6 +135,8 @@ class Profile:
     metrics: list[Metric]
     papers: list[Paper]
     source_files: list[str]
+    bio_html: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.bibtex_out import bibliography, bibtex_entry, citation_keys
 from generator.categories import category_name
 from generator.errors import BuildError, Problem
 from generator.identifiers import arxiv_url, doi_url
+from generator.links import LINK_KINDS
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 
@@ -185,6 +187,8 @@ def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
             "primary_category_name": category_name(profile.primary_category),
             "metrics": [metric_view(metric) for metric in profile.metrics],
             "paper_count": len(profile.papers),
+            "bio_html": Markup(profile.bio_html),  # sanitised by generator.bios
+            "links": [{"kind": kind, "label": LINK_KINDS[kind], "url": url} for kind, url in profile.links],
         },
         "chips": [
             {"code": code, "name": category_name(code) if code else "No category", "count": count}
@@ -209,6 +213,8 @@ def person_json_ld(profile: Profile, url: str) -> dict[str, Any]:
         person["url"] = url
     if profile.affiliations:
         person["affiliation"] = [{"@type": "Organization", "name": name} for name in profile.affiliations]
+    if profile.links:
+        person["sameAs"] = [url for _, url in profile.links]
     person["@reverse"] = {"author": [scholarly_article(paper, url) for paper in profile.papers]}
     return person
 

@@ -1,0 +1,70 @@
+"""Profile bios: Markdown from ``site.yaml`` (``bio:``) or ``seeds/<slug>.md``, rendered and sanitised.
+
+The Markdown is rendered with the markdown package, then cleaned with nh3
+(the Rust ammonia sanitiser): only text-level tags survive, links keep
+http(s)/mailto targets only and get ``rel="noopener noreferrer nofollow"``.
+Raw HTML or scripts in a bio never reach the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import nh3
+
+from generator.errors import BuildError, Problem
+
+ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_bio(text: str) -> str:
+    """Markdown → sanitised HTML (headings are shifted down so the page keeps one h1)."""
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def bio_file(seeds_dir: Path, slug: str) -> Path:
+    return seeds_dir / f"{slug}.md"
+
+
+def load_bios(seeds_dir: Path, configured: dict[str, str]) -> dict[str, str]:
+    """Slug → sanitised bio HTML: ``bio:`` from site.yaml, else ``seeds/<slug>.md`` when it exists."""
+    bios = {}
+    for slug, text in configured.items():
+        path = bio_file(seeds_dir, slug)
+        if not text and path.is_file():
+            text = _read(path)
+        if text.strip():
+            bios[slug] = render_bio(text)
+    return bios
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BuildError([Problem(path.name, 1, f"cannot read bio: {error}", "save it as UTF-8 Markdown")]) from None
+
+
+def stray_bio_files(seeds_dir: Path, slugs: list[str]) -> list[Problem]:
+    """``*.md`` files in the seeds folder that name no profile (README.md excepted)."""
+    return [
+        Problem(
+            path.name,
+            1,
+            f"bio file matches no profile slug ({', '.join(slugs)})",
+            "name it <slug>.md after a profile in site.yaml",
+        )
+        for path in sorted(seeds_dir.glob("*.md"))
+        if path.stem not in slugs and path.name.lower() != "readme.md"
+    ]
