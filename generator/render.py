@@ -302,6 +302,15 @@ def paper_links(paper: Paper) -> list[dict[str, str]]:
     return links
 
 
+def title_link(paper: Paper) -> str:
+    """Where the card title points: the paper's URL, else its arXiv or DOI page unless the id is unverified."""
+    if paper.url:
+        return paper.url
+    if paper.unverified:
+        return ""
+    return arxiv_url(paper.arxiv) if paper.arxiv else doi_url(paper.doi) if paper.doi else ""
+
+
 def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_key: str) -> CardView:
     """What one paper card shows on ``profile``'s page."""
     return CardView(
@@ -321,7 +330,7 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_ke
         code=paper.code or bool(paper.code_url),
         abstract=paper.abstract,
         also_on=[{"slug": slug, "name": names[slug]} for slug in paper.profiles if slug != profile.slug],
-        url=paper.url or (arxiv_url(paper.arxiv) if paper.arxiv else doi_url(paper.doi) if paper.doi else ""),
+        url=title_link(paper),
         links=paper_links(paper),
         venue=paper.venue,
         tags=paper.tags,
