@@ -217,3 +217,17 @@ def test_blocking_compares_far_fewer_pairs_than_all_pairs():
     all_pairs = len(entries) * (len(entries) - 1) // 2
     assert result.compared_pairs < all_pairs / 100
     assert len(result.clusters) == 1500
+
+
+def test_same_identifier_merges_whatever_the_text_and_different_arxiv_ids_never_merge():
+    first = entry(FLAMINGO_V2, "a.txt")
+    first.arxiv = "2204.14198"
+    other = entry(MOTIVATED_A, "b.txt", title="Something else entirely")
+    other.arxiv = "2204.14198"
+    assert len(groups(first, other)) == 1
+    twin = entry(FLAMINGO_V2, "c.txt")
+    twin.arxiv = "2301.00001"
+    doi_a, doi_b = entry(MOTIVATED_A, "d.txt"), entry(MOTIVATED_B, "e.txt")
+    doi_a.doi = doi_b.doi = "10.1000/same"
+    result = groups(first, twin, doi_a, doi_b)
+    assert sorted(result) == [["a.txt:1"], ["c.txt:1"], ["d.txt:1", "e.txt:1"]]
