@@ -9,6 +9,7 @@ relative to the page, so the site works from ``file://`` and under any prefix.
 from __future__ import annotations
 
 import hashlib
+import json
 import traceback
 from collections import Counter
 from collections.abc import Iterator
@@ -27,7 +28,11 @@ from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
+from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
 
+TOP_COAUTHORS = 6
+AUTHORS_SHOWN = 8
+AUTHORS_BEFORE_FOLD = 6
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -123,9 +128,28 @@ def bibliographies(site: Site) -> dict[str, str]:
     return files
 
 
+def search_index(site: Site) -> str:
+    """``search-index.js``: titles, authors, venues and years of every paper, for the index page's search."""
+    names = {profile.slug: profile.name for profile in site.profiles}
+    entries = [
+        {
+            "i": paper.id,
+            "t": paper.title,
+            "a": ", ".join(paper.authors),
+            "v": paper.venue,
+            "y": paper.date[:4] if paper.date else "",
+            "p": [[slug, names[slug]] for slug in paper.profiles if slug in names],
+        }
+        for paper in site.papers
+        if any(slug in names for slug in paper.profiles)
+    ]
+    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    return "window.PAPER_INDEX = " + data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + ";\n"
+
+
 def deployment_files(site: Site) -> dict[str, str]:
     """Files for static hosts: ``.nojekyll`` always; ``robots.txt`` when the site's address is known."""
-    files = {".nojekyll": ""}
+    files = {".nojekyll": "", "search-index.js": search_index(site)}
     if site.site_url:
         files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {site.site_url}sitemap.xml\n"
     return files
@@ -194,7 +218,37 @@ def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
             {"code": code, "name": category_name(code) if code else "No category", "count": count}
             for code, count in category_counts(profile.papers)
         ],
-        "cards": [card_view(paper, profile, names, keys[paper.id]) for paper in profile.papers],
+        "groups": year_groups([card_view(paper, profile, names, keys[paper.id]) for paper in profile.papers]),
+        "card_count": len(profile.papers),
+        "stats": profile_stats(site, profile),
+    }
+
+
+def year_groups(cards: list[CardView]) -> list[dict[str, Any]]:
+    """Consecutive cards of one year under one heading (cards come newest first, undated last)."""
+    groups: list[dict[str, Any]] = []
+    for card in cards:
+        label = card.year or "Undated"
+        if not groups or groups[-1]["year"] != label:
+            groups.append({"year": label, "cards": []})
+        groups[-1]["cards"].append(card)
+    return groups
+
+
+def profile_stats(site: Site, profile: Profile) -> dict[str, Any]:
+    """Computed facts and charts for the profile header."""
+    span = years_active(profile.papers)
+    named = coauthors(profile.papers, lambda author: names_match(author, profile.name))
+    on_site = {p.name: p.slug for p in site.profiles if p.slug != profile.slug}
+    return {
+        "years": "" if span is None else (str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"),
+        "coauthor_count": len(named),
+        "top_coauthors": [
+            {"name": name, "count": count, "slug": next((s for n, s in on_site.items() if names_match(name, n)), "")}
+            for name, count in named[:TOP_COAUTHORS]
+        ],
+        "year_chart": column_chart(papers_per_year(profile.papers)),
+        "category_chart": row_chart([(code or "none", count) for code, count in category_counts(profile.papers)]),
     }
 
 
@@ -266,6 +320,7 @@ class CardView:
     title: str
     title_derived: bool
     authors: list[AuthorView]
+    authors_folded: list[AuthorView]
     authors_truncated: bool
     affiliation: str
     date: str
@@ -285,6 +340,15 @@ class CardView:
     bibtex: str
     unverified: bool
     checked: str
+    score_value: str
+
+
+def fold_authors(authors: list[AuthorView]) -> tuple[list[AuthorView], list[AuthorView]]:
+    """Long author lists show the first few (and the person, wherever they are); the rest fold away."""
+    if len(authors) <= AUTHORS_SHOWN:
+        return authors, []
+    shown = authors[:AUTHORS_BEFORE_FOLD] + [a for a in authors[AUTHORS_BEFORE_FOLD:] if a.is_person]
+    return shown, [a for a in authors[AUTHORS_BEFORE_FOLD:] if not a.is_person]
 
 
 def paper_links(paper: Paper) -> list[dict[str, str]]:
@@ -313,11 +377,13 @@ def title_link(paper: Paper) -> str:
 
 def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_key: str) -> CardView:
     """What one paper card shows on ``profile``'s page."""
+    shown, folded = fold_authors([AuthorView(author, names_match(author, profile.name)) for author in paper.authors])
     return CardView(
         id=paper.id,
         title=paper.title,
         title_derived=paper.title_derived,
-        authors=[AuthorView(author, names_match(author, profile.name)) for author in paper.authors],
+        authors=shown,
+        authors_folded=folded,
         authors_truncated=paper.authors_truncated,
         affiliation=paper.affiliation,
         date=paper.date or "",
@@ -337,6 +403,7 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_ke
         bibtex=bibtex_entry(paper, citation_key),
         unverified=paper.unverified,
         checked=paper.checked,
+        score_value="" if paper.score is None else repr(paper.score),
     )
 
 

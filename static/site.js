@@ -1,44 +1,227 @@
-// Category filter for profile pages. Without JavaScript every card stays visible
-// and the chips stay hidden; nothing here fetches anything, so file:// works.
+// Research profiles: filters, search, sort and folding on profile pages; search on the index.
+// Everything works from file:// (no fetch); without JavaScript every card stays visible,
+// in the server's order (newest first, under year headings), with full abstracts.
 (function () {
   "use strict";
 
-  function setUpFilters(group) {
-    var section = group.closest("section") || document;
-    var cards = Array.prototype.slice.call(section.querySelectorAll("article.card"));
-    var chips = Array.prototype.slice.call(group.querySelectorAll("button.chip"));
-    var counter = section.querySelector("[data-result-count]");
+  var SORTS = ["newest", "oldest", "score", "title"];
+  var NO_CATEGORY = "none";
 
-    function show(category) {
+  // Lowercase, accents removed: "Zoë" and "zoe" compare equal.
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function textOf(card, selector) {
+    var element = card.querySelector(selector);
+    return element ? element.textContent : "";
+  }
+
+  function plural(count, noun) {
+    return count + " " + noun + (count === 1 ? "" : "s");
+  }
+
+  // ---- URL state: ?cat=CL,CV&q=words&sort=score&code=1 --------------------------------------
+
+  function readState(knownCategories) {
+    var params = new URLSearchParams(window.location.search);
+    var cats = (params.get("cat") || "").split(",").map(function (code) {
+      return code === NO_CATEGORY ? "" : code;
+    }).filter(function (code) { return knownCategories.indexOf(code) !== -1; });
+    var sort = params.get("sort");
+    return {
+      cats: cats,
+      q: params.get("q") || "",
+      sort: SORTS.indexOf(sort) !== -1 ? sort : "newest",
+      code: params.get("code") === "1"
+    };
+  }
+
+  function writeState(state, push) {
+    var params = new URLSearchParams();
+    if (state.cats.length) {
+      params.set("cat", state.cats.map(function (code) { return code || NO_CATEGORY; }).join(","));
+    }
+    if (state.q) { params.set("q", state.q); }
+    if (state.sort !== "newest") { params.set("sort", state.sort); }
+    if (state.code) { params.set("code", "1"); }
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "");
+    try {
+      window.history[push ? "pushState" : "replaceState"](null, "", url);
+    } catch (error) {
+      // Some browsers refuse history changes on file:// pages; filtering still works.
+    }
+  }
+
+  // ---- Folding long abstracts ----------------------------------------------------------------
+
+  function foldAbstract(abstract) {
+    abstract.classList.add("clamped");
+    if (abstract.scrollHeight <= abstract.clientHeight + 2) {
+      abstract.classList.remove("clamped");
+      return;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "show-more";
+    button.textContent = "Show more";
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function () {
+      var expanded = abstract.classList.toggle("clamped") === false;
+      button.textContent = expanded ? "Show less" : "Show more";
+      button.setAttribute("aria-expanded", expanded ? "true" : "false");
+    });
+    abstract.parentNode.insertBefore(button, abstract.nextSibling);
+  }
+
+  // ---- Profile pages -------------------------------------------------------------------------
+
+  function compareBy(sort, order) {
+    return function (a, b) {
+      if (sort === "oldest") {
+        var dateA = a.getAttribute("data-date"), dateB = b.getAttribute("data-date");
+        if (!dateA !== !dateB) { return dateA ? -1 : 1; }
+        if (dateA !== dateB) { return dateA < dateB ? -1 : 1; }
+      } else if (sort === "score") {
+        var scoreA = parseFloat(a.getAttribute("data-score")), scoreB = parseFloat(b.getAttribute("data-score"));
+        if (isNaN(scoreA) !== isNaN(scoreB)) { return isNaN(scoreA) ? 1 : -1; }
+        if (!isNaN(scoreA) && scoreA !== scoreB) { return scoreB - scoreA; }
+      } else if (sort === "title") {
+        var byTitle = fold(textOf(a, ".card-title")).localeCompare(fold(textOf(b, ".card-title")));
+        if (byTitle) { return byTitle; }
+      }
+      return order.get(a) - order.get(b);
+    };
+  }
+
+  function setUpPapers(section) {
+    var list = section.querySelector("[data-cards]");
+    var cards = all(list, "article.card");
+    var order = new Map(cards.map(function (card, index) { return [card, index]; }));
+    var filters = section.querySelector("[data-filters]");
+    var allChip = filters.querySelector("[data-filter-all]");
+    var chips = all(filters, "button[data-category]");
+    var search = section.querySelector("[data-search]");
+    var sort = section.querySelector("[data-sort]");
+    var codeToggle = section.querySelector("[data-code-filter]");
+    var counter = section.querySelector("[data-result-count]");
+    var empty = section.querySelector("[data-empty]");
+    var known = chips.map(function (chip) { return chip.getAttribute("data-category"); });
+    var haystack = new Map(cards.map(function (card) {
+      return [card, fold([".card-title", ".authors", ".venue", ".abstract", ".affiliation"].map(function (part) {
+        return textOf(card, part);
+      }).join(" "))];
+    }));
+    var state = readState(known);
+
+    function matchesText(card) {
+      var text = haystack.get(card);
+      return fold(state.q).split(/\s+/).every(function (term) { return !term || text.indexOf(term) !== -1; });
+    }
+
+    function matchesCode(card) {
+      return !state.code || card.getAttribute("data-code") === "1";
+    }
+
+    function matchesCategory(card) {
+      return !state.cats.length || state.cats.indexOf(card.getAttribute("data-category")) !== -1;
+    }
+
+    function arrange() {
+      var sorted = cards.slice().sort(compareBy(state.sort, order));
+      var byDate = state.sort === "newest" || state.sort === "oldest";
+      var heading = null, year = null;
+      list.textContent = "";
+      sorted.forEach(function (card) {
+        var cardYear = card.getAttribute("data-year") || "Undated";
+        if (byDate && cardYear !== year) {
+          year = cardYear;
+          heading = document.createElement("h3");
+          heading.className = "year-heading";
+          heading.setAttribute("data-year-heading", year);
+          heading.textContent = year;
+          heading.hidden = true;
+          list.appendChild(heading);
+        }
+        if (heading && !card.hidden) { heading.hidden = false; }
+        list.appendChild(card);
+      });
+    }
+
+    function apply() {
+      var candidates = cards.filter(function (card) { return matchesText(card) && matchesCode(card); });
+      var candidateSet = new Set(candidates);
       var visible = 0;
       cards.forEach(function (card) {
-        var match = category === null || card.getAttribute("data-category") === category;
-        card.hidden = !match;
-        if (match) { visible += 1; }
+        card.hidden = !(candidateSet.has(card) && matchesCategory(card));
+        if (!card.hidden) { visible += 1; }
       });
       chips.forEach(function (chip) {
-        var isAll = chip.hasAttribute("data-filter-all");
-        var active = isAll ? category === null : chip.getAttribute("data-category") === category;
-        chip.setAttribute("aria-pressed", active ? "true" : "false");
+        var code = chip.getAttribute("data-category");
+        chip.querySelector(".count").textContent = candidates.filter(function (card) {
+          return card.getAttribute("data-category") === code;
+        }).length;
+        chip.setAttribute("aria-pressed", state.cats.indexOf(code) !== -1 ? "true" : "false");
       });
-      if (counter) {
-        counter.textContent = category === null
-          ? cards.length + (cards.length === 1 ? " paper" : " papers")
-          : visible + " of " + cards.length + " papers";
-      }
+      allChip.querySelector(".count").textContent = candidates.length;
+      allChip.setAttribute("aria-pressed", state.cats.length ? "false" : "true");
+      codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false");
+      if (search.value !== state.q) { search.value = state.q; }
+      sort.value = state.sort;
+      arrange();
+      counter.textContent = visible === cards.length
+        ? plural(cards.length, "paper")
+        : visible + " of " + plural(cards.length, "paper");
+      empty.hidden = visible !== 0;
+    }
+
+    function update(change, push) {
+      change();
+      apply();
+      writeState(state, push);
     }
 
     chips.forEach(function (chip) {
-      chip.addEventListener("click", function () {
-        var pressed = chip.getAttribute("aria-pressed") === "true";
-        var category = chip.hasAttribute("data-filter-all") || pressed ? null : chip.getAttribute("data-category");
-        show(category);
+      chip.addEventListener("click", function (event) {
+        var code = chip.getAttribute("data-category");
+        var selected = state.cats.indexOf(code) !== -1;
+        update(function () {
+          if (event.shiftKey || event.ctrlKey || event.metaKey) {
+            state.cats = selected
+              ? state.cats.filter(function (other) { return other !== code; })
+              : state.cats.concat([code]);
+          } else {
+            state.cats = selected && state.cats.length === 1 ? [] : [code];
+          }
+        }, true);
       });
     });
-    group.hidden = false;
+    allChip.addEventListener("click", function () { update(function () { state.cats = []; }, true); });
+    codeToggle.addEventListener("click", function () { update(function () { state.code = !state.code; }, true); });
+    sort.addEventListener("change", function () { update(function () { state.sort = sort.value; }, true); });
+    search.addEventListener("input", function () { update(function () { state.q = search.value; }, false); });
+    section.querySelector("[data-clear]").addEventListener("click", function () {
+      update(function () { state.cats = []; state.q = ""; state.code = false; }, true);
+      search.focus();
+    });
+    window.addEventListener("popstate", function () {
+      state = readState(known);
+      apply();
+    });
+
+    all(list, "[data-abstract]").forEach(foldAbstract);
+    filters.hidden = false;
+    section.querySelector("[data-toolbar]").hidden = false;
+    apply();
   }
 
-  // "Copy BibTeX" buttons: shown only where the clipboard can be used.
+  // ---- Copy BibTeX ---------------------------------------------------------------------------
+
   function setUpCopy(button) {
     var source = button.parentNode.querySelector(".bibtex");
     if (!source || !navigator.clipboard) { return; }
@@ -52,8 +235,45 @@
     });
   }
 
+  // ---- Index page: search over every paper of the site ---------------------------------------
+
+  function setUpSiteSearch(box) {
+    var index = window.PAPER_INDEX || [];
+    var input = box.querySelector("input");
+    var results = box.querySelector("[data-site-results]");
+    var status = box.querySelector("[data-site-status]");
+    var folded = index.map(function (paper) { return fold([paper.t, paper.a, paper.v, paper.y].join(" ")); });
+
+    function show() {
+      var terms = fold(input.value).split(/\s+/).filter(Boolean);
+      results.textContent = "";
+      if (!terms.length) { status.textContent = ""; return; }
+      var found = index.filter(function (paper, position) {
+        return terms.every(function (term) { return folded[position].indexOf(term) !== -1; });
+      });
+      status.textContent = found.length ? plural(found.length, "paper") + " found" : "No paper matches.";
+      found.slice(0, 50).forEach(function (paper) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = paper.p[0][0] + "/index.html#" + paper.i;
+        link.textContent = paper.t;
+        var meta = document.createElement("span");
+        meta.className = "result-meta";
+        meta.textContent = [paper.y, paper.p.map(function (profile) { return profile[1]; }).join(", ")]
+          .filter(Boolean).join(" · ");
+        item.appendChild(link);
+        item.appendChild(meta);
+        results.appendChild(item);
+      });
+    }
+
+    input.addEventListener("input", show);
+    box.hidden = false;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-filters]"), setUpFilters);
-    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), setUpCopy);
+    all(document, "section.papers").forEach(setUpPapers);
+    all(document, "[data-copy]").forEach(setUpCopy);
+    all(document, "[data-site-search]").forEach(setUpSiteSearch);
   });
 })();

@@ -14,7 +14,9 @@ def test_markdown_is_rendered_and_sanitised():
         "# Title\n\nHello **world** [site](https://example.org) [bad](javascript:alert(1))\n\n"
         "<script>alert(2)</script><img src=x onerror=alert(3)>\n\n- one\n- two\n"
     )
-    assert "<strong>world</strong>" in html and '<a href="https://example.org" rel="noopener noreferrer nofollow">' in html
+    assert (
+        "<strong>world</strong>" in html and '<a href="https://example.org" rel="noopener noreferrer nofollow">' in html
+    )
     assert "<h3>Title</h3>" in html and "<li>one</li>" in html
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "<img" not in html
 
@@ -27,7 +29,7 @@ def build(tmp_path, site_yaml: str, extra: dict[str, str] | None = None):
 def test_bio_and_links_from_site_yaml(tmp_path):
     site = (
         "profiles:\n  - name: Ada Lovelace\n    sources: [a.txt]\n"
-        "    bio: \"Writes *programs* for engines. <script>alert(1)</script>\"\n"
+        '    bio: "Writes *programs* for engines. <script>alert(1)</script>"\n'
         "    links:\n      homepage: https://ada.example.org\n      orcid: 0000-0002-1825-0097\n"
         "      github: https://github.com/ada\n      mastodon: https://mastodon.social/@ada\n"
     )
@@ -56,8 +58,13 @@ def test_invalid_links_are_errors_at_their_lines(tmp_path):
     )
     result, _ = build(tmp_path, site)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    for expected in ("site.yaml:5: invalid GitHub link", "site.yaml:6: invalid ORCID link", "site.yaml:7: invalid X link",
-                     "site.yaml:8: unknown key 'homepge'", "did you mean 'homepage'"):
+    for expected in (
+        "site.yaml:5: invalid GitHub link",
+        "site.yaml:6: invalid ORCID link",
+        "site.yaml:7: invalid X link",
+        "site.yaml:8: unknown key 'homepge'",
+        "did you mean 'homepage'",
+    ):
         assert expected in result.stderr, expected
 
 
