@@ -216,3 +216,20 @@ def test_header_charts_are_drawn_at_build_time_and_readable(site):
     assert '<table class="visually-hidden">' in html
     data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
     assert len(data["papers"]) == 4
+
+
+def test_copy_bibtex_puts_the_entry_on_the_clipboard(browser, site, http_root):
+    import shutil
+
+    root, origin = http_root
+    shutil.copytree(site, root / "site")
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page = context.new_page()
+    page.goto(f"{origin}/site/zoe-example/index.html")
+    card = page.locator("article.card").first
+    card.locator(".cite summary").click()
+    card.locator("[data-copy]").click()
+    page.wait_for_function("document.querySelector('[data-copy]').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == card.locator(".bibtex").inner_text()
+    context.close()
