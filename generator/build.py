@@ -57,6 +57,7 @@ class BuildOptions:
     config_path: Path | None = None
     base_url: str | None = None
     site_url: str | None = None
+    keep_going: bool = False
 
 
 @dataclass
@@ -77,13 +78,16 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummar
     renderer = Renderer(asset_dir("templates"))
     config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
-    docs = parse_sources(options.seeds_dir, catalog, cache)
+    docs, skipped = parse_sources(
+        options.seeds_dir, catalog, cache, config.max_source_mb * 1_000_000, options.keep_going
+    )
     entries = all_entries(docs)
     dedupe = deduplicate(entries)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, profile_slugs(config, docs))
     resolution = resolve(overrides, dedupe.clusters, unique_slugs([cluster_title(c) for c in dedupe.clusters]))
     bios = load_bios(options.seeds_dir, configured_bios(config, docs))
     site = merge_site(config, catalog, docs, resolution, bios)
+    site.warnings = skipped + site.warnings
     site.warnings += stray_bio_files(options.seeds_dir, profile_slugs(config, docs))
     output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)))
     write_site(output, options.out_dir)
@@ -117,27 +121,45 @@ def shown_path(path: Path, seeds_dir: Path) -> str:
         return str(path)
 
 
-def parse_sources(seeds_dir: Path, catalog: Catalog, cache: BuildCache) -> list[SourceDoc]:
-    """Parse every catalogued source (unchanged ones come from the cache); report all files' problems."""
+def parse_sources(
+    seeds_dir: Path, catalog: Catalog, cache: BuildCache, max_bytes: int, keep_going: bool = False
+) -> tuple[list[SourceDoc], list[Problem]]:
+    """Parse every catalogued source (unchanged ones from the cache); report all files' problems.
+
+    With ``keep_going`` a bad file is skipped and its problems become warnings.
+    """
     docs, problems = [], []
     cache.parsed = []
     for name in catalog.files:
         try:
-            docs.append(_parse_cached(seeds_dir / name, name, cache))
+            docs.append(_parse_cached(seeds_dir / name, name, cache, max_bytes))
         except BuildError as error:
             problems += error.problems
-    if problems:
+    if problems and not keep_going:
         raise BuildError(problems)
-    return docs
+    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
+    return docs, skipped
 
 
-def _parse_cached(path: Path, name: str, cache: BuildCache) -> SourceDoc:
-    stat = path.stat()
+def _parse_cached(path: Path, name: str, cache: BuildCache, max_bytes: int) -> SourceDoc:
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise BuildError(
+            [
+                Problem(
+                    name,
+                    1,
+                    f"cannot read file: {error.strerror or error}",
+                    "check that the file exists and is readable (a broken link?)",
+                )
+            ]
+        ) from None
     fingerprint = (stat.st_mtime_ns, stat.st_size)
     cached = cache.docs.get(name)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    doc = parse_source(path, name)
+    doc = parse_source(path, name, max_bytes)
     cache.docs[name] = (fingerprint, doc)
     cache.parsed.append(name)
     return doc

@@ -28,7 +28,8 @@ def find_source_files(seeds_dir: Path) -> list[str]:
     found = []
     for path in seeds_dir.rglob("*"):
         relative = path.relative_to(seeds_dir)
-        if path.is_file() and path.suffix.lower() in SOURCE_SUFFIXES and not _hidden(relative):
+        readable_or_broken = path.is_file() or path.is_symlink()  # a broken link is reported, not skipped
+        if readable_or_broken and path.suffix.lower() in SOURCE_SUFFIXES and not _hidden(relative):
             found.append(relative.as_posix())
     return sorted(found)
 

@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
         epilog=EXIT_STATUS_HELP,
     )
     add_build_options(build_parser)
+    build_parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="skip source files with problems (reported as warnings) instead of failing",
+    )
     serve_parser = commands.add_parser(
         "serve",
         help="build, serve on 127.0.0.1 and rebuild on every change (live reload)",
@@ -104,6 +109,7 @@ def build_options(arguments: argparse.Namespace) -> BuildOptions:
         config_path=arguments.config or default_config_path(arguments.seeds),
         base_url=arguments.base_url,
         site_url=arguments.site_url,
+        keep_going=getattr(arguments, "keep_going", False),
     )
 
 

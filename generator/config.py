@@ -18,7 +18,7 @@ from generator.links import LINK_KINDS, link_hint, normalize_link
 from generator.normalize import slugify
 from generator.yamlfile import Located, check_keys, parse_yaml, strings
 
-SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list}
+SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list, "max_source_mb": int}
 PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list, "bio": str, "links": dict}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_TITLE = "Research profiles"
@@ -45,6 +45,7 @@ class SiteConfig:
     title: str = DEFAULT_TITLE
     base_url: str = "/"
     site_url: str = ""
+    max_source_mb: int = 50
     profiles: list[ProfileConfig] = field(default_factory=list)
     path: str = ""
     declared: bool = False
@@ -75,6 +76,15 @@ def _site(document: Located, path: str, problems: list[Problem]) -> SiteConfig:
         return config
     fields = check_keys(document.value, SITE_KEYS, path, problems)
     config.title = fields.get("title", config.title)
+    if "max_source_mb" in fields:
+        if isinstance(fields["max_source_mb"], bool) or not 1 <= fields["max_source_mb"] <= 10_000:
+            problems.append(
+                Problem(
+                    path, document.value["max_source_mb"].line, "'max_source_mb' must be a whole number from 1 to 10000"
+                )
+            )
+        else:
+            config.max_source_mb = fields["max_source_mb"]
     config.site_url = _site_url(document.value.get("site_url"), path, problems)
     config.base_url = _base_url(document.value.get("base_url"), config.site_url, path, problems)
     config.profiles = _profiles(document.value.get("profiles"), path, problems)

@@ -47,7 +47,10 @@ def merge_site(
         for slug in paper.profiles:
             papers_of[slug].append(paper)
     docs_of = {doc.path: doc for doc in docs}
-    profiles = [_profile(person, [docs_of[file] for file in person.files], papers_of[person.slug]) for person in people]
+    profiles = [
+        _profile(person, [docs_of[file] for file in person.files if file in docs_of], papers_of[person.slug])
+        for person in people
+    ]
     for profile in profiles:
         profile.bio_html = bios.get(profile.slug, "")
     warnings = [note for doc in docs for note in doc.notes] + _untitled_warning(papers)

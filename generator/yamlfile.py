@@ -25,6 +25,7 @@ TYPE_NAMES = {
     int: "a number",
     object: "a value",
 }
+MAX_YAML_BYTES = 2_000_000
 INVALID = object()  # a value already reported as unsupported
 MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
@@ -38,20 +39,33 @@ class Located:
 
 
 def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
+    """Compose ``path`` safely (size-limited, no aliases) into located plain values."""
     try:
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise BuildError(
+                [
+                    Problem(
+                        shown_path,
+                        1,
+                        f"file is larger than {MAX_YAML_BYTES // 1_000_000} MB",
+                        "a site configuration is a few kilobytes; check that this is the right file",
+                    )
+                ]
+            )
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise BuildError([Problem(shown_path, 1, f"cannot read config: {error}")]) from None
+        raise BuildError([Problem(shown_path, 1, f"cannot read file: {error}", "save it as UTF-8 text")]) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        mark = error.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise BuildError(
             [
                 Problem(
                     shown_path,
                     line,
-                    f"invalid YAML: {error.problem}",
+                    f"invalid YAML at column {column}: {error.problem}",
                     "check the indentation and quoting on this line or the one above",
                 )
             ]
@@ -60,12 +74,27 @@ def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
         raise BuildError([Problem(shown_path, 1, f"invalid YAML: {error}")]) from None
     if node is None:
         return Located({}, 1)
-    return to_python(node, shown_path, problems)
+    return to_python(node, shown_path, problems, set())
 
 
-def to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> Located:
-    """Turn a YAML node tree into plain values that remember their lines."""
+def to_python(node: yaml.Node, shown_path: str, problems: list[Problem], seen: set[int]) -> Located:
+    """Turn a YAML node tree into plain values that remember their lines.
+
+    A node met twice is an alias (``*name``): refused, so that a few lines of
+    nested aliases ("billion laughs") cannot expand into an enormous structure.
+    """
     line = node.start_mark.line + 1
+    if id(node) in seen:
+        problems.append(
+            Problem(
+                shown_path,
+                line,
+                "YAML aliases (*name) are not supported",
+                "write the value out instead of referring to an anchor",
+            )
+        )
+        return Located(INVALID, line)
+    seen.add(id(node))
     if isinstance(node, yaml.CollectionNode) and node.tag not in (MAP_TAG, SEQUENCE_TAG):
         problems.append(
             Problem(
@@ -89,11 +118,11 @@ def to_python(node: yaml.Node, shown_path: str, problems: list[Problem]) -> Loca
                         f"'{key}' is already set at line {mapping[key].line}",
                     )
                 )
-            mapping[key] = to_python(value_node, shown_path, problems)
+            mapping[key] = to_python(value_node, shown_path, problems, seen)
             mapping[key].line = key_node.start_mark.line + 1
         return Located(mapping, line)
     if isinstance(node, yaml.SequenceNode):
-        return Located([to_python(item, shown_path, problems) for item in node.value], line)
+        return Located([to_python(item, shown_path, problems, seen) for item in node.value], line)
     try:
         return Located(yaml.SafeLoader("").construct_object(node), line)
     except ValueError:  # looked like a timestamp but is not a real date (2022-13-01): keep the text

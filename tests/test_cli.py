@@ -136,15 +136,27 @@ def test_config_option_and_default_config(tmp_path):
 
 
 def test_unknown_format(tmp_path):
-    seeds = write_corpus(tmp_path / "s", {"good.txt": GOOD_LIST, "notes.txt": "\nNothing to see here\n"})
+    seeds = write_corpus(
+        tmp_path / "s", {"good.txt": GOOD_LIST, "notes.txt": "\n" + "Nothing to see here. " * 20 + "\n"}
+    )
     assert_clean_failure(
         run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "notes.txt:2: unknown source format"
     )
 
 
 def test_unreadable_file(tmp_path):
-    seeds = write_corpus(tmp_path / "s", {"bad.txt": b"Abstract: ok\nAbstract: \xff\xfe broken\n"})
-    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "bad.txt:2: not UTF-8 text")
+    seeds = write_corpus(tmp_path / "s", {"good.txt": GOOD_LIST})
+    (seeds / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "gone.txt:1: cannot read file")
+
+
+def test_binary_and_undecodable_files(tmp_path):
+    seeds = write_corpus(tmp_path / "s", {"a.txt": b"Abstract: ok\n\x00\x01\x02", "b.txt": b"Abstract: \x81\x8d\n"})
+    assert_clean_failure(
+        run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"),
+        "a.txt:2: binary data",
+        "b.txt:1: not UTF-8 text (byte 0x81 at offset 10)",
+    )
 
 
 def test_problems_in_several_files_are_all_reported(tmp_path):

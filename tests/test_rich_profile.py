@@ -150,3 +150,12 @@ def test_a_glued_head_line_that_cannot_be_read_is_an_error_not_abstract_text():
         parse(PAGE.replace("54CLOct 10, 2023Code", "54CLOct 2023Code"))
     [problem] = caught.value.problems
     assert problem.line == 21 and "unreadable card head" in problem.message
+
+
+def test_card_without_abstract_and_non_numeric_score_are_errors():
+    page = PAGE.replace("Short abstract.\n", "").replace("70.8CVApr 29, 2022", "N/ACVApr 29, 2022")
+    with pytest.raises(BuildError) as caught:
+        parse(page)
+    messages = {p.line: p.message for p in caught.value.problems}
+    assert "unreadable card head" in messages[12]
+    assert "has no abstract" in messages[21]

@@ -16,7 +16,7 @@ def test_detects_both_formats():
 
 def test_unknown_format_is_an_error_at_the_first_text_line(tmp_path):
     path = tmp_path / "notes.txt"
-    path.write_text("\n\nSome notes that are not a profile.\n")
+    path.write_text("\n\n" + "Some notes that are not a profile, long enough to be prose and not a header. " * 4 + "\n")
     with pytest.raises(BuildError) as caught:
         parse_source(path, "notes.txt")
     [problem] = caught.value.problems
@@ -24,13 +24,41 @@ def test_unknown_format_is_an_error_at_the_first_text_line(tmp_path):
     assert "Abstract:" in problem.hint
 
 
-def test_invalid_utf8_names_the_line(tmp_path):
+def test_windows_1252_is_read_with_a_warning_naming_the_byte(tmp_path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(b"Abstract: fine\nAbstract: caf\xe9 \x93quoted\x94 text\n")
+    doc = parse_source(path, "legacy.txt")
+    assert doc.entries[1].abstract == "café “quoted” text"
+    [warning] = doc.notes
+    assert warning.line == 2 and "byte 0xe9 at offset 28" in warning.message and "Windows-1252" in warning.message
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252_are_an_error(tmp_path):
     path = tmp_path / "bad.txt"
-    path.write_bytes(b"Abstract: fine\nAbstract: caf\xe9\n")
+    path.write_bytes(b"Abstract: fine\nAbstract: \x81\x8d broken\n")
     with pytest.raises(BuildError) as caught:
         parse_source(path, "bad.txt")
-    assert caught.value.problems[0].line == 2
-    assert "UTF-8" in caught.value.problems[0].message
+    [problem] = caught.value.problems
+    assert problem.line == 2 and "byte 0x81 at offset 25" in problem.message
+
+
+def test_empty_and_header_only_files(tmp_path):
+    (tmp_path / "empty.txt").write_text("\n \n")
+    (tmp_path / "header.txt").write_text("DMA, PARIETAL\n")
+    with pytest.raises(BuildError) as caught:
+        parse_source(tmp_path / "empty.txt", "empty.txt")
+    assert caught.value.problems[0].message == "empty source file"
+    with pytest.raises(BuildError) as caught:
+        parse_source(tmp_path / "header.txt", "header.txt")
+    assert "only header lines" in caught.value.problems[0].message
+
+
+def test_size_limit(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("Abstract: " + "word " * 3000)
+    with pytest.raises(BuildError) as caught:
+        parse_source(path, "big.txt", max_bytes=10_000)
+    assert "over the 0 MB limit" in caught.value.problems[0].message or "limit" in caught.value.problems[0].message
 
 
 def test_binary_file_is_refused(tmp_path):

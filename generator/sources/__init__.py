@@ -7,6 +7,7 @@ raises :class:`~generator.errors.BuildError` listing every problem it found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from generator.model import SourceDoc
 from generator.sources import abstract_list, bibtex, rich_profile
 
 SOURCE_SUFFIXES = (".txt", ".bib")
+DEFAULT_MAX_BYTES = 50_000_000
+MAX_HEADER_ONLY_LINES = 12
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width marks, soft hyphen
 Parser = Callable[[list[str], str], SourceDoc]
 FORMATS: dict[str, Parser] = {
@@ -23,30 +27,70 @@ FORMATS: dict[str, Parser] = {
 }
 
 
-def read_lines(path: Path, shown_path: str) -> list[str]:
-    """Decode a source as UTF-8 (BOM allowed) and split it into right-stripped lines."""
+def _fail(path: str, line: int, message: str, hint: str = "") -> BuildError:
+    return BuildError([Problem(path, line, message, hint)])
+
+
+def read_text(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[Problem]]:
+    """Read a source as text: UTF-8 (BOM allowed), else Windows-1252 with a warning; refuse binary data."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _fail(
+                shown_path,
+                1,
+                f"file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit for a source",
+                "split it, or raise max_source_mb in site.yaml",
+            )
         data = path.read_bytes()
     except OSError as error:
-        raise BuildError([Problem(shown_path, 1, f"cannot read file: {error.strerror}")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BuildError(
-            [
-                Problem(
-                    shown_path,
-                    line,
-                    f"not UTF-8 text (byte 0x{data[error.start]:02x})",
-                    "save the file as UTF-8; sources are plain text copied from profile pages",
-                )
-            ]
+        raise _fail(
+            shown_path, 1, f"cannot read file: {error.strerror or error}", "check that the file exists and is readable"
         ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise BuildError([Problem(shown_path, line, "binary data (NUL byte) in a text source")])
+    if b"\x00" in data:
+        raise _fail(
+            shown_path,
+            data[: data.index(b"\x00")].count(b"\n") + 1,
+            "binary data (NUL byte) in a text source",
+            "sources are text copied from profile pages, or .bib files",
+        )
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        return _legacy_text(data, error, shown_path)
+
+
+def _legacy_text(data: bytes, error: UnicodeDecodeError, shown_path: str) -> tuple[str, list[Problem]]:
+    line = data[: error.start].count(b"\n") + 1
+    where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _fail(
+            shown_path,
+            line,
+            f"not UTF-8 text ({where}), nor Windows-1252",
+            "save the file as UTF-8; sources are plain text copied from profile pages",
+        ) from None
+    if CONTROL.search(text):
+        raise _fail(shown_path, line, f"binary data, not text ({where})", "sources are text files")
+    warning = Problem(
+        shown_path,
+        line,
+        f"not UTF-8 ({where}); read as Windows-1252 (Latin-1)",
+        "save the file as UTF-8 to silence this warning and be sure of every character",
+    )
+    return text, [warning]
+
+
+def split_lines(text: str) -> list[str]:
+    """Right-stripped lines without zero-width marks (CRLF, CR and LF all end a line)."""
     return [line.translate(INVISIBLE).rstrip() for line in text.splitlines()]
+
+
+def read_lines(path: Path, shown_path: str) -> list[str]:
+    """The lines of a UTF-8 source (errors as :class:`BuildError`)."""
+    return split_lines(read_text(path, shown_path)[0])
 
 
 def detect_format(lines: list[str]) -> str | None:
@@ -59,39 +103,47 @@ def detect_format(lines: list[str]) -> str | None:
     return None
 
 
-def parse_source(path: Path, shown_path: str) -> SourceDoc:
+def parse_source(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDoc:
     """Read and parse one source file; ``shown_path`` is how errors name it."""
     if path.suffix.lower() not in SOURCE_SUFFIXES:
-        raise BuildError(
-            [
-                Problem(
-                    shown_path,
-                    1,
-                    f"unsupported source type '{path.suffix or path.name}'",
-                    f"sources are {', '.join(SOURCE_SUFFIXES)} files; narrow the profile's 'sources' globs",
-                )
-            ]
+        raise _fail(
+            shown_path,
+            1,
+            f"unsupported source type '{path.suffix or path.name}'",
+            f"sources are {', '.join(SOURCE_SUFFIXES)} files; narrow the profile's 'sources' globs",
         )
-    lines = read_lines(path, shown_path)
+    text, notes = read_text(path, shown_path, max_bytes)
+    lines = split_lines(text)
+    if not any(line.strip() for line in lines):
+        raise _fail(shown_path, 1, "empty source file", "paste the profile's text into it, or remove it")
+    doc = _parse_lines(path, lines, shown_path)
+    doc.notes = notes + doc.notes
+    return doc
+
+
+def _parse_lines(path: Path, lines: list[str], shown_path: str) -> SourceDoc:
     if path.suffix.lower() == ".bib":
         return bibtex.parse(lines, shown_path)
     source_format = detect_format(lines)
     if source_format is None:
-        raise BuildError(
-            [
-                Problem(
-                    shown_path,
-                    _first_text_line(lines),
-                    "unknown source format",
-                    (
-                        "an abstract list has entries starting with 'Abstract:'; a rich profile page has "
-                        "card head lines like '70.8CVApr 29, 2022'"
-                    ),
-                )
-            ]
-        )
+        raise _unknown_format(lines, shown_path)
     return FORMATS[source_format](lines, shown_path)
 
 
-def _first_text_line(lines: list[str]) -> int:
-    return next((number for number, line in enumerate(lines, 1) if line.strip()), 1)
+def _unknown_format(lines: list[str], shown_path: str) -> BuildError:
+    text_lines = [line for line in lines if line.strip()]
+    first = next(number for number, line in enumerate(lines, 1) if line.strip())
+    if len(text_lines) <= MAX_HEADER_ONLY_LINES and all(len(line) <= 200 for line in text_lines):
+        return _fail(
+            shown_path,
+            first,
+            "no paper entries: the file holds only header lines",
+            "add entries starting with 'Abstract:', or paper cards with head lines like '70.8CVApr 29, 2022'",
+        )
+    return _fail(
+        shown_path,
+        first,
+        "unknown source format",
+        "an abstract list has entries starting with 'Abstract:'; a rich profile page has card head lines "
+        "like '70.8CVApr 29, 2022'",
+    )

@@ -53,7 +53,10 @@ CARD_HEAD = re.compile(
     r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2}))\s*(?P<code>Code)?\s*$"
 )
 # Something glued like a card head (a number, letters, a month or year) that the strict pattern rejects.
-LOOSE_HEAD = re.compile(r"^\s*\d+(?:\.\d+)?[A-Za-z][\w.\-]*?(?:[A-Z][a-z]{2,8}\.?\s*\d|\d{4})")
+LOOSE_HEAD = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)?[A-Za-z][\w.\-]*?(?:[A-Z][a-z]{2,8}\.?\s*\d|\d{4})"
+    r"|\S+?[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s*\d{4}\s*(?:Code)?\s*$)"
+)
 CATEGORY_LINE = re.compile(r"^\s*(" + CATEGORY + r")\s*$")
 PAPER_COUNT = re.compile(r"^\s*(?:(\d[\d,]*)\s+Papers?|Papers?\s*\(\s*(\d[\d,]*)\s*\))\s*$")
 NUMBER = r"\d[\d,]*(?:\.\d+)?\s*[kKmM]?"
@@ -100,7 +103,9 @@ def _parse_header(header: list[tuple[int, str]], doc: SourceDoc, problems: list[
     stated_count = None
     for index, (number, line) in enumerate(header):
         location = Location(doc.path, number)
-        if (count := PAPER_COUNT.match(line)) is not None:
+        if looks_like_broken_head(line):
+            problems.append(unreadable_head(doc.path, number, line))
+        elif (count := PAPER_COUNT.match(line)) is not None:
             stated_count = (number, int((count.group(1) or count.group(2)).replace(",", "")))
         elif not doc.primary_category and (category := CATEGORY_LINE.match(line)) is not None:
             doc.primary_category = category.group(1)
@@ -137,6 +142,20 @@ def _is_affiliation_line(index: int, line: str, doc: SourceDoc) -> bool:
     )
 
 
+def looks_like_broken_head(line: str) -> bool:
+    """Glued like a card head (number, letters, date) but not readable as one."""
+    return LOOSE_HEAD.match(line) is not None and len(line) < 60 and not is_card_head(line)
+
+
+def unreadable_head(path: str, number: int, line: str) -> Problem:
+    return Problem(
+        path,
+        number,
+        f"unreadable card head {line!r}",
+        "a card head glues score, category and date, e.g. '70.8CVApr 29, 2022' or '54CL2023-10-10Code'",
+    )
+
+
 def _parse_metric(line: str, location: Location) -> Metric | None:
     match = METRIC_LABEL_FIRST.match(line) or METRIC_VALUE_FIRST.match(line)
     if match is None:
@@ -164,15 +183,8 @@ def _split_cards(lines: list[tuple[int, str]], path: str, problems: list[Problem
     for number, line in lines:
         if is_card_head(line):
             cards.append([])
-        elif LOOSE_HEAD.match(line) and len(line) < 60:
-            problems.append(
-                Problem(
-                    path,
-                    number,
-                    f"unreadable card head {line!r}",
-                    "a card head glues score, category and date, e.g. '70.8CVApr 29, 2022' or '54CL2023-10-10Code'",
-                )
-            )
+        elif looks_like_broken_head(line):
+            problems.append(unreadable_head(path, number, line))
             continue
         cards[-1].append((number, line))
     return cards
@@ -211,6 +223,16 @@ def _parse_card(card: list[tuple[int, str]], path: str, problems: list[Problem])
     if len(body) > 1 and looks_like_authors(body[1]):
         _fill_authors(entry, body[1])
         body = body[1:]
+    if len(body) < 2:
+        problems.append(
+            Problem(
+                path,
+                number,
+                f"paper card '{entry.title[:60]}' has no abstract",
+                "after the title (and the authors line) comes the abstract",
+            )
+        )
+        return None
     cleaned = clean_text(" ".join(body[1:]))
     entry.abstract, entry.truncated = strip_ellipsis(cleaned.text)
     entry.latex_residue = cleaned.latex_residue
