@@ -22,6 +22,7 @@ SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list, "
 PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list, "bio": str, "links": dict}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_TITLE = "Research profiles"
+RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[1-9]|lpt[1-9])$")
 
 
 @dataclass
@@ -203,7 +204,16 @@ def _profile(item: Located, path: str, problems: list[Problem]) -> ProfileConfig
     if "name" not in fields or "sources" not in fields:
         return None
     slug = fields.get("slug") or slugify(fields["name"])
-    if not SLUG.match(slug):
+    if RESERVED.match(slug):
+        problems.append(
+            Problem(
+                path,
+                item.value.get("slug", item).line,
+                f"slug '{slug}' is a reserved file name on Windows",
+                "give the profile an explicit 'slug:' such as 'con-lab'",
+            )
+        )
+    elif not SLUG.match(slug):
         problems.append(
             Problem(
                 path,

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from generator.catalog import Catalog
-from generator.config import SiteConfig
+from generator.config import RESERVED, SiteConfig
 from generator.errors import Problem
 from generator.identifiers import arxiv_month
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
@@ -232,6 +232,7 @@ def _people(config: SiteConfig, docs: list[SourceDoc]) -> list[_Person]:
     for doc in docs:
         name = doc.person_name or PurePosixPath(doc.path).stem
         base = slugify(name) or "profile"
+        base = f"{base}-profile" if RESERVED.match(base) else base
         taken[base] += 1
         slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
         people.append(_Person(slug, name, None, [doc.path]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from livereload import Server
 from generator.build import BuildCache, BuildOptions, asset_dir, build
 from generator.errors import BuildError, Problem
 
+CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
@@ -121,11 +123,18 @@ class SiteApp:
         if not target.is_file():
             return self.not_found(start_response)
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return respond(start_response, "200 OK", target.read_bytes(), content_type)
+        body = target.read_bytes()
+        if content_type == "text/html":
+            body = CSP_META.sub(b"", body)  # served pages only: livereload injects an inline script
+        return respond(start_response, "200 OK", body, content_type)
 
     def not_found(self, start_response: StartResponse) -> list[bytes]:
         page = self.session.options.out_dir / "404.html"
-        body = page.read_bytes() if page.is_file() else b"<!doctype html><title>Not found</title></head><p>Not found"
+        body = (
+            CSP_META.sub(b"", page.read_bytes())
+            if page.is_file()
+            else b"<!doctype html><title>Not found</title></head><p>Not found"
+        )
         return respond(start_response, "404 Not Found", body, "text/html")
 
 

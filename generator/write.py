@@ -9,6 +9,8 @@ after the swap succeeded.  A folder without the marker is never replaced.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
 import tempfile
@@ -64,6 +66,19 @@ def _check_relative(path: str) -> None:
 def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
     """Refuse an output folder that holds the sources or files this tool did not write."""
     out, seeds = out_dir.resolve(), seeds_dir.resolve()
+    protected = {Path.home().resolve(): "your home folder", Path.cwd().resolve(): "the current (project) folder"}
+    for folder, what in protected.items():
+        if out == folder or out in folder.parents:
+            raise BuildError(
+                [
+                    Problem(
+                        str(out_dir),
+                        1,
+                        f"the output folder may not be {what} or a folder above it",
+                        "choose a dedicated folder, e.g. --out output",
+                    )
+                ]
+            )
     if out == seeds or out in seeds.parents or seeds in out.parents:
         raise BuildError(
             [
@@ -118,12 +133,12 @@ def write_site(output: OutputFiles, out_dir: Path) -> None:
     if output.collisions:
         raise BuildError(output.collisions)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:
+        manifest = MARKER_HEADER + "".join(f"{name}\n" for name in sorted(output.files))
+        (staging / MARKER).write_text(manifest, encoding="utf-8")  # first: a killed build's folder is recognisable
         _write_files(output.files, staging)
-        (staging / MARKER).write_text(
-            MARKER_HEADER + "".join(f"{name}\n" for name in sorted(output.files)), encoding="utf-8"
-        )
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -139,12 +154,19 @@ def _write_files(files: dict[str, bytes], folder: Path) -> None:
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
-    """Put ``staging`` where ``out_dir`` is; delete the previous output only afterwards."""
+    """Put ``staging`` where ``out_dir`` is; delete the previous output only afterwards.
+
+    On Linux the two folders are exchanged in one atomic ``renameat2(RENAME_EXCHANGE)``, so
+    ``out_dir`` always exists and is always complete; elsewhere two renames are used and a
+    folder left between them is restored by :func:`recover_interrupted`.
+    """
     if not out_dir.exists():
         staging.rename(out_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    retired.rmdir()
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging)
+        return
+    retired = staging.with_name(staging.name.replace(".build-", ".old-"))
     out_dir.rename(retired)
     try:
         staging.rename(out_dir)
@@ -152,3 +174,40 @@ def _swap(staging: Path, out_dir: Path) -> None:
         retired.rename(out_dir)
         raise
     shutil.rmtree(retired)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where the system cannot."""
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc is not None else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name, use_errno=True) if name else None
+    except OSError:
+        return None
+
+
+def recover_interrupted(out_dir: Path) -> None:
+    """Clean up after a build that was killed: restore a retired output, remove staging folders.
+
+    Only folders carrying this tool's marker are touched.
+    """
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    leftovers = sorted(parent.glob(f".{out_dir.name}.build-*")) + sorted(parent.glob(f".{out_dir.name}.old-*"))
+    for folder in leftovers:
+        if not (folder / MARKER).is_file() and any(folder.iterdir()):
+            continue  # not ours, or not even started: leave it
+        if ".old-" in folder.name and not out_dir.exists():
+            folder.rename(out_dir)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)

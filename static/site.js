@@ -29,7 +29,8 @@
 
   function readState(knownCategories) {
     var params = new URLSearchParams(window.location.search);
-    var cats = (params.get("cat") || "").split(",").map(function (code) {
+    var raw = params.get("cat");
+    var cats = (raw ? raw.split(",") : []).map(function (code) {
       return code === NO_CATEGORY ? "" : code;
     }).filter(function (code) { return knownCategories.indexOf(code) !== -1; });
     var sort = params.get("sort");

@@ -38,3 +38,62 @@ def test_markup_in_sources_is_escaped_everywhere(tmp_path):
     paper = json.loads((out / "papers.json").read_text(encoding="utf-8"))["papers"][0]
     assert paper["abstract"].startswith("An abstract with </article><script>")  # data keeps the text as text
     assert "<tags>" in paper["abstract"]
+
+
+PAYLOADS = [
+    "<script>window.__pwned=1;alert(1)</script>",
+    '"><img src=x onerror="window.__pwned=2;alert(2)">',
+    "<svg onload=alert(3)>",
+    "{{ 7*7 }} {% if true %}jinja{% endif %}",
+    "javascript:alert(4)",
+]
+EVIL = " ".join(PAYLOADS)
+
+
+def hostile_corpus(folder):
+    page = (
+        f"Eve {PAYLOADS[1]}\n\nCL\n\n1 Papers\n\n"
+        f"70.8CVApr 29, 2022\nTitle {EVIL}\n\nEve Hacker, {PAYLOADS[2]} · {PAYLOADS[0]}\n\n"
+        f"An abstract long enough to be one, with {EVIL} inside it and more words after.\n"
+    )
+    bib = (
+        "@misc{evil, title={Bib " + PAYLOADS[0] + "}, author={Hacker, Eve}, year={2023},"
+        " url={javascript:alert(5)}, journal={" + PAYLOADS[1] + "}}\n"
+    )
+    site = (
+        f"title: '{PAYLOADS[1]}'\nprofiles:\n  - name: 'Eve {PAYLOADS[3]}'\n    slug: eve\n"
+        "    sources: [page.txt, evil.bib]\n"
+        "    bio: \"Hi [click](javascript:alert(6)) <iframe src='javascript:alert(7)'></iframe> "
+        '<script>alert(8)</script> **bold**"\n'
+    )
+    return write_corpus(folder, {"page.txt": page, "evil.bib": bib, "site.yaml": site})
+
+
+def test_no_script_runs_and_no_dialog_opens_in_a_browser(tmp_path):
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM
+
+    seeds = hostile_corpus(tmp_path / "seeds")
+    out = tmp_path / "out"
+    result = run_cli("build", "--seeds", seeds, "--out", out)
+    assert result.returncode == 0, result.stderr
+    dialogs: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for path in ("index.html", "eve/index.html", "report.html", "404.html"):
+            page.goto((out / path).as_uri())
+            page.wait_for_load_state("load")
+            for card in page.locator(".cite summary").all():
+                card.click()
+            assert page.evaluate("typeof window.__pwned") == "undefined", path
+        page.goto((out / "eve" / "index.html").as_uri())
+        assert "{{ 7*7 }}" in page.locator("h1").inner_text()  # shown as text, never evaluated
+        assert page.locator("a[href^='javascript:']").count() == 0
+        assert page.locator("iframe, .bio script").count() == 0
+        assert page.locator(".bio strong").inner_text() == "bold"
+        browser.close()
+    assert dialogs == []
+    html = (out / "eve" / "index.html").read_text(encoding="utf-8")
+    assert "49" not in html.split("<main", 1)[1].split("</main>", 1)[0] or "{{ 7*7 }}" in html

@@ -233,3 +233,22 @@ def test_copy_bibtex_puts_the_entry_on_the_clipboard(browser, site, http_root):
     page.wait_for_function("document.querySelector('[data-copy]').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == card.locator(".bibtex").inner_text()
     context.close()
+
+
+def test_uncategorised_papers_show_and_filter(browser, tmp_path):
+    seeds = write_corpus(
+        tmp_path / "seeds",
+        {
+            "list.txt": "Abstract: A paper without any category, with enough words to be one.\n",
+            "page.txt": PAGE,
+            "site.yaml": "profiles:\n  - name: Zoë Example\n    sources: [list.txt, page.txt]\n",
+        },
+    )
+    assert run_cli("build", "--seeds", seeds, "--out", tmp_path / "out").returncode == 0
+    page = browser.new_page()
+    page.goto((tmp_path / "out" / "zoe-example" / "index.html").as_uri())
+    assert len(titles(page)) == 5
+    page.locator('button[data-category=""]').click()
+    assert len(titles(page)) == 1 and "cat=none" in page.url
+    page.reload()
+    assert len(titles(page)) == 1

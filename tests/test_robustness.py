@@ -1,0 +1,111 @@
+"""Nothing lost, nothing leaked: killed builds, protected folders, determinism across runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEEDS, run_cli, write_corpus
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_build import write_corpus as write_synthetic_corpus  # noqa: E402
+
+from generator.write import MARKER  # noqa: E402
+
+
+def assert_complete(out: Path) -> None:
+    """Every file the marker lists exists, and papers.json parses."""
+    listed = [
+        line for line in (out / MARKER).read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
+    ]
+    missing = [name for name in listed if not (out / name).is_file()]
+    assert not missing
+    json.loads((out / "papers.json").read_text(encoding="utf-8"))
+
+
+def test_killed_builds_never_leave_a_broken_output(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_synthetic_corpus(seeds, 150, 20, 0.3)
+    out = tmp_path / "out"
+    assert run_cli("build", "--seeds", seeds, "--out", out).returncode == 0
+    for delay in (0.05, 0.2, 0.4, 0.7, 1.0, 1.5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "--seeds", str(seeds), "--out", str(out)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert_complete(out)
+    assert run_cli("build", "--seeds", seeds, "--out", out).returncode == 0
+    assert_complete(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]  # leftovers cleaned up
+
+
+def test_an_interrupted_swap_is_restored_by_the_next_build(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", "--out", out).returncode == 0
+    out.rename(tmp_path / ".out.old-abc123")  # as if killed between the two renames of a swap
+    (tmp_path / ".out.build-def456").mkdir()
+    (tmp_path / ".out.build-def456" / MARKER).write_text("# partial\n")
+    assert run_cli("build", "--out", out).returncode == 0
+    assert_complete(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("target", [".", "..", "HOME"])
+def test_refuses_project_root_parents_and_home(tmp_path, target):
+    home = tmp_path / "home"
+    (home / "work").mkdir(parents=True)
+    out = home if target == "HOME" else Path(target)
+    env = dict(os.environ, HOME=str(home))
+    cwd = home / "work" if target == "HOME" else ROOT
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--seeds", str(SEEDS), "--out", str(out)],
+        cwd=cwd,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "may not be" in result.stderr
+
+
+def test_reserved_windows_names_cannot_be_slugs(tmp_path):
+    site = "profiles:\n  - name: Con\n    sources: [a.txt]\n"
+    seeds = write_corpus(
+        tmp_path / "s", {"a.txt": "Abstract: A paper with enough words in it to be a paper.\n", "site.yaml": site}
+    )
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "o")
+    assert result.returncode == 1 and "site.yaml:2: slug 'con' is a reserved file name on Windows" in result.stderr
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_are_identical_across_working_directories_and_hash_seeds(tmp_path):
+    outputs = []
+    for index, (cwd, seed) in enumerate([(ROOT, "1"), (tmp_path, "2"), (SEEDS, "random")]):
+        out = tmp_path / f"out{index}"
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--seeds", str(SEEDS), "--out", str(out)],
+            cwd=cwd,
+            env=dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT)),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(tree(out))
+    assert outputs[0] == outputs[1] == outputs[2]
