@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT, SEEDS, run_cli, write_corpus
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_build import write_corpus as write_synthetic_corpus  # noqa: E402
+from bench_build import write_corpus as write_synthetic_corpus
 
-from generator.write import MARKER  # noqa: E402
+from generator.write import MARKER
 
 
 def assert_complete(out: Path) -> None:
