@@ -46,6 +46,8 @@ UNMARKED_CUT_PREFIX = 96.0
 SAME_TITLE = 92.0
 DIFFERENT_TITLE = 70.0
 RENAMED_ABSTRACT = 95.0
+CONTAINED = 80.0
+FIRM_TOKEN_SET = 80.0
 NEAR_MISS = 60.0
 AMBIGUITY_MARGIN = 5.0
 DIGIT_TOKEN = re.compile(r"\b\w*\d\w*\b")
@@ -149,7 +151,23 @@ def judge(left: _Signature, right: _Signature) -> PairDecision:
     """Decide whether two entries show the same paper; say why, with the scores."""
     scores = _scores(left, right)
     merged, reason = _verdict(left, right, scores)
-    return PairDecision(left.entry.location, right.entry.location, merged, reason, scores)
+    firm = not merged and _firmly_distinct(reason, left, right, scores)
+    return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, firm)
+
+
+FIRM_REASONS = ("different arXiv ids", "different names or numbers", "different titles", "same title but unrelated")
+
+
+def _firmly_distinct(reason: str, left: _Signature, right: _Signature, scores: dict[str, float]) -> bool:
+    """Distinct for sure (never joined through a third copy), or merely not shown to be the same?
+
+    Two complete abstracts with different vocabularies are distinct papers; two copies that are cut or
+    edited differently may just be too far apart to match each other directly.
+    """
+    if reason.startswith(FIRM_REASONS):
+        return True
+    complete = not left.entry.truncated and not right.entry.truncated
+    return reason == "abstracts differ" and complete and scores.get("token_set", 100) < FIRM_TOKEN_SET
 
 
 def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
@@ -203,7 +221,23 @@ def _abstract_verdict(left: _Signature, right: _Signature, scores: dict[str, flo
             return True, "copy cut short (no ellipsis) matches the start of the full abstract"
     if scores["abstract"] >= EDITED_ABSTRACT and scores["token_set"] >= EDITED_TOKEN_SET:
         return True, "edited version of the same abstract"
+    if scores["token_set"] >= EDITED_TOKEN_SET and shorter.word_count >= MIN_PREFIX_WORDS:
+        longer = right if shorter is left else left
+        scores["containment"] = containment(shorter.abstract_key, longer.abstract_key)
+        if scores["containment"] >= CONTAINED:
+            return True, "copy contained in the other (sentences edited, dropped or cut)"
     return False, "abstracts differ"
+
+
+def containment(short: str, long: str) -> float:
+    """Share of the shorter text's word 3-grams found in the longer text (0–100)."""
+    short_grams = _grams(short)
+    return round(100 * len(short_grams & _grams(long)) / max(1, len(short_grams)), 1)
+
+
+def _grams(text: str) -> set[tuple[str, str, str]]:
+    words = text.split()
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def _same_numbers(left: str, right: str) -> bool:
@@ -231,7 +265,7 @@ def _drop_ambiguous(judged: dict[tuple[int, int], PairDecision]) -> tuple[list[t
     for entry, links in sorted(partners.items()):
         for (score_a, a), (score_b, b) in combinations(sorted(links, reverse=True), 2):
             rejected = judged.get((min(a, b), max(a, b)))
-            if rejected is not None and not rejected.merged and abs(score_a - score_b) < AMBIGUITY_MARGIN:
+            if rejected is not None and rejected.firm and abs(score_a - score_b) < AMBIGUITY_MARGIN:
                 dropped |= {(min(entry, a), max(entry, a)), (min(entry, b), max(entry, b))}
     for pair in sorted(dropped):
         near_misses.append(_relabel(judged[pair], "fits two distinct papers equally well: left apart"))
@@ -244,7 +278,7 @@ def _strength(decision: PairDecision) -> float:
 
 
 def _relabel(decision: PairDecision, reason: str) -> PairDecision:
-    return PairDecision(decision.left, decision.right, False, reason, decision.scores)
+    return PairDecision(decision.left, decision.right, False, reason, decision.scores, decision.firm)
 
 
 def _cluster(
@@ -256,7 +290,7 @@ def _cluster(
     """Apply merges strongest first, never joining clusters with a pair judged distinct."""
     forest = _Forest(len(signatures))
     for pair, decision in judged.items():
-        if not decision.merged:
+        if decision.firm:
             forest.forbid(*pair)
     accepted: dict[int, list[PairDecision]] = defaultdict(list)
     for i, j in sorted(merges, key=lambda pair: (-_strength(judged[pair]), pair)):

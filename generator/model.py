@@ -79,6 +79,7 @@ class PairDecision:
     merged: bool
     reason: str
     scores: dict[str, float]
+    firm: bool = False  # judged distinct with confidence: the two may never share a cluster
 
 
 @dataclass

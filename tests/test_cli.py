@@ -296,7 +296,9 @@ def test_shipped_cards_link_and_cite(shipped_site):
 def test_source_size_limit_and_keep_going(tmp_path):
     site = "max_source_mb: 1\nprofiles:\n  - name: A B\n    sources: ['*.txt']\n"
     big = "Abstract: " + "many words here " * 80_000 + "\n"
-    seeds = write_corpus(tmp_path / "s", {"good.txt": GOOD_LIST, "big.txt": big, "bad.txt": "\n" + "prose " * 60, "site.yaml": site})
+    seeds = write_corpus(
+        tmp_path / "s", {"good.txt": GOOD_LIST, "big.txt": big, "bad.txt": "\n" + "prose " * 60, "site.yaml": site}
+    )
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "o")
     assert_clean_failure(result, "big.txt:1: file is 1 MB, over the 1 MB limit", "bad.txt:2: unknown source format")
     kept = run_cli("build", "--seeds", seeds, "--out", tmp_path / "o", "--keep-going")
@@ -310,4 +312,6 @@ def test_yaml_billion_laughs_is_refused_quickly(tmp_path):
         for i in range(9)
     )
     seeds = write_corpus(tmp_path / "s", {"a.txt": GOOD_LIST, "site.yaml": laughs})
-    assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "YAML aliases (*name) are not supported")
+    assert_clean_failure(
+        run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "YAML aliases (*name) are not supported"
+    )

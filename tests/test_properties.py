@@ -17,10 +17,32 @@ from generator.normalize import clean_text, comparison_key
 from generator.sources import abstract_list, bibtex, parse_source, rich_profile
 
 FRAGMENTS = [
-    "Abstract:", "Abstract: We study things.", "70.8CVApr 29, 2022", "54CLOct 10, 2023Code", "12 Papers", "h-index10",
-    "18,536citations", "Novelty62%", "Ada Lovelace, Bob et al. · mit", "stat.ML", "", "  ", "Title of a paper",
-    "$x^2$ and \\alpha", "{\\'e}", "&amp;", "…", "Code", "N/ACVApr 31, 2022", "@article{k, title={T}}", "@misc{",
-    "}", "author = {A and B}", "\ufeff", "\u200b", "\r",
+    "Abstract:",
+    "Abstract: We study things.",
+    "70.8CVApr 29, 2022",
+    "54CLOct 10, 2023Code",
+    "12 Papers",
+    "h-index10",
+    "18,536citations",
+    "Novelty62%",
+    "Ada Lovelace, Bob et al. · mit",
+    "stat.ML",
+    "",
+    "  ",
+    "Title of a paper",
+    "$x^2$ and \\alpha",
+    "{\\'e}",
+    "&amp;",
+    "…",
+    "Code",
+    "N/ACVApr 31, 2022",
+    "@article{k, title={T}}",
+    "@misc{",
+    "}",
+    "author = {A and B}",
+    "\ufeff",
+    "\u200b",
+    "\r",
 ]
 lines = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=80)), max_size=40)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
