@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS, run_cli, write_corpus
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_build import write_corpus as write_synthetic_corpus
+sys.path.insert(0, str(ROOT / "bench"))
+from make_corpus import make_corpus
 
 from generator.write import MARKER
 
@@ -31,8 +31,8 @@ def assert_complete(out: Path) -> None:
 
 def test_killed_builds_never_leave_a_broken_output(tmp_path):
     seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    write_synthetic_corpus(seeds, 150, 20, 0.3)
+    make_corpus(seeds, 150, 20)
+    (tmp_path / "seeds.truth.json").unlink()
     out = tmp_path / "out"
     assert run_cli("build", "--seeds", seeds, "--out", out).returncode == 0
     for delay in (0.05, 0.2, 0.4, 0.7, 1.0, 1.5):
