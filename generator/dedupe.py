@@ -17,21 +17,25 @@ Two steps, built to stay fast at 50,000 entries:
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
 from generator.model import Cluster, Entry, PairDecision
-from generator.normalize import comparison_key, sentences
+from generator.normalize import comparison_key, first_sentence
 
-LEADING_SHINGLES = 40
-SAMPLE_EVERY = 6
+LEADING_SHINGLES = 16
+DENSE_UNTIL = 64
+DENSE_EVERY = 3
+SAMPLE_EVERY = 8
 MIN_SHARED_SHINGLES = 3
+SHARED_FRACTION = 0.15
 SMALL_POSTING = 40
 NEIGHBOUR_WINDOW = 4
 MIN_PREFIX_WORDS = 20
@@ -62,8 +66,12 @@ class _Signature:
     abstract_key: str
     title_key: str
     lead_tokens: frozenset[str]
-    tokens: frozenset[str]
     ids: frozenset[str]
+
+    @functools.cached_property
+    def tokens(self) -> frozenset[str]:
+        """Every word of the title and abstract (only needed for the few pairs compared)."""
+        return frozenset(self.abstract_key.split()) | frozenset(self.title_key.split())
 
     @property
     def word_count(self) -> int:
@@ -83,13 +91,12 @@ def signature(index: int, entry: Entry) -> _Signature:
     """Precompute the comparison keys of one entry."""
     abstract_key = comparison_key(entry.abstract)
     title_key = comparison_key(entry.title)
-    lead_words = comparison_key(" ".join(sentences(entry.abstract)[:1])).split()[:LEAD_WORDS]
+    lead_words = comparison_key(first_sentence(entry.abstract)).split()[:LEAD_WORDS]
     if entry.truncated and len(lead_words) == len(abstract_key.split()[:LEAD_WORDS]):
         lead_words = lead_words[:-1]  # a cut copy may end in half a word
     lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {' '.join(lead_words)}"))
-    tokens = frozenset(abstract_key.split()) | frozenset(title_key.split())
     ids = frozenset(f"{kind}:{value}" for kind, value in (("arxiv", entry.arxiv), ("doi", entry.doi)) if value)
-    return _Signature(index, entry, abstract_key, title_key, lead_tokens, tokens, ids)
+    return _Signature(index, entry, abstract_key, title_key, lead_tokens, ids)
 
 
 def deduplicate(entries: list[Entry]) -> DedupeResult:
@@ -103,36 +110,58 @@ def deduplicate(entries: list[Entry]) -> DedupeResult:
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
 
 
-def shingles(sig: _Signature) -> list[str]:
-    """Blocking keys of one entry: its title and a stable sample of abstract 3-grams."""
+def shingles(sig: _Signature) -> list[Hashable]:
+    """Blocking keys of one entry: title, identifiers, and a stable sample of abstract 3-grams.
+
+    The sample keeps the first grams (a truncated copy keeps them too), then the grams whose middle
+    word falls in a fixed part of the vocabulary (a third of it up to word 64, where cut copies
+    end and shared boilerplate openings have passed, an eighth after), so two copies sample alike.
+    """
     words = sig.abstract_key.split()
-    grams = [" ".join(triple) for triple in zip(words, words[1:], words[2:], strict=False)]
-    keys = grams[:LEADING_SHINGLES]
-    keys += [gram for gram in grams[LEADING_SHINGLES:] if zlib.crc32(gram.encode()) % SAMPLE_EVERY == 0]
+    grams = list(zip(words, words[1:], words[2:], strict=False))
+    keys: list[Hashable] = grams[:LEADING_SHINGLES]
+    keys += [gram for gram in grams[LEADING_SHINGLES:DENSE_UNTIL] if _sampled(gram[1], DENSE_EVERY)]
+    keys += [gram for gram in grams[DENSE_UNTIL:] if _sampled(gram[1], SAMPLE_EVERY)]
     if sig.title_key:
         title_words = sig.title_key.split()
         keys.append("title:" + sig.title_key)
-        keys += ["t " + " ".join(triple) for triple in zip(title_words, title_words[1:], title_words[2:], strict=False)]
+        keys += [("t", *triple) for triple in zip(title_words, title_words[1:], title_words[2:], strict=False)]
     keys += ["id:" + identifier for identifier in sorted(sig.ids)]
     return keys
 
 
+@functools.lru_cache(maxsize=400_000)
+def _sampled(word: str, every: int) -> bool:
+    return zlib.crc32(word.encode()) % every == 0
+
+
 def candidate_pairs(signatures: list[_Signature]) -> set[tuple[int, int]]:
-    """Pairs of entry indexes worth comparing (never all pairs)."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    """Pairs of entry indexes worth comparing (never all pairs).
+
+    Entries sharing a title or an identifier are always compared; otherwise they must share
+    at least :data:`MIN_SHARED_SHINGLES` abstract 3-grams and a quarter of the smaller one's.
+    """
+    postings: dict[Hashable, list[int]] = defaultdict(list)
+    sizes = []
     for sig in signatures:
-        for key in set(shingles(sig)):
+        keys = set(shingles(sig))
+        sizes.append(len(keys))
+        for key in keys:
             postings[key].append(sig.index)
     shared: Counter[tuple[int, int]] = Counter()
     pairs: set[tuple[int, int]] = set()
     for key, members in postings.items():
         if len(members) < 2:
             continue
-        if key.startswith(("title:", "id:")):
+        if isinstance(key, str):  # a title or an identifier
             pairs.update(_posting_pairs(members))
         else:
             shared.update(_posting_pairs(members))
-    pairs.update(pair for pair, count in shared.items() if count >= MIN_SHARED_SHINGLES)
+    pairs.update(
+        (i, j)
+        for (i, j), count in shared.items()
+        if count >= MIN_SHARED_SHINGLES and count >= SHARED_FRACTION * min(sizes[i], sizes[j])
+    )
     return pairs
 
 
@@ -178,7 +207,7 @@ def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
         short, long = sorted((left.abstract_key, right.abstract_key), key=len)
         scores["abstract"] = round(fuzz.ratio(short, long), 1)
         scores["token_set"] = round(fuzz.token_set_ratio(short, long), 1)
-        scores["prefix"] = round(fuzz.ratio(short, long[: len(short)]), 1)
+        scores["prefix"] = round(fuzz.ratio(short, long[: len(short)]), 1) if len(short) < len(long) else scores["abstract"]
     return scores
 
 

@@ -260,14 +260,24 @@ def latex_to_text(source: str) -> Converted:
     residue = 0
     position = 0
     for match in MATH_SPAN.finditer(source):
-        text_part = _Reader(source[position : match.start()], math=False)
+        text_part = _text_run(source[position : match.start()])
         math_part = _Reader(next(g for g in match.groups() if g is not None), math=True)
-        pieces += [text_part.read_all(), math_part.read_all()]
+        pieces += [text_part.text, math_part.read_all()]
         residue += text_part.residue + math_part.residue
         position = match.end()
-    tail = _Reader(source[position:], math=False)
-    pieces.append(tail.read_all())
+    tail = _text_run(source[position:])
+    pieces.append(tail.text)
     return Converted("".join(pieces), residue + tail.residue)
+
+
+def _text_run(text: str) -> Converted:
+    """Text outside math: plain replacements when no macro or brace is present (the common case)."""
+    if "\\" in text or "{" in text or "}" in text:
+        reader = _Reader(text, math=False)
+        return Converted(reader.read_all(), reader.residue)
+    for plain, fancy in (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”")):
+        text = text.replace(plain, fancy)
+    return Converted(text, 0)
 
 
 class _Reader:

@@ -126,3 +126,9 @@ def unique_slugs(texts: list[str], max_length: int = 60, fallback: str = "paper"
         used[base] = used.get(base, 0) + 1
         slugs.append(base if used[base] == 1 else f"{base}-{used[base]}")
     return slugs
+
+
+def first_sentence(text: str) -> str:
+    """The text up to the first sentence end (the whole text when there is none)."""
+    match = SENTENCE_END.search(text)
+    return text[: match.start()] if match else text

@@ -8,6 +8,7 @@ relative to the page, so the site works from ``file://`` and under any prefix.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import traceback
@@ -238,13 +239,14 @@ def year_groups(cards: list[CardView]) -> list[dict[str, Any]]:
 def profile_stats(site: Site, profile: Profile) -> dict[str, Any]:
     """Computed facts and charts for the profile header."""
     span = years_active(profile.papers)
-    named = coauthors(profile.papers, lambda author: names_match(author, profile.name))
-    on_site = {p.name: p.slug for p in site.profiles if p.slug != profile.slug}
+    person = name_key(profile.name)
+    named = coauthors(profile.papers, lambda author: name_key(author) == person)
+    on_site = site_people(site)
     return {
         "years": "" if span is None else (str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"),
         "coauthor_count": len(named),
         "top_coauthors": [
-            {"name": name, "count": count, "slug": next((s for n, s in on_site.items() if names_match(name, n)), "")}
+            {"name": name, "count": count, "slug": on_site.get(name_key(name), "") if name_key(name) != person else ""}
             for name, count in named[:TOP_COAUTHORS]
         ],
         "year_chart": column_chart(papers_per_year(profile.papers)),
@@ -421,12 +423,22 @@ def format_date(iso_date: str | None) -> str:
     return " ".join([*words, parts[0]])
 
 
+@functools.lru_cache(maxsize=65536)
+def name_key(name: str) -> tuple[str, str]:
+    """``Arthur Mensch`` and ``A. Mensch`` → ``("mensch", "a")``: family name and first initial, folded."""
+    words = ascii_fold(name).replace(".", " ").split()
+    return (words[-1], words[0][0]) if words else ("", "")
+
+
 def names_match(author: str, person: str) -> bool:
     """Same person: same family name and same first initial, accents and case ignored."""
-    author_words, person_words = ascii_fold(author).replace(".", " ").split(), ascii_fold(person).split()
-    if not author_words or not person_words:
-        return False
-    return author_words[-1] == person_words[-1] and author_words[0][0] == person_words[0][0]
+    author_key = name_key(author)
+    return bool(author_key[0]) and author_key == name_key(person)
+
+
+def site_people(site: Site) -> dict[tuple[str, str], str]:
+    """Name key → profile slug, for linking co-authors who have a profile on the site."""
+    return {name_key(profile.name): profile.slug for profile in reversed(site.profiles)}
 
 
 def report_context(site: Site, report: dict[str, Any]) -> dict[str, Any]:
