@@ -68,6 +68,7 @@ class BuildCache:
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
+    incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
 
 
 def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummary:
@@ -175,7 +176,8 @@ def assemble_output(
     """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries."""
     report = report_json(site, dedupe, *counts)
     output = OutputFiles()
-    for path, text in render_pages(site, report, renderer, cache.pages, cache.rendered).items():
+    page_cache = cache.pages if cache.incremental else None
+    for path, text in render_pages(site, report, renderer, page_cache, cache.rendered).items():
         output.add(path, text, "templates")
     for path, text in bibliographies(site).items():
         output.add(path, text, "BibTeX")

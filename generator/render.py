@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import traceback
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +35,8 @@ from generator.normalize import ascii_fold
 from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
 
 TOP_COAUTHORS = 6
+PARALLEL_PAGES = 200  # below this many pages to render, a process pool costs more than it saves
+MAX_WORKERS = 4
 AUTHORS_SHOWN = 8
 AUTHORS_BEFORE_FOLD = 6
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -85,39 +90,72 @@ def _template_frame(error: BaseException, templates_dir: Path) -> tuple[str, int
     return "templates", 1
 
 
-def render_pages(
-    site: Site, report: dict[str, Any], renderer: Renderer, cache: dict[str, tuple[str, str]], rendered: list[str]
-) -> dict[str, str]:
-    """Every page of the site, keyed by its output path; pages whose context did not change come from ``cache``."""
-    pages = {"index.html": ("index.html", index_context(site))}
+def page_jobs(site: Site, report: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    """Output path → (template, what builds its context): the context itself, or a profile slug."""
+    jobs: dict[str, tuple[str, Any]] = {"index.html": ("index.html", index_context(site))}
     for profile in site.profiles:
-        pages[f"{profile.slug}/index.html"] = ("profile.html", profile_context(site, profile))
-    pages["report.html"] = ("report.html", report_context(site, report))
-    pages["404.html"] = ("404.html", not_found_context(site))
+        jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
+    jobs["report.html"] = ("report.html", report_context(site, report))
+    jobs["404.html"] = ("404.html", not_found_context(site))
     if site.site_url:
-        pages["sitemap.xml"] = ("sitemap.xml", {"urls": [page_url(site, path) for path in pages if path != "404.html"]})
-    rendered.clear()
-    return {
-        path: _render_cached(renderer, path, name, context, cache, rendered) for path, (name, context) in pages.items()
-    }
+        urls = [page_url(site, path) for path in jobs if path != "404.html"]
+        jobs["sitemap.xml"] = ("sitemap.xml", {"urls": urls})
+    return jobs
 
 
-def _render_cached(
-    renderer: Renderer,
-    path: str,
-    name: str,
-    context: dict[str, Any],
-    cache: dict[str, tuple[str, str]],
-    rendered: list[str],
-) -> str:
-    digest = hashlib.sha256(f"{renderer.fingerprint}{name}{context!r}".encode()).hexdigest()
-    cached = cache.get(path)
-    if cached is not None and cached[0] == digest:
-        return cached[1]
-    text = renderer.render(name, context)
-    cache[path] = (digest, text)
-    rendered.append(path)
-    return text
+def render_pages(
+    site: Site, report: dict[str, Any], renderer: Renderer, cache: dict[str, tuple[str, str]] | None, rendered: list[str]
+) -> dict[str, str]:
+    """Every page of the site, keyed by its output path.
+
+    With a ``cache`` (the dev server's), only pages whose context changed are rendered again.
+    Without one (a full build), profile pages are built and rendered on every core.
+    """
+    jobs = page_jobs(site, report)
+    if cache is None:
+        pages = dict(_render_parallel(site, renderer, jobs))
+        rendered[:] = list(pages)
+        return {path: pages[path] for path in jobs}
+    contexts = {path: _context(site, spec) for path, (_, spec) in jobs.items()}
+    digests = {path: _digest(renderer, jobs[path][0], context) for path, context in contexts.items()}
+    stale = [path for path in jobs if cache.get(path, ("", ""))[0] != digests[path]]
+    for path in stale:
+        cache[path] = (digests[path], renderer.render(jobs[path][0], contexts[path]))
+    rendered[:] = stale
+    return {path: cache[path][1] for path in jobs}
+
+
+def _context(site: Site, spec: Any) -> dict[str, Any]:
+    if isinstance(spec, str):
+        return profile_context(site, next(p for p in site.profiles if p.slug == spec))
+    return spec
+
+
+def _digest(renderer: Renderer, name: str, context: dict[str, Any]) -> str:
+    return hashlib.sha256(f"{renderer.fingerprint}{name}{context!r}".encode()).hexdigest()
+
+
+_shared: dict[str, Any] = {}
+
+
+def _render_parallel(site: Site, renderer: Renderer, jobs: dict[str, tuple[str, Any]]) -> list[tuple[str, str]]:
+    """Render every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    items = list(jobs.items())
+    if len(items) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [(path, renderer.render(name, _context(site, spec))) for path, (name, spec) in items]
+    _shared.update(site=site, renderer=renderer)  # inherited by the forked workers, never pickled
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            texts = list(pool.map(_render_shared, items, chunksize=max(1, len(items) // (workers * 8))))
+    finally:
+        _shared.clear()
+    return [(path, text) for (path, _), text in zip(items, texts, strict=True)]
+
+
+def _render_shared(item: tuple[str, tuple[str, Any]]) -> str:
+    _, (name, spec) = item
+    return _shared["renderer"].render(name, _context(_shared["site"], spec))
 
 
 def bibliographies(site: Site) -> dict[str, str]:

@@ -34,7 +34,7 @@ class DevSession:
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
-        self.cache = BuildCache()
+        self.cache = BuildCache(incremental=True)
         self.problems: list[Problem] = []
         self.snapshot: dict[str, tuple[int, int]] = {}
 
