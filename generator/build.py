@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class BuildSummary:
     profiles: int
     warnings: list[Problem]
     files: int
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def asset_dir(name: str) -> Path:
@@ -74,6 +76,7 @@ class BuildCache:
 def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummary:
     """Build the site; raise :class:`BuildError` on bad input, leaving the previous output as it was."""
     cache = cache or BuildCache()
+    laps = Laps()
     _check_seeds(options.seeds_dir)
     check_output_folder(options.out_dir, options.seeds_dir)
     renderer = Renderer(asset_dir("templates"))
@@ -83,16 +86,36 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummar
         options.seeds_dir, catalog, cache, config.max_source_mb * 1_000_000, options.keep_going
     )
     entries = all_entries(docs)
+    laps.mark("parse")
     dedupe = deduplicate(entries)
+    laps.mark("dedupe")
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, profile_slugs(config, docs))
     resolution = resolve(overrides, dedupe.clusters, unique_slugs([cluster_title(c) for c in dedupe.clusters]))
     bios = load_bios(options.seeds_dir, configured_bios(config, docs))
     site = merge_site(config, catalog, docs, resolution, bios)
     site.warnings = skipped + site.warnings
     site.warnings += stray_bio_files(options.seeds_dir, profile_slugs(config, docs))
+    laps.mark("merge")
     output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)))
+    laps.mark("render")
     write_site(output, options.out_dir)
-    return BuildSummary(len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files))
+    laps.mark("write")
+    return BuildSummary(
+        len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files), laps.times
+    )
+
+
+class Laps:
+    """Wall time of each pipeline stage, for the benchmark and the dev server."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def mark(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = round(now - self.last, 4)
+        self.last = now
 
 
 def load_site_config(options: BuildOptions) -> SiteConfig:

@@ -207,7 +207,9 @@ def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
         short, long = sorted((left.abstract_key, right.abstract_key), key=len)
         scores["abstract"] = round(fuzz.ratio(short, long), 1)
         scores["token_set"] = round(fuzz.token_set_ratio(short, long), 1)
-        scores["prefix"] = round(fuzz.ratio(short, long[: len(short)]), 1) if len(short) < len(long) else scores["abstract"]
+        scores["prefix"] = (
+            round(fuzz.ratio(short, long[: len(short)]), 1) if len(short) < len(long) else scores["abstract"]
+        )
     return scores
 
 

@@ -104,7 +104,11 @@ def page_jobs(site: Site, report: dict[str, Any]) -> dict[str, tuple[str, Any]]:
 
 
 def render_pages(
-    site: Site, report: dict[str, Any], renderer: Renderer, cache: dict[str, tuple[str, str]] | None, rendered: list[str]
+    site: Site,
+    report: dict[str, Any],
+    renderer: Renderer,
+    cache: dict[str, tuple[str, str]] | None,
+    rendered: list[str],
 ) -> dict[str, str]:
     """Every page of the site, keyed by its output path.
 

@@ -109,3 +109,20 @@ def test_builds_are_identical_across_working_directories_and_hash_seeds(tmp_path
         assert result.returncode == 0, result.stderr
         outputs.append(tree(out))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_incremental_rebuild_equals_a_full_build(tmp_path):
+    from generator.build import BuildCache, BuildOptions, build
+
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 12, 10)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
+    build(options, cache)
+    page = sorted(seeds.glob("*_page.txt"))[3]
+    page.write_text(page.read_text(encoding="utf-8").replace("h-index", "h-index1", 1), encoding="utf-8")
+    build(options, cache)
+    assert cache.parsed == [page.name]
+    assert 0 < len(cache.rendered) < 12  # only the changed profile and the pages showing it
+    build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
+    assert tree(tmp_path / "incremental") == tree(tmp_path / "full")

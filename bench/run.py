@@ -1,0 +1,181 @@
+"""Benchmark: build synthetic corpora of growing size and print a table.
+
+Usage: python bench/run.py [--sizes 10x30,100x50,1000x50,2000x50] [--repeat 3] [--hugo]
+
+For each size (profiles x papers) it generates a corpus with bench/make_corpus.py, then
+times, each in a fresh process: a cold build (no output yet) and a warm build (output
+present, files cached by the system), with the wall time of every stage, the peak RSS and
+the output size; an in-process incremental rebuild after changing one source; and the
+deduplication's pairwise precision and recall against the corpus's ground truth. With
+--hugo and Debian's hugo installed, it also times Hugo on an equivalent site. Speed is
+measured here, never asserted in a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from make_corpus import make_corpus  # noqa: E402
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from generator.build import BuildCache, BuildOptions, build
+seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
+started = time.perf_counter()
+summary = build(BuildOptions(seeds, out, seeds / "site.yaml"))
+total = time.perf_counter() - started
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"total": total, "stages": summary.timings, "papers": summary.papers, "entries": summary.entries, "rss_mb": rss}}))
+"""
+
+INCREMENTAL = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from generator.build import BuildCache, BuildOptions, build
+seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
+cache = BuildCache(incremental=True)
+options = BuildOptions(seeds, out, seeds / "site.yaml")
+build(options, cache)
+page = sorted(seeds.glob("*_page.txt"))[0]
+page.write_text(page.read_text(encoding="utf-8").replace("h-index", "h-index9", 1), encoding="utf-8")
+started = time.perf_counter()
+build(options, cache)
+print(json.dumps({{"seconds": time.perf_counter() - started, "parsed": len(cache.parsed), "rendered": len(cache.rendered)}}))
+"""
+
+
+def run_child(script: str, *args: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", script.format(root=str(ROOT)), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def pairwise(truth: dict[str, str], out: Path) -> tuple[float, float]:
+    predicted = {
+        f"{source['file']}:{source['line']}": paper["id"]
+        for paper in json.loads((out / "papers.json").read_text(encoding="utf-8"))["papers"]
+        for source in paper["sources"]
+    }
+
+    def pairs(assignment: dict[str, str]) -> set[tuple[str, str]]:
+        groups = defaultdict(list)
+        for entry, paper in assignment.items():
+            groups[paper].append(entry)
+        return {pair for members in groups.values() for pair in combinations(sorted(members), 2)}
+
+    true_pairs, found = pairs(truth), pairs(predicted)
+    both = len(true_pairs & found)
+    return both / max(1, len(found)), both / max(1, len(true_pairs))
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 1e6
+
+
+def hugo_seconds(seeds: Path, work: Path) -> float | None:
+    """Hugo building one page per profile with the same cards (content only, minimal layout)."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    site = work / "hugo"
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "content").mkdir()
+    (site / "hugo.toml").write_text(
+        'baseURL = "/"\ntitle = "Benchmark"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+    )
+    (site / "layouts" / "_default" / "single.html").write_text(
+        "<html><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>"
+    )
+    (site / "layouts" / "_default" / "list.html").write_text(
+        "<html><body>{{ range .Pages }}<a href='{{ .RelPermalink }}'>{{ .Title }}</a>{{ end }}</body></html>"
+    )
+    for page in sorted(seeds.glob("*_page.txt")):
+        text = page.read_text(encoding="utf-8")
+        title = text.splitlines()[0]
+        body = "\n\n".join(f"### {block}" for block in text.split("\n\n"))
+        (site / "content" / f"{page.stem}.md").write_text(f'---\ntitle: "{title}"\n---\n{body}\n', encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run([hugo, "--quiet", "-s", str(site)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--sizes", default="10x30,100x50,1000x50,2000x50")
+    options.add_argument("--repeat", type=int, default=3)
+    options.add_argument("--hugo", action="store_true")
+    arguments = options.parse_args()
+    header = (
+        "size",
+        "entries",
+        "papers",
+        "parse",
+        "dedupe",
+        "merge",
+        "render",
+        "write",
+        "cold",
+        "warm",
+        "incr.",
+        "RSS MB",
+        "out MB",
+        "precision",
+        "recall",
+        "hugo",
+    )
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for size in arguments.sizes.split(","):
+        profiles, papers = map(int, size.split("x"))
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            truth = make_corpus(work / "seeds", profiles, papers)
+            colds, warms = [], []
+            for _ in range(arguments.repeat):
+                shutil.rmtree(work / "out", ignore_errors=True)
+                colds.append(run_child(CHILD, work / "seeds", work / "out"))
+                warms.append(run_child(CHILD, work / "seeds", work / "out"))
+            cold = min(colds, key=lambda run: run["total"])
+            stages = {name: statistics.median(run["stages"][name] for run in colds) for name in cold["stages"]}
+            incremental = run_child(INCREMENTAL, work / "seeds", work / "incremental")
+            precision, recall = pairwise(truth, work / "out")
+            hugo = hugo_seconds(work / "seeds", work) if arguments.hugo else None
+            row = [size, cold["entries"], cold["papers"]] + [
+                f"{stages.get(name, 0):.2f}" for name in ("parse", "dedupe", "merge", "render", "write")
+            ]
+            row += [
+                f"{statistics.median(run['total'] for run in colds):.2f}",
+                f"{statistics.median(run['total'] for run in warms):.2f}",
+                f"{incremental['seconds']:.2f}",
+                f"{max(run['rss_mb'] for run in colds):.0f}",
+                f"{folder_mb(work / 'out'):.1f}",
+                f"{precision:.4f}",
+                f"{recall:.4f}",
+                "-" if hugo is None else f"{hugo:.2f}",
+            ]
+            print(" | ".join(map(str, row)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
