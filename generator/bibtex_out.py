@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from generator.dates import MONTH_NAMES
 from generator.model import Paper
 from generator.normalize import ascii_fold
 
@@ -48,7 +49,6 @@ CONFERENCE = re.compile(
 SPECIAL = str.maketrans(
     {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"}
 )
-MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def citation_keys(papers: list[Paper], fallback_author: str) -> dict[str, str]:
@@ -122,7 +122,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     fields += _identifier_fields(paper)
     lines = [f"@{kind}{{{key},"] + [f"  {name} = {{{value}}}," for name, value in fields]
     if paper.date and len(paper.date) >= 7:
-        lines.append(f"  month = {MONTHS[int(paper.date[5:7]) - 1]},")
+        lines.append(f"  month = {MONTH_NAMES[int(paper.date[5:7]) - 1].lower()},")
     return "\n".join(lines) + "\n}\n"
 
 

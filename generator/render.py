@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from generator.bibtex_out import bibliography, bibtex_entry, citation_keys
 from generator.categories import category_name
+from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
@@ -39,7 +40,6 @@ PARALLEL_PAGES = 200  # below this many pages to render, a process pool costs mo
 MAX_WORKERS = 4
 AUTHORS_SHOWN = 8
 AUTHORS_BEFORE_FOLD = 6
-MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 class Renderer:

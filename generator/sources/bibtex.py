@@ -17,33 +17,13 @@ import re
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
+from generator.dates import month_number
 from generator.errors import Problem, fail_if_any
 from generator.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
 from generator.model import Entry, Location, SourceDoc
 from generator.normalize import clean_text, strip_ellipsis
 
 FORMAT = "bibtex"
-MONTHS = {
-    name: index
-    for index, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for name in names
-}
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
 TOP_LEVEL_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -150,10 +130,7 @@ def bib_date(fields: dict[str, str]) -> str | None:
 
 
 def _month(value: str) -> int | None:
-    value = value.strip().strip("{}").lower().rstrip(".")
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return int(value)
-    return MONTHS.get(value)
+    return month_number(value)
 
 
 def _arxiv(fields: dict[str, str], doi: str) -> str:

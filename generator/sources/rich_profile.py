@@ -20,33 +20,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from generator.dates import month_number
 from generator.errors import Problem, fail_if_any
 from generator.model import Entry, Location, Metric, SourceDoc
 from generator.normalize import clean_text, slugify, strip_ellipsis
 
 FORMAT = "rich-profile"
 CATEGORY = r"(?:[A-Z]{2}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?)"
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for name in names
-}
 CARD_HEAD = re.compile(
     r"^\s*(?P<score>\d+(?:\.\d+)?)?\s*(?P<category>" + CATEGORY + r")\s*"
     r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
@@ -79,7 +59,7 @@ ET_AL = re.compile(r",?\s*et\s+al\.?\s*$", re.IGNORECASE)
 def is_card_head(line: str) -> bool:
     """True for a card head line such as ``54.8CLOct 10, 2023Code``."""
     match = CARD_HEAD.match(line)
-    return match is not None and (match.group("month") is None or match.group("month").lower() in MONTHS)
+    return match is not None and (match.group("month") is None or month_number(match.group("month")) is not None)
 
 
 def parse(lines: list[str], path: str) -> SourceDoc:
@@ -243,7 +223,9 @@ def _card_date(match: re.Match[str], path: str, number: int, problems: list[Prob
     try:
         if match.group("iso_year"):
             return date(*(int(match.group(f"iso_{part}")) for part in ("year", "month", "day"))).isoformat()
-        month = MONTHS[match.group("month").lower()]
+        month = month_number(match.group("month"))
+        if month is None:
+            raise KeyError(match.group("month"))
         return date(int(match.group("year")), month, int(match.group("day"))).isoformat()
     except (KeyError, ValueError):
         problems.append(
