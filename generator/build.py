@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +25,7 @@ from generator.sources import parse_source
 from generator.write import OutputFiles, check_output_folder, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
 
 
 @dataclass
@@ -152,41 +157,50 @@ def parse_sources(
 
     With ``keep_going`` a bad file is skipped and its problems become warnings.
     """
-    docs, problems = [], []
-    cache.parsed = []
+    problems: list[Problem] = []
+    fingerprints = {}
     for name in catalog.files:
         try:
-            docs.append(_parse_cached(seeds_dir / name, name, cache, max_bytes))
-        except BuildError as error:
-            problems += error.problems
-    if problems and not keep_going:
-        raise BuildError(problems)
-    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
-    return docs, skipped
-
-
-def _parse_cached(path: Path, name: str, cache: BuildCache, max_bytes: int) -> SourceDoc:
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise BuildError(
-            [
+            stat = (seeds_dir / name).stat()
+            fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
+        except OSError as error:
+            problems.append(
                 Problem(
                     name,
                     1,
                     f"cannot read file: {error.strerror or error}",
                     "check that the file exists and is readable (a broken link?)",
                 )
-            ]
-        ) from None
-    fingerprint = (stat.st_mtime_ns, stat.st_size)
-    cached = cache.docs.get(name)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
-    doc = parse_source(path, name, max_bytes)
-    cache.docs[name] = (fingerprint, doc)
-    cache.parsed.append(name)
-    return doc
+            )
+    stale = [name for name in fingerprints if cache.docs.get(name, ((0, 0), None))[0] != fingerprints[name]]
+    for name, result in zip(stale, parse_many([(seeds_dir / name, name) for name in stale], max_bytes), strict=True):
+        if isinstance(result, SourceDoc):
+            cache.docs[name] = (fingerprints[name], result)
+        else:
+            cache.docs.pop(name, None)
+            problems += result
+    cache.parsed = [name for name in stale if name in cache.docs]
+    if problems and not keep_going:
+        raise BuildError(problems)
+    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
+    return [cache.docs[name][1] for name in catalog.files if name in cache.docs and name in fingerprints], skipped
+
+
+def parse_many(files: list[tuple[Path, str]], max_bytes: int) -> list[SourceDoc | list[Problem]]:
+    """Parse files (a doc or its problems each, in order); many files are parsed on every core."""
+    workers = min(os.cpu_count() or 1, 4)
+    job = functools.partial(_parse_one, max_bytes=max_bytes)
+    if len(files) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job(item) for item in files]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(job, files, chunksize=max(1, len(files) // (workers * 8))))
+
+
+def _parse_one(item: tuple[Path, str], max_bytes: int) -> SourceDoc | list[Problem]:
+    try:
+        return parse_source(item[0], item[1], max_bytes)
+    except BuildError as error:
+        return error.problems
 
 
 def all_entries(docs: list[SourceDoc]) -> list[Entry]:
