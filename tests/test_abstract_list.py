@@ -83,3 +83,8 @@ def test_crlf_bom_trailing_spaces_and_no_final_newline(tmp_path):
 def test_entries_are_normalised_for_display():
     doc = parse(r"Abstract: A 12--billion model \& more with $4\times$ gains and &amp; entities.")
     assert doc.entries[0].abstract == "A 12–billion model & more with 4× gains and & entities."
+
+
+def test_entries_behind_bullets_and_numbers():
+    doc = parse("• Abstract: One.\n- Abstract: Two.\n3. Abstract:Three.\n12) abstract: Four.")
+    assert [entry.abstract for entry in doc.entries] == ["One.", "Two.", "Three.", "Four."]

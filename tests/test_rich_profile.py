@@ -159,3 +159,10 @@ def test_card_without_abstract_and_non_numeric_score_are_errors():
     messages = {p.line: p.message for p in caught.value.problems}
     assert "unreadable card head" in messages[12]
     assert "has no abstract" in messages[21]
+
+
+def test_day_first_dates_in_card_heads():
+    assert rich_profile.is_card_head("70.8CV29 Apr 2022Code")
+    assert not rich_profile.is_card_head("70.8CV29 Foo 2022")
+    [entry] = parse("Name\n\n70.8CV29 Apr 2022Code\nTitle\n\nA B, C D\n\nAn abstract long enough.\n").entries
+    assert (entry.date, entry.code) == ("2022-04-29", True)

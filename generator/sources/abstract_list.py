@@ -17,7 +17,8 @@ from generator.model import Entry, Location, SourceDoc
 from generator.normalize import clean_text, strip_ellipsis
 
 FORMAT = "abstract-list"
-ENTRY_START = re.compile(r"^\s*abstract\s*:\s*(.*)$", re.IGNORECASE)
+# "Abstract:" opens an entry, also behind a bullet or a number left by copying a list ("• Abstract:", "3. Abstract:").
+ENTRY_START = re.compile(r"^\s*(?:[-•*·]\s*|\d{1,4}[.)]\s*)?abstract\s*:\s*(.*)$", re.IGNORECASE)
 MAX_HEADER_LENGTH = 200
 
 

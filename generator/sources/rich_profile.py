@@ -30,6 +30,7 @@ CATEGORY = r"(?:[A-Z]{2}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?)"
 CARD_HEAD = re.compile(
     r"^\s*(?P<score>\d+(?:\.\d+)?)?\s*(?P<category>" + CATEGORY + r")\s*"
     r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
+    r"|(?P<day_first>\d{1,2})\s+(?P<month_first>[A-Z][a-z]{2,8})\.?,?\s+(?P<year_first>\d{4})"
     r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2}))\s*(?P<code>Code)?\s*$"
 )
 # Something glued like a card head (a number, letters, a month or year) that the strict pattern rejects.
@@ -59,7 +60,10 @@ ET_AL = re.compile(r",?\s*et\s+al\.?\s*$", re.IGNORECASE)
 def is_card_head(line: str) -> bool:
     """True for a card head line such as ``54.8CLOct 10, 2023Code``."""
     match = CARD_HEAD.match(line)
-    return match is not None and (match.group("month") is None or month_number(match.group("month")) is not None)
+    if match is None:
+        return False
+    month = match.group("month") or match.group("month_first")
+    return month is None or month_number(month) is not None
 
 
 def parse(lines: list[str], path: str) -> SourceDoc:
@@ -223,10 +227,12 @@ def _card_date(match: re.Match[str], path: str, number: int, problems: list[Prob
     try:
         if match.group("iso_year"):
             return date(*(int(match.group(f"iso_{part}")) for part in ("year", "month", "day"))).isoformat()
-        month = month_number(match.group("month"))
+        month_text = match.group("month") or match.group("month_first")
+        month = month_number(month_text)
         if month is None:
-            raise KeyError(match.group("month"))
-        return date(int(match.group("year")), month, int(match.group("day"))).isoformat()
+            raise KeyError(month_text)
+        year, day = match.group("year") or match.group("year_first"), match.group("day") or match.group("day_first")
+        return date(int(year), month, int(day)).isoformat()
     except (KeyError, ValueError):
         problems.append(
             Problem(
