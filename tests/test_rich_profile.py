@@ -166,3 +166,14 @@ def test_day_first_dates_in_card_heads():
     assert not rich_profile.is_card_head("70.8CV29 Foo 2022")
     [entry] = parse("Name\n\n70.8CV29 Apr 2022Code\nTitle\n\nA B, C D\n\nAn abstract long enough.\n").entries
     assert (entry.date, entry.code) == ("2022-04-29", True)
+
+
+def test_several_metrics_on_one_line():
+    doc = parse(PAGE.replace("h-index7\n3papers\n1234citations\n", "h-index7 · 3papers | 1234citations\n"))
+    assert {m.key: m.value for m in doc.metrics} == {
+        "h_index": 7,
+        "papers": 3,
+        "citations": 1234,
+        "novelty": 55,
+        "ai_score": 40,
+    }

@@ -53,6 +53,7 @@ METRIC_LABELS = {
 }
 AFFILIATION_SEPARATOR = re.compile(r"\s+[·•]\s+|\s*[·•]\s*$")
 MAX_NAME_LENGTH = 120
+METRIC_SEPARATOR = re.compile(r"\s*[·|•;]\s*|\s{2,}|\t")
 MAX_AFFILIATION_LINES = 2
 ET_AL = re.compile(r",?\s*et\s+al\.?\s*$", re.IGNORECASE)
 
@@ -93,8 +94,8 @@ def _parse_header(header: list[tuple[int, str]], doc: SourceDoc, problems: list[
             stated_count = (number, int((count.group(1) or count.group(2)).replace(",", "")))
         elif not doc.primary_category and (category := CATEGORY_LINE.match(line)) is not None:
             doc.primary_category = category.group(1)
-        elif (metric := _parse_metric(line, location)) is not None:
-            doc.metrics.append(metric)
+        elif metrics := _parse_metrics(line, location):
+            doc.metrics += metrics
         elif index == 0 and len(line) <= MAX_NAME_LENGTH:
             doc.person_name = clean_text(line).text
         elif _is_affiliation_line(index, line, doc):
@@ -138,6 +139,16 @@ def unreadable_head(path: str, number: int, line: str) -> Problem:
         f"unreadable card head {line!r}",
         "a card head glues score, category and date, e.g. '70.8CVApr 29, 2022' or '54CL2023-10-10Code'",
     )
+
+
+def _parse_metrics(line: str, location: Location) -> list[Metric]:
+    """One metric (``h-index10``) or several on one line (``h-index10 · 12papers | Novelty62%``)."""
+    metric = _parse_metric(line, location)
+    if metric is not None:
+        return [metric]
+    parts = [part for part in METRIC_SEPARATOR.split(line) if part.strip()]
+    found = [_parse_metric(part, location) for part in parts] if len(parts) > 1 else []
+    return found if found and all(found) else []  # type: ignore[return-value]
 
 
 def _parse_metric(line: str, location: Location) -> Metric | None:
