@@ -22,7 +22,7 @@ from generator.config import RESERVED, SiteConfig
 from generator.errors import Problem
 from generator.identifiers import arxiv_month
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
-from generator.normalize import comparison_key, sentences, slugify, unique_slugs
+from generator.normalize import comparison_key, first_sentence, slugify, unique_slugs
 from generator.overrides import Override, Resolution
 
 DERIVED_TITLE_WORDS = 12
@@ -65,10 +65,10 @@ def profile_slugs(config: SiteConfig, docs: list[SourceDoc]) -> list[str]:
     return [person.slug for person in _people(config, docs)]
 
 
-def configured_bios(config: SiteConfig, docs: list[SourceDoc]) -> dict[str, str]:
+def configured_bios(config: SiteConfig, slugs: list[str]) -> dict[str, str]:
     """Slug → the ``bio:`` text site.yaml gives (empty when none) for every profile."""
     given = {profile.slug: profile.bio for profile in config.profiles}
-    return {slug: given.get(slug, "") for slug in profile_slugs(config, docs)}
+    return {slug: given.get(slug, "") for slug in slugs}
 
 
 def merge_paper(cluster: Cluster, owners: dict[str, list[str]], overrides: list[Override] | None = None) -> Paper:
@@ -198,7 +198,7 @@ def _reverse(location: Location) -> tuple[str, int]:
 
 def derive_title(abstract: str) -> str:
     """A display title from the abstract's first sentence, cut to a few words."""
-    first = (sentences(abstract) or [abstract])[0].rstrip(".")
+    first = first_sentence(abstract).rstrip(".")
     words = first.split()
     if len(words) > DERIVED_TITLE_WORDS:
         return " ".join(words[:DERIVED_TITLE_WORDS]).rstrip(",;:") + "…"

@@ -112,11 +112,6 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug
 
 
-def sentences(text: str) -> list[str]:
-    """Split display text into sentences (good enough for abstracts)."""
-    return [part for part in SENTENCE_END.split(text) if part]
-
-
 def unique_slugs(texts: list[str], max_length: int = 60, fallback: str = "paper") -> list[str]:
     """Slugs of ``texts`` in order, made unique with ``-2``, ``-3``… (empty slugs become ``fallback``)."""
     used: dict[str, int] = {}

@@ -120,7 +120,8 @@ def render_pages(
         pages = dict(_render_parallel(site, renderer, jobs))
         rendered[:] = list(pages)
         return {path: pages[path] for path in jobs}
-    contexts = {path: _context(site, spec) for path, (_, spec) in jobs.items()}
+    profiles = {profile.slug: profile for profile in site.profiles}
+    contexts = {path: _context(site, profiles, spec) for path, (_, spec) in jobs.items()}
     digests = {path: _digest(renderer, jobs[path][0], context) for path, context in contexts.items()}
     stale = [path for path in jobs if cache.get(path, ("", ""))[0] != digests[path]]
     for path in stale:
@@ -129,10 +130,9 @@ def render_pages(
     return {path: cache[path][1] for path in jobs}
 
 
-def _context(site: Site, spec: Any) -> dict[str, Any]:
-    if isinstance(spec, str):
-        return profile_context(site, next(p for p in site.profiles if p.slug == spec))
-    return spec
+def _context(site: Site, profiles: dict[str, Profile], spec: Any) -> dict[str, Any]:
+    """The context a job names: given as is, or built for the profile whose slug it holds."""
+    return profile_context(site, profiles[spec]) if isinstance(spec, str) else spec
 
 
 def _digest(renderer: Renderer, name: str, context: dict[str, Any]) -> str:
@@ -146,9 +146,10 @@ def _render_parallel(site: Site, renderer: Renderer, jobs: dict[str, tuple[str, 
     """Render every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     items = list(jobs.items())
+    profiles = {profile.slug: profile for profile in site.profiles}
     if len(items) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [(path, renderer.render(name, _context(site, spec))) for path, (name, spec) in items]
-    _shared.update(site=site, renderer=renderer)  # inherited by the forked workers, never pickled
+        return [(path, renderer.render(name, _context(site, profiles, spec))) for path, (name, spec) in items]
+    _shared.update(site=site, renderer=renderer, profiles=profiles)  # inherited by the forked workers, never pickled
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             texts = list(pool.map(_render_shared, items, chunksize=max(1, len(items) // (workers * 8))))
@@ -159,7 +160,7 @@ def _render_parallel(site: Site, renderer: Renderer, jobs: dict[str, tuple[str, 
 
 def _render_shared(item: tuple[str, tuple[str, Any]]) -> str:
     _, (name, spec) = item
-    return _shared["renderer"].render(name, _context(_shared["site"], spec))
+    return _shared["renderer"].render(name, _context(_shared["site"], _shared["profiles"], spec))
 
 
 def bibliographies(site: Site) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import BuildError
-from generator.sources import abstract_list, read_lines
+from generator.sources import abstract_list, read_text, split_lines
 
 LONG = "We study how models learn. " * 3
 
@@ -75,7 +75,7 @@ def test_truncated_abstracts_are_flagged_and_the_ellipsis_removed(ending):
 def test_crlf_bom_trailing_spaces_and_no_final_newline(tmp_path):
     path = tmp_path / "list.txt"
     path.write_bytes("\ufeffDMA  \r\nAbstract: One  \r\n  continued.   \r\n\r\nAbstract: Two".encode())
-    doc = abstract_list.parse(read_lines(path, "list.txt"), "list.txt")
+    doc = abstract_list.parse(split_lines(read_text(path, "list.txt")[0]), "list.txt")
     assert doc.affiliations == ["DMA"]
     assert [entry.abstract for entry in doc.entries] == ["One continued.", "Two"]
 

@@ -88,11 +88,6 @@ def split_lines(text: str) -> list[str]:
     return [line.translate(INVISIBLE).rstrip() for line in text.splitlines()]
 
 
-def read_lines(path: Path, shown_path: str) -> list[str]:
-    """The lines of a UTF-8 source (errors as :class:`BuildError`)."""
-    return split_lines(read_text(path, shown_path)[0])
-
-
 def detect_format(lines: list[str]) -> str | None:
     """Name the format whose first marker comes first in ``lines``; None when neither fits."""
     for line in lines:
