@@ -2,12 +2,9 @@
 
 Two steps, built to stay fast at 50,000 entries:
 
-1. **Blocking.**  Each entry is indexed under a few keys: its identifiers,
-   its exact title, and word 3-grams of its abstract (the first ones, which a
-   truncated copy keeps, plus a fixed sample of the rest).  Only entries that
-   share an identifier or title, or at least :data:`MIN_SHARED_SHINGLES`
-   3-grams, are compared.  Very common 3-grams (boilerplate such as "in this
-   paper we") only pair neighbours, so no key makes the work quadratic.
+1. **Blocking** (:mod:`generator.blocking`).  Only entries that share an
+   identifier, a title, or enough word 3-grams of their texts are compared;
+   very common 3-grams only pair neighbours, so the work stays near-linear.
 2. **Decision.**  Each candidate pair is judged by :func:`judge` (rapidfuzz
    similarities of titles and abstracts, truncation-aware) and the merges are
    applied strongest first.  Two clusters never join when any pair across
@@ -19,25 +16,16 @@ from __future__ import annotations
 
 import functools
 import re
-import zlib
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
+from generator.blocking import candidate_pairs
 from generator.model import Cluster, Entry, PairDecision
 from generator.normalize import comparison_key, first_sentence
 
-LEADING_SHINGLES = 16
-DENSE_UNTIL = 64
-DENSE_EVERY = 3
-SAMPLE_EVERY = 8
-MIN_SHARED_SHINGLES = 3
-SHARED_FRACTION = 0.15
-SMALL_POSTING = 40
-NEIGHBOUR_WINDOW = 4
 MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
@@ -102,78 +90,18 @@ def signature(index: int, entry: Entry) -> _Signature:
 def deduplicate(entries: list[Entry]) -> DedupeResult:
     """Group ``entries`` into clusters, one per distinct paper."""
     signatures = [signature(index, entry) for index, entry in enumerate(entries)]
-    pairs = sorted(candidate_pairs(signatures))
+    pairs = sorted(
+        candidate_pairs(
+            [sig.abstract_key for sig in signatures],
+            [sig.title_key for sig in signatures],
+            [sig.ids for sig in signatures],
+        )
+    )
     decisions = [judge(signatures[i], signatures[j]) for i, j in pairs]
     judged = dict(zip(pairs, decisions, strict=False))
     merges, near_misses = _drop_ambiguous(judged)
     clusters = _cluster(signatures, merges, judged, near_misses)
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
-
-
-def shingles(sig: _Signature) -> list[Hashable]:
-    """Blocking keys of one entry: title, identifiers, and a stable sample of abstract 3-grams.
-
-    The sample keeps the first grams (a truncated copy keeps them too), then the grams whose middle
-    word falls in a fixed part of the vocabulary (a third of it up to word 64, where cut copies
-    end and shared boilerplate openings have passed, an eighth after), so two copies sample alike.
-    """
-    words = sig.abstract_key.split()
-    grams = list(zip(words, words[1:], words[2:], strict=False))
-    keys: list[Hashable] = grams[:LEADING_SHINGLES]
-    keys += [gram for gram in grams[LEADING_SHINGLES:DENSE_UNTIL] if _sampled(gram[1], DENSE_EVERY)]
-    keys += [gram for gram in grams[DENSE_UNTIL:] if _sampled(gram[1], SAMPLE_EVERY)]
-    if sig.title_key:
-        title_words = sig.title_key.split()
-        keys.append("title:" + sig.title_key)
-        keys += [("t", *triple) for triple in zip(title_words, title_words[1:], title_words[2:], strict=False)]
-    keys += ["id:" + identifier for identifier in sorted(sig.ids)]
-    return keys
-
-
-@functools.lru_cache(maxsize=400_000)
-def _sampled(word: str, every: int) -> bool:
-    return zlib.crc32(word.encode()) % every == 0
-
-
-def candidate_pairs(signatures: list[_Signature]) -> set[tuple[int, int]]:
-    """Pairs of entry indexes worth comparing (never all pairs).
-
-    Entries sharing a title or an identifier are always compared; otherwise they must share
-    at least :data:`MIN_SHARED_SHINGLES` abstract 3-grams and a quarter of the smaller one's.
-    """
-    postings: dict[Hashable, list[int]] = defaultdict(list)
-    sizes = []
-    for sig in signatures:
-        keys = set(shingles(sig))
-        sizes.append(len(keys))
-        for key in keys:
-            postings[key].append(sig.index)
-    shared: Counter[tuple[int, int]] = Counter()
-    pairs: set[tuple[int, int]] = set()
-    for key, members in postings.items():
-        if len(members) < 2:
-            continue
-        if isinstance(key, str):  # a title or an identifier
-            pairs.update(_posting_pairs(members))
-        else:
-            shared.update(_posting_pairs(members))
-    pairs.update(
-        (i, j)
-        for (i, j), count in shared.items()
-        if count >= MIN_SHARED_SHINGLES and count >= SHARED_FRACTION * min(sizes[i], sizes[j])
-    )
-    return pairs
-
-
-def _posting_pairs(members: list[int]) -> Iterable[tuple[int, int]]:
-    """All pairs of a small posting; only near neighbours of a large (boilerplate) one."""
-    if len(members) <= SMALL_POSTING:
-        return combinations(members, 2)
-    return (
-        (members[i], members[j])
-        for i in range(len(members))
-        for j in range(i + 1, min(i + 1 + NEIGHBOUR_WINDOW, len(members)))
-    )
 
 
 def judge(left: _Signature, right: _Signature) -> PairDecision:

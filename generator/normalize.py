@@ -11,6 +11,7 @@ Two views of a text are produced here:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -19,35 +20,39 @@ from dataclasses import dataclass
 from generator.latex import latex_to_text
 
 ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
-TYPOGRAPHY = str.maketrans(
-    {
-        "‘": "'",
-        "’": "'",
-        "‚": "'",
-        "‛": "'",
-        "′": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "″": '"',
-        "‐": "-",
-        "‑": "-",
-        "‒": "-",
-        "–": "-",
-        "—": "-",
-        "―": "-",
-        "−": "-",
-        "×": "x",
-        "…": "...",
-        "\u00a0": " ",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "ø": "o",
-        "ł": "l",
-        "ı": "i",
-    }
-)
+TYPOGRAPHY = {
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "″": '"',
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "–": "-",
+    "—": "-",
+    "―": "-",
+    "−": "-",
+    "×": "x",
+    "…": "...",
+    "\u00a0": " ",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "ı": "i",
+}
+TYPOGRAPHIC = re.compile("[" + "".join(TYPOGRAPHY) + "]")
+NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Matching keys keep ASCII letters and digits; every other byte (and any non-ASCII character
+# left after folding, encoded as "?") becomes a space.
+KEY_BYTES = bytes(byte if chr(byte) in "0123456789abcdefghijklmnopqrstuvwxyz" else 32 for byte in range(256))
+SPACE_RUN = re.compile(rb"  +")
 NOT_WORD = re.compile(r"[^0-9a-z]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
@@ -94,14 +99,28 @@ def ascii_fold(text: str) -> str:
     """Lowercase, unify typography and drop accents: ``Zoë – “x”`` → ``zoe - "x"``."""
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKC", text).casefold().translate(TYPOGRAPHY)
+    text = TYPOGRAPHIC.sub(_typography, unicodedata.normalize("NFKC", text).casefold())
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return NON_ASCII_RUN.sub(_without_marks, decomposed)
+
+
+def _typography(match: re.Match[str]) -> str:
+    return TYPOGRAPHY[match.group()]
+
+
+def _without_marks(match: re.Match[str]) -> str:
+    return _drop_combining(match.group())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _drop_combining(run: str) -> str:
+    return "".join(char for char in run if not unicodedata.combining(char))
 
 
 def comparison_key(text: str) -> str:
     """Fold ``text`` to lowercase ASCII words separated by single spaces."""
-    return NOT_WORD.sub(" ", ascii_fold(text)).strip()
+    spaced = ascii_fold(text).encode("ascii", "replace").translate(KEY_BYTES)
+    return SPACE_RUN.sub(b" ", spaced).strip().decode("ascii")
 
 
 def slugify(text: str, max_length: int = 80) -> str:

@@ -1,0 +1,130 @@
+"""Blocking: the vectorised candidate pairs equal a plain reading of the documented rule."""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections import Counter, defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import blocking
+from generator.blocking import candidate_pairs
+
+
+def _reference_keys(abstract: str, title: str, ids: list[str]) -> set:
+    """An entry's blocking keys, written out the slow and obvious way."""
+    words = abstract.split()
+    keys: set = set()
+    for position, gram in enumerate(zip(words, words[1:], words[2:], strict=False)):
+        every = 1 if position < blocking.LEADING_GRAMS else 3 if position < blocking.DENSE_UNTIL else 8
+        if zlib.crc32(gram[1].encode()) % every == 0:
+            keys.add(("abstract", *gram))
+    title_words = title.split()
+    keys |= {("title", *gram) for gram in zip(title_words, title_words[1:], title_words[2:], strict=False)}
+    if title:
+        keys.add("title:" + title)
+    return keys | {"id:" + identifier for identifier in ids}
+
+
+def _reference_pairs(abstracts: list[str], titles: list[str], ids: list[list[str]]) -> set[tuple[int, int]]:
+    keys = [_reference_keys(*fields) for fields in zip(abstracts, titles, ids, strict=True)]
+    postings: dict = defaultdict(list)
+    for index, entry_keys in enumerate(keys):
+        for key in entry_keys:
+            postings[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    shared: Counter = Counter()
+    for key, members in postings.items():
+        if len(members) <= blocking.SMALL_POSTING:
+            member_pairs = list(itertools.combinations(members, 2))
+        else:
+            member_pairs = [
+                (a, b) for n, a in enumerate(members) for b in members[n + 1 : n + 1 + blocking.NEIGHBOUR_WINDOW]
+            ]
+        if isinstance(key, str):
+            pairs.update(member_pairs)
+        else:
+            shared.update(member_pairs)
+    smallest = {pair: min(len(keys[pair[0]]), len(keys[pair[1]])) for pair in shared}
+    return pairs | {
+        pair
+        for pair, count in shared.items()
+        if count >= blocking.MIN_SHARED and count >= blocking.SHARED_FRACTION * smallest[pair]
+    }
+
+
+WORDS = st.sampled_from(
+    [
+        "we",
+        "study",
+        "the",
+        "model",
+        "of",
+        "large",
+        "graphs",
+        "with",
+        "noise",
+        "and",
+        "show",
+        "a",
+        "bound",
+        "on",
+        "error",
+        "in",
+        "time",
+    ]
+)
+TEXTS = st.lists(WORDS, max_size=90).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(TEXTS, st.lists(WORDS, max_size=6).map(" ".join), st.lists(st.sampled_from(["doi:1", "arxiv:2"]))),
+        max_size=60,
+    )
+)
+def test_candidate_pairs_follow_the_rule(entries):
+    abstracts, titles, ids = (list(column) for column in zip(*entries, strict=True)) if entries else ([], [], [])
+    assert candidate_pairs(abstracts, titles, ids) == _reference_pairs(abstracts, titles, ids)
+
+
+def test_copies_pair_and_unrelated_texts_do_not():
+    base = " ".join(f"w{n}" for n in range(120))
+    edited = base.replace("w50", "changed")
+    unrelated = " ".join(f"x{n}" for n in range(120))
+    assert candidate_pairs([base, edited, unrelated], ["", "", ""], [[], [], []]) == {(0, 1)}
+
+
+def test_boilerplate_shared_by_many_only_pairs_neighbours():
+    abstracts = [f"in this paper we study topic{n} alone" for n in range(200)]
+    pairs = candidate_pairs(abstracts, [""] * 200, [[]] * 200)
+    assert pairs, "neighbours sharing the opening are still compared"
+    assert all(j - i <= blocking.NEIGHBOUR_WINDOW for i, j in pairs)
+    assert len(pairs) < 200 * blocking.NEIGHBOUR_WINDOW
+
+
+def test_same_title_or_identifier_always_pairs():
+    pairs = candidate_pairs(
+        ["a b c d", "x y z w", "p q r s"], ["same title", "same title", ""], [[], ["doi:9"], ["doi:9"]]
+    )
+    assert pairs == {(0, 1), (1, 2)}
+
+
+def test_large_vocabulary_uses_hashed_keys(monkeypatch):
+    monkeypatch.setattr(blocking, "EXACT_VOCABULARY", 2)
+    base = " ".join(f"w{n}" for n in range(80))
+    assert candidate_pairs([base, base, "other words here entirely"], ["", "", ""], [[], [], []]) == {(0, 1)}
+
+
+def test_threshold_of_shared_grams():
+    five = "a b c d e"  # three grams, all leading (always sampled)
+    long_y = five + " " + " ".join(f"y{n}" for n in range(40))
+    long_z = five + " " + " ".join(f"z{n}" for n in range(40))
+    pairs = candidate_pairs([five, five + " f", "a b c d", long_y, long_z], [""] * 5, [[]] * 5)
+    assert (0, 1) in pairs, "three shared grams are enough between short texts"
+    assert (0, 2) not in pairs, "two shared grams are not"
+    assert (0, 3) in pairs, "the share is measured against the smaller text's keys"
+    assert (3, 4) not in pairs, "three grams are too small a share of two long texts' keys"
