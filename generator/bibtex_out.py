@@ -10,6 +10,7 @@ files back to the same titles, years and identifiers.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -46,6 +47,7 @@ CONFERENCE = re.compile(
     r"aaai|ijcai|kdd|colt|aistats|uai|interspeech|icassp)\b",
     re.IGNORECASE,
 )
+NOT_KEY_CHARACTER = re.compile(r"[^a-z0-9]")
 SPECIAL = str.maketrans(
     {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"}
 )
@@ -87,8 +89,9 @@ def _key_base(paper: Paper, fallback_author: str) -> str:
     return f"{family}{year}{first}"
 
 
+@functools.lru_cache(maxsize=65_536)
 def _word(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", ascii_fold(text))
+    return NOT_KEY_CHARACTER.sub("", ascii_fold(text))
 
 
 def escape(value: str) -> str:

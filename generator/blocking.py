@@ -96,12 +96,12 @@ class _Vocabulary:
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Every word's id, flat, and each text's word count (texts are single-spaced words)."""
         lengths = np.array([text.count(" ") + 1 if text else 0 for text in texts], dtype=np.int64)
-        words = np.empty(int(lengths.sum()), dtype=np.int64)
+        words = np.empty(int(lengths.sum()), dtype=np.int32)
         done = 0
         for batch in range(0, len(texts), self.BATCH):
             batch_words = " ".join(text for text in texts[batch : batch + self.BATCH] if text).split()
             words[done : done + len(batch_words)] = np.fromiter(
-                map(self.ids.__getitem__, batch_words), dtype=np.int64, count=len(batch_words)
+                map(self.ids.__getitem__, batch_words), dtype=np.int32, count=len(batch_words)
             )
             done += len(batch_words)
         return words, lengths
@@ -125,13 +125,17 @@ class _Grams:
 def _grams(vocabulary: _Vocabulary, texts: Sequence[str], sampled: bool) -> _Grams:
     """All 3-grams of ``texts``; with ``sampled``, only the blocking sample of them."""
     words, lengths = vocabulary.encode(texts)
-    owners = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    positions = np.arange(len(words), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    keep = positions < np.repeat(lengths, lengths) - 2  # a gram needs two more words of the same text
+    positions = np.arange(len(words), dtype=np.int32) - np.repeat(
+        (np.cumsum(lengths) - lengths).astype(np.int32), lengths
+    )
+    keep = positions < np.repeat(lengths.astype(np.int32) - 2, lengths)  # a gram needs two more words of its text
     if sampled:
         keep &= _sample_mask(vocabulary, words, positions)
+    del positions
     index = np.flatnonzero(keep)
-    return _Grams(owners[index], words[index], words[index + 1], words[index + 2])
+    del keep
+    owners = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)[index]
+    return _Grams(owners, words[index], words[index + 1], words[index + 2])
 
 
 def _sample_mask(vocabulary: _Vocabulary, words: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -149,12 +153,13 @@ def _sample_mask(vocabulary: _Vocabulary, words: np.ndarray, positions: np.ndarr
 def _gram_keys(vocabulary: _Vocabulary, grams: _Grams, kind: int) -> np.ndarray:
     """One int64 per gram, equal for equal grams of the same ``kind`` (0: abstract, 1: title)."""
     size = len(vocabulary.ids)
+    first, middle, last = (words.astype(np.int64) for words in (grams.first, grams.middle, grams.last))
     if size < EXACT_VOCABULARY:
-        return ((grams.first * size + grams.middle) * size + grams.last) * 2 + kind
+        return ((first * size + middle) * size + last) * 2 + kind
     mixed = (
-        grams.first.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        ^ grams.middle.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-        ^ (grams.last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)) * np.uint64(0x165667B19E3779F9)
+        first.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        ^ middle.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+        ^ (last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)) * np.uint64(0x165667B19E3779F9)
     )
     return mixed.view(np.int64)
 
@@ -173,7 +178,7 @@ def _unique_keys(vocabulary: _Vocabulary, abstract_grams: _Grams, title_grams: _
 def _shared_gram_pairs(owners: np.ndarray, keys: np.ndarray, sizes: np.ndarray) -> set[Pair]:
     """Pairs sharing at least :data:`MIN_SHARED` grams and :data:`SHARED_FRACTION` of the smaller's keys."""
     left, right = _gram_posting_pairs(owners, keys)
-    codes, counts = np.unique(left * len(sizes) + right, return_counts=True)
+    codes, counts = np.unique(left.astype(np.int64) * len(sizes) + right, return_counts=True)
     left, right = codes // len(sizes), codes % len(sizes)
     enough = (counts >= MIN_SHARED) & (counts >= SHARED_FRACTION * np.minimum(sizes[left], sizes[right]))
     return set(zip(left[enough].tolist(), right[enough].tolist(), strict=True))

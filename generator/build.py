@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,7 @@ from generator.merge import cluster_title, configured_bios, merge_site, profile_
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
-from generator.render import Renderer, bibliographies, deployment_files, render_pages
+from generator.render import Renderer, deployment_files, render_pages
 from generator.sources import parse_source
 from generator.write import OutputFiles, check_output_folder, write_site
 
@@ -72,7 +75,7 @@ class BuildCache:
     """What a long-running process (the dev server) keeps between builds to redo only what changed."""
 
     docs: dict[str, tuple[tuple[int, int], SourceDoc]] = field(default_factory=dict)
-    pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
@@ -80,7 +83,28 @@ class BuildCache:
 
 def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummary:
     """Build the site; raise :class:`BuildError` on bad input, leaving the previous output as it was."""
-    cache = cache or BuildCache()
+    with without_cycle_collection():
+        return _build(options, cache or BuildCache())
+
+
+@contextlib.contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a build runs.
+
+    A build allocates millions of small, acyclic objects (entries, keys, pages), which reference
+    counting frees; the collector would traverse all of them again and again, costing about a
+    third of a large build's time for nothing.  The previous setting is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     laps = Laps()
     _check_seeds(options.seeds_dir)
     check_output_folder(options.out_dir, options.seeds_dir)
@@ -217,8 +241,6 @@ def assemble_output(
     page_cache = cache.pages if cache.incremental else None
     for path, text in render_pages(site, report, renderer, page_cache, cache.rendered).items():
         output.add(path, text, "templates")
-    for path, text in bibliographies(site).items():
-        output.add(path, text, "BibTeX")
     for path, text in deployment_files(site).items():
         output.add(path, text, "deployment")
     output.add("papers.json", to_json(papers_json(site)), "papers.json")

@@ -7,6 +7,10 @@ are errors.  Without one, every source file is a profile of its own.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,15 +27,87 @@ class Catalog:
     owners: dict[str, list[str]]
 
 
-def find_source_files(seeds_dir: Path) -> list[str]:
-    """Every source file below ``seeds_dir`` (hidden files and folders skipped), sorted."""
-    found = []
+@dataclass
+class SeedFiles:
+    """One listing of the seeds folder: every visible file (sorted), and which are broken links."""
+
+    names: list[str]
+    broken: set[str]
+
+    def sources(self) -> list[str]:
+        """Files with a source suffix (a broken link among them is reported later, not skipped)."""
+        return [name for name in self.names if PurePosixPath(name).suffix.lower() in SOURCE_SUFFIXES]
+
+    def matching(self, pattern: str) -> list[str]:
+        """Readable files matching a glob, as ``Path.glob`` would, without listing the folder again.
+
+        Only names starting with the pattern's literal prefix are tested, so a thousand profiles'
+        globs against a thousand files stay cheap.
+        """
+        prefix = LITERAL_PREFIX.match(pattern).group()
+        start = bisect.bisect_left(self.names, prefix)
+        regex = glob_regex(pattern)
+        matched = []
+        for name in itertools.islice(self.names, start, None):
+            if not name.startswith(prefix):
+                break
+            if regex.fullmatch(name) and name not in self.broken:
+                matched.append(name)
+        return matched
+
+
+LITERAL_PREFIX = re.compile(r"[^*?\[]*")
+
+
+def list_seed_files(seeds_dir: Path) -> SeedFiles:
+    """Every file below ``seeds_dir``, hidden files and folders skipped."""
+    names, broken = [], set()
     for path in seeds_dir.rglob("*"):
         relative = path.relative_to(seeds_dir)
-        readable_or_broken = path.is_file() or path.is_symlink()  # a broken link is reported, not skipped
-        if readable_or_broken and path.suffix.lower() in SOURCE_SUFFIXES and not _hidden(relative):
-            found.append(relative.as_posix())
-    return sorted(found)
+        if _hidden(relative):
+            continue
+        if path.is_file():
+            names.append(relative.as_posix())
+        elif path.is_symlink() and not path.exists():
+            names.append(relative.as_posix())
+            broken.add(relative.as_posix())
+    return SeedFiles(sorted(names), broken)
+
+
+def find_source_files(seeds_dir: Path) -> list[str]:
+    """Every source file below ``seeds_dir`` (hidden files and folders skipped), sorted."""
+    return list_seed_files(seeds_dir).sources()
+
+
+@functools.lru_cache(maxsize=1024)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob as a regular expression over relative POSIX paths: ``*`` and ``?`` stay within one
+    folder, ``[...]`` is a character class, a ``**`` segment spans any number of folders."""
+    pieces = []
+    for segment in pattern.split("/"):
+        pieces.append("(?:[^/]+/)*" if segment == "**" else _segment_regex(segment) + "/")
+    return re.compile("".join(pieces).removesuffix("/"))
+
+
+def _segment_regex(segment: str) -> str:
+    out, index = [], 0
+    while index < len(segment):
+        char = segment[index]
+        close = segment.find("]", index + 2) if char == "[" else -1
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif close != -1:
+            members = segment[index + 1 : close]
+            negated = members.startswith("!")
+            members = re.escape(members[1:] if negated else members).replace("\\-", "-")
+            out.append(f"[{'^/' if negated else ''}{members}]")
+            index = close
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
 
 
 def _hidden(relative: Path) -> bool:
@@ -40,14 +116,15 @@ def _hidden(relative: Path) -> bool:
 
 def build_catalog(seeds_dir: Path, config: SiteConfig) -> Catalog:
     """Match the profiles' globs against the seeds folder."""
-    source_files = find_source_files(seeds_dir)
+    listing = list_seed_files(seeds_dir)
+    source_files = listing.sources()
     if not config.declared:
         return Catalog(source_files, {name: [] for name in source_files})
     problems: list[Problem] = []
     owners: dict[str, list[str]] = {}
     for profile in config.profiles:
         for pattern, line in zip(profile.sources, profile.source_lines, strict=False):
-            matched = _glob(seeds_dir, pattern, config.path, line, problems)
+            matched = _glob(listing, pattern, (config.path, line), problems, seeds_dir)
             for name in matched:
                 owners.setdefault(name, []).append(profile.slug)
     for name in source_files:
@@ -64,7 +141,10 @@ def build_catalog(seeds_dir: Path, config: SiteConfig) -> Catalog:
     return Catalog(sorted(owners), {name: sorted(set(slugs)) for name, slugs in owners.items()})
 
 
-def _glob(seeds_dir: Path, pattern: str, config_path: str, line: int, problems: list[Problem]) -> list[str]:
+def _glob(
+    listing: SeedFiles, pattern: str, where: tuple[str, int], problems: list[Problem], seeds_dir: Path
+) -> list[str]:
+    config_path, line = where
     pure = PurePosixPath(pattern)
     if pure.is_absolute() or ".." in pure.parts:
         problems.append(
@@ -76,11 +156,7 @@ def _glob(seeds_dir: Path, pattern: str, config_path: str, line: int, problems: 
             )
         )
         return []
-    matched = sorted(
-        path.relative_to(seeds_dir).as_posix()
-        for path in seeds_dir.glob(pattern)
-        if path.is_file() and not _hidden(path.relative_to(seeds_dir))
-    )
+    matched = listing.matching(pattern)
     if not matched:
         problems.append(
             Problem(

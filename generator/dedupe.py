@@ -14,7 +14,6 @@ Two steps, built to stay fast at 50,000 entries:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -56,10 +55,9 @@ class _Signature:
     lead_tokens: frozenset[str]
     ids: frozenset[str]
 
-    @functools.cached_property
-    def tokens(self) -> frozenset[str]:
-        """Every word of the title and abstract (only needed for the few pairs compared)."""
-        return frozenset(self.abstract_key.split()) | frozenset(self.title_key.split())
+    def mentions(self, word: str) -> bool:
+        """Is ``word`` one of the words of the title or abstract (no word set is built for this)?"""
+        return _has_word(self.abstract_key, word) or _has_word(self.title_key, word)
 
     @property
     def word_count(self) -> int:
@@ -199,14 +197,19 @@ def _grams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(words, words[1:], words[2:], strict=False))
 
 
+def _has_word(text: str, word: str) -> bool:
+    """``word`` among the single-spaced words of ``text``."""
+    return text == word or text.startswith(word + " ") or text.endswith(" " + word) or f" {word} " in text
+
+
 def _same_numbers(left: str, right: str) -> bool:
     return set(DIGIT_TOKEN.findall(left)) == set(DIGIT_TOKEN.findall(right))
 
 
 def _lead_conflict(left: _Signature, right: _Signature) -> str:
     """Numbered names (7b, 8x7b, v2) in one opening that the other text never mentions, both ways."""
-    only_left = sorted(left.lead_tokens - right.tokens)
-    only_right = sorted(right.lead_tokens - left.tokens)
+    only_left = sorted(token for token in left.lead_tokens if not right.mentions(token))
+    only_right = sorted(token for token in right.lead_tokens if not left.mentions(token))
     if only_left and only_right:
         return f"{', '.join(only_left[:3])} vs {', '.join(only_right[:3])}"
     return ""

@@ -244,6 +244,12 @@ SUBSCRIPTS = (
 MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?=\S)((?:[^$\\]|\\.)+?)(?<=\S)(?<!\\)\$(?!\d)|\\\((.+?)\\\)")
 
 
+# Characters that convert to themselves: everything but macros, groups and the characters with
+# a meaning of their own (dashes and quotes in text; scripts, minus, prime and ties in math).
+PLAIN_TEXT = re.compile(r"[^\\{}\-`']+")
+PLAIN_MATH = re.compile(r"[^\\{}^_\-'~]+")
+
+
 @dataclass(frozen=True)
 class Converted:
     """Converted text and how many unknown macros had to be guessed at."""
@@ -292,8 +298,16 @@ class _Reader:
     def read_all(self) -> str:
         out = []
         while self.position < len(self.source):
-            out.append(self.read_atom())
+            out.append(self.read_plain() or self.read_atom())
         return unicodedata.normalize("NFC", "".join(out))
+
+    def read_plain(self) -> str:
+        """A run of characters that stand for themselves, taken in one step (most of any text)."""
+        match = (PLAIN_MATH if self.math else PLAIN_TEXT).match(self.source, self.position)
+        if match is None:
+            return ""
+        self.position = match.end()
+        return match.group()
 
     def peek(self, length: int = 1) -> str:
         return self.source[self.position : self.position + length]
@@ -321,7 +335,7 @@ class _Reader:
         self.position += 1
         out = []
         while self.position < len(self.source) and self.peek() != "}":
-            out.append(self.read_atom())
+            out.append(self.read_plain() or self.read_atom())
         self.position += 1
         return "".join(out)
 

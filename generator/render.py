@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.bibtex_out import bibliography, bibtex_entry, citation_keys
+from generator.bibtex_out import bibtex_entry, citation_keys
 from generator.categories import category_name
 from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
@@ -90,8 +90,23 @@ def _template_frame(error: BaseException, templates_dir: Path) -> tuple[str, int
     return "templates", 1
 
 
+@dataclass(frozen=True)
+class SiteLookups:
+    """Site-wide tables every profile page consults, built once per build (not once per page)."""
+
+    names: dict[str, str]  # profile slug → name
+    people: dict[tuple[str, str], str]  # name key → profile slug
+
+    @classmethod
+    def of(cls, site: Site) -> SiteLookups:
+        return cls({profile.slug: profile.name for profile in site.profiles}, site_people(site))
+
+
 def page_jobs(site: Site, report: dict[str, Any]) -> dict[str, tuple[str, Any]]:
-    """Output path → (template, what builds its context): the context itself, or a profile slug."""
+    """Output path → (template, what builds its context): the context itself, or a profile slug.
+
+    A profile's job also writes its ``papers.bib`` (from the same citation keys as its Cite boxes).
+    """
     jobs: dict[str, tuple[str, Any]] = {"index.html": ("index.html", index_context(site))}
     for profile in site.profiles:
         jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
@@ -107,69 +122,82 @@ def render_pages(
     site: Site,
     report: dict[str, Any],
     renderer: Renderer,
-    cache: dict[str, tuple[str, str]] | None,
+    cache: dict[str, tuple[str, dict[str, str]]] | None,
     rendered: list[str],
 ) -> dict[str, str]:
-    """Every page of the site, keyed by its output path.
+    """Every page of the site (and each profile's ``papers.bib``), keyed by output path.
 
     With a ``cache`` (the dev server's), only pages whose context changed are rendered again.
-    Without one (a full build), profile pages are built and rendered on every core.
+    Without one (a full build), pages are built and rendered on every core.
     """
     jobs = page_jobs(site, report)
     if cache is None:
-        pages = dict(_render_parallel(site, renderer, jobs))
-        rendered[:] = list(pages)
-        return {path: pages[path] for path in jobs}
-    profiles = {profile.slug: profile for profile in site.profiles}
-    contexts = {path: _context(site, profiles, spec) for path, (_, spec) in jobs.items()}
+        files = dict(_render_parallel(site, renderer, jobs))
+        rendered[:] = list(files)
+        return {path: files[path] for path in sorted(files)}
+    state = _JobState(site, renderer)
+    contexts = {path: state.context(spec) for path, (_, spec) in jobs.items()}
     digests = {path: _digest(renderer, jobs[path][0], context) for path, context in contexts.items()}
-    stale = [path for path in jobs if cache.get(path, ("", ""))[0] != digests[path]]
+    stale = [path for path in jobs if cache.get(path, ("", {}))[0] != digests[path]]
     for path in stale:
-        cache[path] = (digests[path], renderer.render(jobs[path][0], contexts[path]))
+        cache[path] = (digests[path], state.files(path, jobs[path][0], contexts[path]))
     rendered[:] = stale
-    return {path: cache[path][1] for path in jobs}
+    files = {name: text for path in jobs for name, text in cache[path][1].items()}
+    return {path: files[path] for path in sorted(files)}
 
 
-def _context(site: Site, profiles: dict[str, Profile], spec: Any) -> dict[str, Any]:
-    """The context a job names: given as is, or built for the profile whose slug it holds."""
-    return profile_context(site, profiles[spec]) if isinstance(spec, str) else spec
+class _JobState:
+    """What rendering a job needs: the site, its lookups and the renderer (shared by forked workers)."""
+
+    def __init__(self, site: Site, renderer: Renderer) -> None:
+        self.site = site
+        self.renderer = renderer
+        self.lookups = SiteLookups.of(site)
+        self.profiles = {profile.slug: profile for profile in site.profiles}
+
+    def context(self, spec: Any) -> dict[str, Any]:
+        """The context a job names: given as is, or built for the profile whose slug it holds."""
+        return profile_context(self.site, self.profiles[spec], self.lookups) if isinstance(spec, str) else spec
+
+    def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, str]:
+        """The page at ``path``, plus ``papers.bib`` beside a profile page."""
+        files = {path: self.renderer.render(template, context)}
+        if template == "profile.html":
+            files[path.replace("index.html", "papers.bib")] = context["bibliography"]
+        return files
+
+    def run(self, item: tuple[str, tuple[str, Any]]) -> dict[str, str]:
+        path, (template, spec) = item
+        return self.files(path, template, self.context(spec))
 
 
 def _digest(renderer: Renderer, name: str, context: dict[str, Any]) -> str:
     return hashlib.sha256(f"{renderer.fingerprint}{name}{context!r}".encode()).hexdigest()
 
 
-_shared: dict[str, Any] = {}
+_shared: dict[str, _JobState] = {}
 
 
-def _render_parallel(site: Site, renderer: Renderer, jobs: dict[str, tuple[str, Any]]) -> list[tuple[str, str]]:
+def _render_parallel(site: Site, renderer: Renderer, jobs: dict[str, tuple[str, Any]]) -> Iterator[tuple[str, str]]:
     """Render every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     items = list(jobs.items())
-    profiles = {profile.slug: profile for profile in site.profiles}
+    state = _JobState(site, renderer)
     if len(items) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [(path, renderer.render(name, _context(site, profiles, spec))) for path, (name, spec) in items]
-    _shared.update(site=site, renderer=renderer, profiles=profiles)  # inherited by the forked workers, never pickled
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            texts = list(pool.map(_render_shared, items, chunksize=max(1, len(items) // (workers * 8))))
-    finally:
-        _shared.clear()
-    return [(path, text) for (path, _), text in zip(items, texts, strict=True)]
+        results = [state.run(item) for item in items]
+    else:
+        _shared["state"] = state  # inherited by the forked workers, never pickled
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_run_shared, items, chunksize=max(1, len(items) // (workers * 8))))
+        finally:
+            _shared.clear()
+    for files in results:
+        yield from files.items()
 
 
-def _render_shared(item: tuple[str, tuple[str, Any]]) -> str:
-    _, (name, spec) = item
-    return _shared["renderer"].render(name, _context(_shared["site"], _shared["profiles"], spec))
-
-
-def bibliographies(site: Site) -> dict[str, str]:
-    """``<slug>/papers.bib`` for every profile; the cards' Cite entries come from the same keys."""
-    files = {}
-    for profile in site.profiles:
-        keys = citation_keys(profile.papers, profile.name)
-        files[f"{profile.slug}/papers.bib"] = bibliography(profile.papers, keys)
-    return files
+def _run_shared(item: tuple[str, tuple[str, Any]]) -> dict[str, str]:
+    return _shared["state"].run(item)
 
 
 def search_index(site: Site) -> str:
@@ -241,9 +269,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
-    names = {p.slug: p.name for p in site.profiles}
+def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
     keys = citation_keys(profile.papers, profile.name)
+    entries = {paper.id: bibtex_entry(paper, keys[paper.id]) for paper in profile.papers}
     path = f"{profile.slug}/index.html"
     return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
         "json_ld": person_json_ld(profile, page_url(site, path)),
@@ -262,9 +290,12 @@ def profile_context(site: Site, profile: Profile) -> dict[str, Any]:
             {"code": code, "name": category_name(code) if code else "No category", "count": count}
             for code, count in category_counts(profile.papers)
         ],
-        "groups": year_groups([card_view(paper, profile, names, keys[paper.id]) for paper in profile.papers]),
+        "groups": year_groups(
+            [card_view(paper, profile, lookups.names, entries[paper.id]) for paper in profile.papers]
+        ),
         "card_count": len(profile.papers),
-        "stats": profile_stats(site, profile),
+        "stats": profile_stats(profile, lookups),
+        "bibliography": "\n".join(entries[paper.id] for paper in profile.papers),
     }
 
 
@@ -279,12 +310,12 @@ def year_groups(cards: list[CardView]) -> list[dict[str, Any]]:
     return groups
 
 
-def profile_stats(site: Site, profile: Profile) -> dict[str, Any]:
+def profile_stats(profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
     """Computed facts and charts for the profile header."""
     span = years_active(profile.papers)
     person = name_key(profile.name)
     named = coauthors(profile.papers, lambda author: name_key(author) == person)
-    on_site = site_people(site)
+    on_site = lookups.people
     return {
         "years": "" if span is None else (str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"),
         "coauthor_count": len(named),
@@ -420,7 +451,7 @@ def title_link(paper: Paper) -> str:
     return arxiv_url(paper.arxiv) if paper.arxiv else doi_url(paper.doi) if paper.doi else ""
 
 
-def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_key: str) -> CardView:
+def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str) -> CardView:
     """What one paper card shows on ``profile``'s page."""
     shown, folded = fold_authors([AuthorView(author, names_match(author, profile.name)) for author in paper.authors])
     return CardView(
@@ -445,7 +476,7 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str], citation_ke
         links=paper_links(paper),
         venue=paper.venue,
         tags=paper.tags,
-        bibtex=bibtex_entry(paper, citation_key),
+        bibtex=bibtex,
         unverified=paper.unverified,
         checked=paper.checked,
         score_value="" if paper.score is None else repr(paper.score),
