@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import multiprocessing
-import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +19,10 @@ from generator.merge import cluster_title, configured_bios, merge_site, profile_
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
-from generator.render import Renderer, deployment_files, render_pages
+from generator.parallel import fork_map
+from generator.render import Renderer, deployment_files, render_pages, search_index
 from generator.sources import parse_source
-from generator.write import OutputFiles, check_output_folder, write_site
+from generator.write import OutputFiles, Staging, check_output_folder, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
@@ -126,10 +123,11 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     site.warnings = skipped + site.warnings
     site.warnings += stray_bio_files(options.seeds_dir, slugs)
     laps.mark("merge")
-    output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)))
-    laps.mark("render")
-    write_site(output, options.out_dir)
-    laps.mark("write")
+    with Staging(options.out_dir) as staging:
+        output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)), staging.folder)
+        laps.mark("render")  # pages are written into the staging folder as they are rendered
+        write_site(output, staging)
+        laps.mark("write")
     return BuildSummary(
         len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files), laps.times
     )
@@ -213,15 +211,10 @@ def parse_sources(
 
 def parse_many(files: list[tuple[Path, str]], max_bytes: int) -> list[SourceDoc | list[Problem]]:
     """Parse files (a doc or its problems each, in order); many files are parsed on every core."""
-    workers = min(os.cpu_count() or 1, 4)
-    job = functools.partial(_parse_one, max_bytes=max_bytes)
-    if len(files) < PARALLEL_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [job(item) for item in files]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(job, files, chunksize=max(1, len(files) // (workers * 8))))
+    return fork_map(_parse_one, max_bytes, files, PARALLEL_FILES)
 
 
-def _parse_one(item: tuple[Path, str], max_bytes: int) -> SourceDoc | list[Problem]:
+def _parse_one(max_bytes: int, item: tuple[Path, str]) -> SourceDoc | list[Problem]:
     try:
         return parse_source(item[0], item[1], max_bytes)
     except BuildError as error:
@@ -233,17 +226,23 @@ def all_entries(docs: list[SourceDoc]) -> list[Entry]:
 
 
 def assemble_output(
-    site: Site, dedupe: DedupeResult, renderer: Renderer, cache: BuildCache, counts: tuple[int, int]
+    site: Site, dedupe: DedupeResult, renderer: Renderer, cache: BuildCache, counts: tuple[int, int], folder: Path
 ) -> OutputFiles:
-    """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries."""
+    """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries.
+
+    A full build writes pages straight into the staging ``folder``; the dev server keeps them in memory.
+    """
     report = report_json(site, dedupe, *counts)
     output = OutputFiles()
-    page_cache = cache.pages if cache.incremental else None
-    for path, text in render_pages(site, report, renderer, page_cache, cache.rendered).items():
-        output.add(path, text, "templates")
+    page_cache, staged = (cache.pages, None) if cache.incremental else (None, folder)
+    data_files = {
+        "papers.json": lambda: to_json(papers_json(site)),
+        "report.json": lambda: to_json(report),
+        "search-index.js": lambda: search_index(site),
+    }
+    for path, text in render_pages(site, report, renderer, (page_cache, staged), cache.rendered, data_files).items():
+        output.add(path, text, path if path in data_files else "templates")
     for path, text in deployment_files(site).items():
         output.add(path, text, "deployment")
-    output.add("papers.json", to_json(papers_json(site)), "papers.json")
-    output.add("report.json", to_json(report), "report.json")
     output.add_tree(asset_dir("static"), "static", "static")
     return output

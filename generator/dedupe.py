@@ -17,17 +17,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import chain, combinations
 
 from rapidfuzz import fuzz
 
 from generator.blocking import candidate_pairs
 from generator.model import Cluster, Entry, PairDecision
 from generator.normalize import comparison_key, first_sentence
+from generator.parallel import chunks, fork_map
 
 MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
+SIGNATURE_CHUNK = 4_000  # entries prepared per task; two tasks or more run on every core
+JUDGE_CHUNK = 2_000  # candidate pairs judged per task
 
 SAME_ABSTRACT = 85.0
 EDITED_ABSTRACT = 70.0
@@ -73,21 +76,29 @@ class DedupeResult:
     compared_pairs: int = 0
 
 
+SignatureKeys = tuple[str, str, frozenset[str], frozenset[str]]
+
+
 def signature(index: int, entry: Entry) -> _Signature:
     """Precompute the comparison keys of one entry."""
+    return _Signature(index, entry, *signature_keys(entry))
+
+
+def signature_keys(entry: Entry) -> SignatureKeys:
+    """Abstract key, title key, numbered names of the opening, identifiers."""
     abstract_key = comparison_key(entry.abstract)
     title_key = comparison_key(entry.title)
     lead_words = comparison_key(first_sentence(entry.abstract)).split()[:LEAD_WORDS]
-    if entry.truncated and len(lead_words) == len(abstract_key.split()[:LEAD_WORDS]):
+    if entry.truncated and len(lead_words) == len(abstract_key.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]):
         lead_words = lead_words[:-1]  # a cut copy may end in half a word
     lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {' '.join(lead_words)}"))
     ids = frozenset(f"{kind}:{value}" for kind, value in (("arxiv", entry.arxiv), ("doi", entry.doi)) if value)
-    return _Signature(index, entry, abstract_key, title_key, lead_tokens, ids)
+    return abstract_key, title_key, lead_tokens, ids
 
 
 def deduplicate(entries: list[Entry]) -> DedupeResult:
     """Group ``entries`` into clusters, one per distinct paper."""
-    signatures = [signature(index, entry) for index, entry in enumerate(entries)]
+    signatures = _signatures(entries)
     pairs = sorted(
         candidate_pairs(
             [sig.abstract_key for sig in signatures],
@@ -95,11 +106,31 @@ def deduplicate(entries: list[Entry]) -> DedupeResult:
             [sig.ids for sig in signatures],
         )
     )
-    decisions = [judge(signatures[i], signatures[j]) for i, j in pairs]
-    judged = dict(zip(pairs, decisions, strict=False))
+    judged = _judge_all(signatures, pairs)
     merges, near_misses = _drop_ambiguous(judged)
     clusters = _cluster(signatures, merges, judged, near_misses)
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
+
+
+def _signatures(entries: list[Entry]) -> list[_Signature]:
+    """Every entry's signature; a large input is prepared on every core."""
+    keys = fork_map(_signature_chunk, entries, chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
+    return [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, chain(*keys), strict=True))]
+
+
+def _signature_chunk(entries: list[Entry], indexes: range) -> list[SignatureKeys]:
+    return [signature_keys(entries[index]) for index in indexes]
+
+
+def _judge_all(signatures: list[_Signature], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], PairDecision]:
+    """Judge every candidate pair; many pairs are judged on every core."""
+    parts = [pairs[part.start : part.stop] for part in chunks(len(pairs), JUDGE_CHUNK)]
+    decisions = fork_map(_judge_chunk, signatures, parts, threshold=2)
+    return dict(zip(pairs, chain(*decisions), strict=True))
+
+
+def _judge_chunk(signatures: list[_Signature], pairs: list[tuple[int, int]]) -> list[PairDecision]:
+    return [judge(signatures[i], signatures[j]) for i, j in pairs]
 
 
 def judge(left: _Signature, right: _Signature) -> PairDecision:

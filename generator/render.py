@@ -11,12 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
-import os
 import traceback
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +30,12 @@ from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
+from generator.parallel import fork_map
 from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
+from generator.write import write_file
 
 TOP_COAUTHORS = 6
 PARALLEL_PAGES = 200  # below this many pages to render, a process pool costs more than it saves
-MAX_WORKERS = 4
 AUTHORS_SHOWN = 8
 AUTHORS_BEFORE_FOLD = 6
 
@@ -122,36 +120,45 @@ def render_pages(
     site: Site,
     report: dict[str, Any],
     renderer: Renderer,
-    cache: dict[str, tuple[str, dict[str, str]]] | None,
+    target: tuple[dict[str, tuple[str, dict[str, str]]] | None, Path | None],
     rendered: list[str],
-) -> dict[str, str]:
+    data_files: dict[str, Callable[[], str]],
+) -> dict[str, str | None]:
     """Every page of the site (and each profile's ``papers.bib``), keyed by output path.
 
-    With a ``cache`` (the dev server's), only pages whose context changed are rendered again.
-    Without one (a full build), pages are built and rendered on every core.
+    ``data_files`` (path → function writing it) are produced alongside.  ``target`` is either a
+    cache (the dev server's): only pages whose context changed are rendered again, and texts are
+    returned; or a folder (a full build): everything is built on every core, the largest files
+    first, and written straight into that folder (their texts are returned as ``None``).
     """
+    cache, folder = target
     jobs = page_jobs(site, report)
     if cache is None:
-        files = dict(_render_parallel(site, renderer, jobs))
-        rendered[:] = list(files)
-        return {path: files[path] for path in sorted(files)}
-    state = _JobState(site, renderer)
+        paths = list(_render_parallel(_JobState(site, renderer, data_files, folder), jobs))
+        rendered[:] = paths
+        return dict.fromkeys(sorted(paths))
+    state = _JobState(site, renderer, data_files)
     contexts = {path: state.context(spec) for path, (_, spec) in jobs.items()}
     digests = {path: _digest(renderer, jobs[path][0], context) for path, context in contexts.items()}
     stale = [path for path in jobs if cache.get(path, ("", {}))[0] != digests[path]]
     for path in stale:
         cache[path] = (digests[path], state.files(path, jobs[path][0], contexts[path]))
     rendered[:] = stale
-    files = {name: text for path in jobs for name, text in cache[path][1].items()}
+    files: dict[str, str | None] = {name: text for path in jobs for name, text in cache[path][1].items()}
+    files |= {path: produce() for path, produce in data_files.items()}
     return {path: files[path] for path in sorted(files)}
 
 
 class _JobState:
     """What rendering a job needs: the site, its lookups and the renderer (shared by forked workers)."""
 
-    def __init__(self, site: Site, renderer: Renderer) -> None:
+    def __init__(
+        self, site: Site, renderer: Renderer, data_files: dict[str, Callable[[], str]], folder: Path | None = None
+    ) -> None:
         self.site = site
         self.renderer = renderer
+        self.data_files = data_files
+        self.folder = folder
         self.lookups = SiteLookups.of(site)
         self.profiles = {profile.slug: profile for profile in site.profiles}
 
@@ -168,36 +175,33 @@ class _JobState:
 
     def run(self, item: tuple[str, tuple[str, Any]]) -> dict[str, str]:
         path, (template, spec) = item
+        if path in self.data_files:
+            return {path: self.data_files[path]()}
         return self.files(path, template, self.context(spec))
+
+    def write(self, item: tuple[str, tuple[str, Any]]) -> list[str]:
+        """Run a job and write its files into the staging folder; only their paths travel back."""
+        assert self.folder is not None
+        files = self.run(item)
+        for path, text in files.items():
+            write_file(self.folder, path, text)
+        return list(files)
 
 
 def _digest(renderer: Renderer, name: str, context: dict[str, Any]) -> str:
     return hashlib.sha256(f"{renderer.fingerprint}{name}{context!r}".encode()).hexdigest()
 
 
-_shared: dict[str, _JobState] = {}
+def _render_parallel(state: _JobState, jobs: dict[str, tuple[str, Any]]) -> Iterator[str]:
+    """Run every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model.
 
-
-def _render_parallel(site: Site, renderer: Renderer, jobs: dict[str, tuple[str, Any]]) -> Iterator[tuple[str, str]]:
-    """Render every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    items = list(jobs.items())
-    state = _JobState(site, renderer)
-    if len(items) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        results = [state.run(item) for item in items]
-    else:
-        _shared["state"] = state  # inherited by the forked workers, never pickled
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = list(pool.map(_run_shared, items, chunksize=max(1, len(items) // (workers * 8))))
-        finally:
-            _shared.clear()
-    for files in results:
-        yield from files.items()
-
-
-def _run_shared(item: tuple[str, tuple[str, Any]]) -> dict[str, str]:
-    return _shared["state"].run(item)
+    The site-wide files come first: they are the largest jobs, and a late large job would leave
+    the other cores idle at the end.
+    """
+    site_wide = [(path, ("", None)) for path in state.data_files] + [("report.html", jobs["report.html"])]
+    items = site_wide + [(path, job) for path, job in jobs.items() if path != "report.html"]
+    for paths in fork_map(_JobState.write, state, items, PARALLEL_PAGES):
+        yield from paths
 
 
 def search_index(site: Site) -> str:
@@ -221,7 +225,7 @@ def search_index(site: Site) -> str:
 
 def deployment_files(site: Site) -> dict[str, str]:
     """Files for static hosts: ``.nojekyll`` always; ``robots.txt`` when the site's address is known."""
-    files = {".nojekyll": "", "search-index.js": search_index(site)}
+    files = {".nojekyll": ""}
     if site.site_url:
         files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {site.site_url}sitemap.xml\n"
     return files

@@ -1,10 +1,13 @@
 """Write the built site atomically, and only over a folder this tool wrote.
 
-Files are gathered in an :class:`OutputFiles` first, which refuses to hold the
-same path twice and lists every collision at once.  :func:`write_site` then
-writes them into a temporary folder beside the output folder, adds a marker
-file, and swaps it in with two renames; the previous output is removed only
-after the swap succeeded.  A folder without the marker is never replaced.
+A build writes into a :class:`Staging` folder beside the output folder (its
+marker file first, so a killed build's leftovers are recognisable); render
+workers write their pages there directly.  An :class:`OutputFiles` records
+every path (with its content when not written yet), refuses to hold the same
+path twice and lists every collision at once.  :func:`write_site` writes the
+rest and the manifest, then swaps the staging folder in; the previous output
+is removed only after the swap succeeded.  A folder without the marker is
+never replaced.
 """
 
 from __future__ import annotations
@@ -29,12 +32,12 @@ class OutputFiles:
     """The files of one build, keyed by their POSIX path inside the output folder."""
 
     def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | None] = {}  # None: already written into the staging folder
         self.origins: dict[str, str] = {}
         self.collisions: list[Problem] = []
 
-    def add(self, path: str, content: str | bytes, origin: str) -> None:
-        """Add one file; a second file at the same path is recorded as a collision."""
+    def add(self, path: str, content: str | bytes | None, origin: str) -> None:
+        """Add one file (``None``: already staged); a second file at the same path is a collision."""
         _check_relative(path)
         if path in self.files:
             self.collisions.append(
@@ -55,6 +58,32 @@ class OutputFiles:
             relative = path.relative_to(folder)
             if path.is_file() and not any(part.startswith(".") for part in relative.parts):
                 self.add(f"{prefix}/{relative.as_posix()}", path.read_bytes(), f"{origin}/{relative.as_posix()}")
+
+
+class Staging:
+    """The temporary folder a build writes into, beside the output folder; removed on failure."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover_interrupted(out_dir)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+        (self.folder / MARKER).write_text(MARKER_HEADER, encoding="utf-8")  # first: recognisable if killed
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_file(folder: Path, relative: str, content: str | bytes) -> None:
+    """Write one output file below ``folder`` (folders created as needed)."""
+    _check_relative(relative)
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _check_relative(path: str) -> None:
@@ -128,29 +157,17 @@ def foreign_files(out_dir: Path) -> list[str]:
     return [name for name in present if name not in written]
 
 
-def write_site(output: OutputFiles, out_dir: Path) -> None:
-    """Write ``output`` into ``out_dir`` atomically; the old output stays if anything fails."""
+def write_site(output: OutputFiles, staging: Staging) -> None:
+    """Finish ``staging`` with ``output``'s unwritten files and swap it in; the old output stays on failure."""
     if output.collisions:
         raise BuildError(output.collisions)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    recover_interrupted(out_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-    try:
-        manifest = MARKER_HEADER + "".join(f"{name}\n" for name in sorted(output.files))
-        (staging / MARKER).write_text(manifest, encoding="utf-8")  # first: a killed build's folder is recognisable
-        _write_files(output.files, staging)
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _write_files(files: dict[str, bytes], folder: Path) -> None:
-    for relative, content in files.items():
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-    os.chmod(folder, 0o755)
+    for relative, content in output.files.items():
+        if content is not None:
+            write_file(staging.folder, relative, content)
+    manifest = MARKER_HEADER + "".join(f"{name}\n" for name in sorted(output.files))
+    (staging.folder / MARKER).write_text(manifest, encoding="utf-8")
+    os.chmod(staging.folder, 0o755)
+    _swap(staging.folder, staging.out_dir)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
