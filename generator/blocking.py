@@ -12,12 +12,17 @@ the smaller one's keys.  A key held by more than :data:`SMALL_POSTING`
 entries (boilerplate such as "in this paper we") only pairs near neighbours,
 so no key makes the work quadratic.
 
-The gram counting runs in NumPy over whole arrays: at 65,000 entries and
-millions of grams, a Python loop per gram would dominate the build.
+Words are CRC-32 hashes (:func:`word_hashes`, computed with the other
+signature keys on every core), a gram is a 64-bit mix of its three words, and
+the counting runs in NumPy over whole arrays: at 65,000 entries and millions
+of grams, a Python loop per gram would dominate the build.  A hash collision
+can only add a candidate pair, which the comparison then judges; it never
+hides one.
 """
 
 from __future__ import annotations
 
+import array
 import itertools
 import zlib
 from collections import defaultdict
@@ -34,22 +39,46 @@ MIN_SHARED = 3
 SHARED_FRACTION = 0.15
 SMALL_POSTING = 40
 NEIGHBOUR_WINDOW = 4
-EXACT_VOCABULARY = 1 << 20  # below this many distinct words, a gram's key is exact (no hashing)
 
 Pair = tuple[int, int]
 
 
-def candidate_pairs(abstracts: Sequence[str], titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> set[Pair]:
+@dataclass
+class HashedTexts:
+    """Many texts as one array of word hashes (see :func:`word_hashes`) and each text's word count."""
+
+    words: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> HashedTexts:
+        """Hash comparison keys (lowercase words separated by single spaces), all in one pass."""
+        lengths = np.fromiter((text.count(" ") + 1 if text else 0 for text in texts), dtype=np.int64, count=len(texts))
+        return cls(word_hashes(" ".join(text for text in texts if text)), lengths)
+
+    @classmethod
+    def join(cls, parts: Sequence[HashedTexts]) -> HashedTexts:
+        if not parts:
+            return cls(_NO_WORDS, np.zeros(0, dtype=np.int64))
+        return cls(np.concatenate([p.words for p in parts]), np.concatenate([p.lengths for p in parts]))
+
+
+_NO_WORDS = np.zeros(0, dtype=np.uint32)
+
+
+def candidate_pairs(
+    abstracts: HashedTexts | Sequence[str], titles: Sequence[str], identifiers: Sequence[Iterable[str]]
+) -> set[Pair]:
     """Index pairs ``(i, j)``, ``i < j``, of entries worth comparing.
 
-    ``abstracts`` and ``titles`` are comparison keys (lowercase words separated by single spaces).
+    ``abstracts`` are comparison keys (lowercase words separated by single spaces), or the same
+    already hashed (on every core, with the other signature keys); ``titles`` are comparison keys.
     """
     exact_keys = _exact_keys(titles, identifiers)
-    vocabulary = _Vocabulary()
-    abstract_grams = _grams(vocabulary, abstracts, sampled=True)
-    title_grams = _grams(vocabulary, titles, sampled=False)
-    owners, keys = _unique_keys(vocabulary, abstract_grams, title_grams)
-    sizes = np.bincount(owners, minlength=len(abstracts)) + np.array([len(k) for k in exact_keys], dtype=np.int64)
+    abstract_grams = _grams(abstracts if isinstance(abstracts, HashedTexts) else HashedTexts.of(abstracts), True)
+    title_grams = _grams(HashedTexts.of(titles), sampled=False)
+    owners, keys = _unique_keys(abstract_grams, title_grams)
+    sizes = np.bincount(owners, minlength=len(titles)) + np.array([len(k) for k in exact_keys], dtype=np.int64)
     pairs = _posting_pairs_of(_exact_postings(exact_keys))
     return pairs | _shared_gram_pairs(owners, keys, sizes)
 
@@ -85,31 +114,20 @@ def _posting_pairs_of(postings: list[list[int]]) -> set[Pair]:
     return pairs
 
 
-class _Vocabulary:
-    """Word → dense integer id, in first-seen order (deterministic for the same input)."""
+def word_hashes(text: str) -> np.ndarray:
+    """CRC-32 of each word of a comparison key: deterministic, so equal words hash alike in every process."""
+    return np.frombuffer(array.array("I", map(_WORD_HASHES.__getitem__, text.split())), dtype=np.uint32)
 
-    BATCH = 2048  # texts split at once: big enough to stay in C, small enough not to hold every word
 
-    def __init__(self) -> None:
-        self.ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+class _WordHashes(dict[str, int]):
+    """Word → CRC-32, computed on first sight (a dictionary lookup in C afterwards)."""
 
-    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Every word's id, flat, and each text's word count (texts are single-spaced words)."""
-        lengths = np.array([text.count(" ") + 1 if text else 0 for text in texts], dtype=np.int64)
-        words = np.empty(int(lengths.sum()), dtype=np.int32)
-        done = 0
-        for batch in range(0, len(texts), self.BATCH):
-            batch_words = " ".join(text for text in texts[batch : batch + self.BATCH] if text).split()
-            words[done : done + len(batch_words)] = np.fromiter(
-                map(self.ids.__getitem__, batch_words), dtype=np.int32, count=len(batch_words)
-            )
-            done += len(batch_words)
-        return words, lengths
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode())
+        return value
 
-    def sampled(self, every: int) -> np.ndarray:
-        """Per word id: does the word fall in the sampled ``1/every`` of the vocabulary?"""
-        words = sorted(self.ids, key=self.ids.__getitem__)
-        return np.array([zlib.crc32(word.encode()) % every == 0 for word in words], dtype=bool)
+
+_WORD_HASHES = _WordHashes()  # grows with the corpus vocabulary (tens of thousands of words)
 
 
 @dataclass
@@ -122,52 +140,46 @@ class _Grams:
     last: np.ndarray
 
 
-def _grams(vocabulary: _Vocabulary, texts: Sequence[str], sampled: bool) -> _Grams:
+def _grams(texts: HashedTexts, sampled: bool) -> _Grams:
     """All 3-grams of ``texts``; with ``sampled``, only the blocking sample of them."""
-    words, lengths = vocabulary.encode(texts)
+    words, lengths = texts.words, texts.lengths
     positions = np.arange(len(words), dtype=np.int32) - np.repeat(
         (np.cumsum(lengths) - lengths).astype(np.int32), lengths
     )
     keep = positions < np.repeat(lengths.astype(np.int32) - 2, lengths)  # a gram needs two more words of its text
     if sampled:
-        keep &= _sample_mask(vocabulary, words, positions)
+        keep &= _sample_mask(words, positions)
     del positions
     index = np.flatnonzero(keep)
     del keep
-    owners = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)[index]
+    owners = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[index]
     return _Grams(owners, words[index], words[index + 1], words[index + 2])
 
 
-def _sample_mask(vocabulary: _Vocabulary, words: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Which grams (by their first word's place) the blocking sample keeps."""
+def _sample_mask(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which grams (by their first word's place) the blocking sample keeps: the leading ones, then
+    those whose middle word's hash falls in the sampled part (a third, then an eighth)."""
     middle = np.zeros_like(words)
     middle[:-1] = words[1:]
-    dense, sparse = vocabulary.sampled(DENSE_EVERY), vocabulary.sampled(SAMPLE_EVERY)
     return (
         (positions < LEADING_GRAMS)
-        | ((positions < DENSE_UNTIL) & dense[middle])
-        | ((positions >= DENSE_UNTIL) & sparse[middle])
+        | ((positions < DENSE_UNTIL) & (middle % DENSE_EVERY == 0))
+        | ((positions >= DENSE_UNTIL) & (middle % SAMPLE_EVERY == 0))
     )
 
 
-def _gram_keys(vocabulary: _Vocabulary, grams: _Grams, kind: int) -> np.ndarray:
-    """One int64 per gram, equal for equal grams of the same ``kind`` (0: abstract, 1: title)."""
-    size = len(vocabulary.ids)
-    first, middle, last = (words.astype(np.int64) for words in (grams.first, grams.middle, grams.last))
-    if size < EXACT_VOCABULARY:
-        return ((first * size + middle) * size + last) * 2 + kind
-    mixed = (
-        first.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        ^ middle.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-        ^ (last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)) * np.uint64(0x165667B19E3779F9)
-    )
+def _gram_keys(grams: _Grams, kind: int) -> np.ndarray:
+    """One 64-bit key per gram, equal for equal grams of the same ``kind`` (0: abstract, 1: title)."""
+    first_two = (grams.first.astype(np.uint64) << np.uint64(32)) | grams.middle.astype(np.uint64)
+    last = grams.last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)
+    mixed = first_two * np.uint64(0x9E3779B97F4A7C15) ^ last * np.uint64(0xC2B2AE3D27D4EB4F)
     return mixed.view(np.int64)
 
 
-def _unique_keys(vocabulary: _Vocabulary, abstract_grams: _Grams, title_grams: _Grams) -> tuple[np.ndarray, np.ndarray]:
+def _unique_keys(abstract_grams: _Grams, title_grams: _Grams) -> tuple[np.ndarray, np.ndarray]:
     """(owner, key) arrays with each entry's keys counted once, sorted by key then owner."""
     owners = np.concatenate((abstract_grams.owners, title_grams.owners))
-    keys = np.concatenate((_gram_keys(vocabulary, abstract_grams, 0), _gram_keys(vocabulary, title_grams, 1)))
+    keys = np.concatenate((_gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)))
     order = np.lexsort((owners, keys))
     owners, keys = owners[order], keys[order]
     first = np.ones(len(keys), dtype=bool)

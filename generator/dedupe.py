@@ -21,7 +21,7 @@ from itertools import chain, combinations
 
 from rapidfuzz import fuzz
 
-from generator.blocking import candidate_pairs
+from generator.blocking import HashedTexts, candidate_pairs
 from generator.model import Cluster, Entry, PairDecision
 from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
@@ -98,10 +98,10 @@ def signature_keys(entry: Entry) -> SignatureKeys:
 
 def deduplicate(entries: list[Entry]) -> DedupeResult:
     """Group ``entries`` into clusters, one per distinct paper."""
-    signatures = _signatures(entries)
+    signatures, abstract_words = _signatures(entries)
     pairs = sorted(
         candidate_pairs(
-            [sig.abstract_key for sig in signatures],
+            abstract_words,
             [sig.title_key for sig in signatures],
             [sig.ids for sig in signatures],
         )
@@ -112,14 +112,17 @@ def deduplicate(entries: list[Entry]) -> DedupeResult:
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
 
 
-def _signatures(entries: list[Entry]) -> list[_Signature]:
-    """Every entry's signature; a large input is prepared on every core."""
-    keys = fork_map(_signature_chunk, entries, chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
-    return [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, chain(*keys), strict=True))]
+def _signatures(entries: list[Entry]) -> tuple[list[_Signature], HashedTexts]:
+    """Every entry's signature and hashed abstract words; a large input is prepared on every core."""
+    parts = fork_map(_signature_chunk, entries, chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
+    keys = chain.from_iterable(part[0] for part in parts)
+    signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
+    return signatures, HashedTexts.join([part[1] for part in parts])
 
 
-def _signature_chunk(entries: list[Entry], indexes: range) -> list[SignatureKeys]:
-    return [signature_keys(entries[index]) for index in indexes]
+def _signature_chunk(entries: list[Entry], indexes: range) -> tuple[list[SignatureKeys], HashedTexts]:
+    keys = [signature_keys(entries[index]) for index in indexes]
+    return keys, HashedTexts.of([abstract_key for abstract_key, *_ in keys])
 
 
 def _judge_all(signatures: list[_Signature], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], PairDecision]:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import blocking
-from generator.blocking import candidate_pairs
+from generator.blocking import HashedTexts, candidate_pairs
 
 
 def _reference_keys(abstract: str, title: str, ids: list[str]) -> set:
@@ -113,10 +113,12 @@ def test_same_title_or_identifier_always_pairs():
     assert pairs == {(0, 1), (1, 2)}
 
 
-def test_large_vocabulary_uses_hashed_keys(monkeypatch):
-    monkeypatch.setattr(blocking, "EXACT_VOCABULARY", 2)
+def test_precomputed_word_hashes_give_the_same_pairs():
     base = " ".join(f"w{n}" for n in range(80))
-    assert candidate_pairs([base, base, "other words here entirely"], ["", "", ""], [[], [], []]) == {(0, 1)}
+    abstracts = [base, base.replace("w40", "x"), "other words here entirely and more"]
+    titles, ids = ["", "", ""], [[], [], []]
+    hashed = HashedTexts.of(abstracts)
+    assert candidate_pairs(hashed, titles, ids) == candidate_pairs(abstracts, titles, ids) == {(0, 1)}
 
 
 def test_threshold_of_shared_grams():
