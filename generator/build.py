@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.bios import load_bios, stray_bio_files
 from generator.catalog import Catalog, build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
-from generator.dedupe import DedupeResult, deduplicate
+from generator.dedupe import DedupeMemo, DedupeResult, deduplicate
 from generator.errors import BuildError, Problem
 from generator.export import papers_json, report_json, to_json
 from generator.merge import cluster_title, configured_bios, merge_site, profile_slugs
@@ -73,6 +73,7 @@ class BuildCache:
 
     docs: dict[str, tuple[tuple[int, int], SourceDoc]] = field(default_factory=dict)
     pages: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    dedupe: DedupeMemo = field(default_factory=DedupeMemo)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
@@ -113,7 +114,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     )
     entries = all_entries(docs)
     laps.mark("parse")
-    dedupe = deduplicate(entries)
+    dedupe = deduplicate(entries, cache.dedupe if cache.incremental else None)
     laps.mark("dedupe")
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain, combinations
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from generator.blocking import HashedTexts, candidate_pairs
@@ -96,9 +97,24 @@ def signature_keys(entry: Entry) -> SignatureKeys:
     return abstract_key, title_key, lead_tokens, ids
 
 
-def deduplicate(entries: list[Entry]) -> DedupeResult:
-    """Group ``entries`` into clusters, one per distinct paper."""
-    signatures, abstract_words = _signatures(entries)
+@dataclass
+class DedupeMemo:
+    """What a long-running process (the dev server) keeps between builds to redo only what changed.
+
+    Keyed by entry identity: a source that did not change keeps its parsed ``Entry`` objects, so
+    their signature keys and the decisions between them are reused.  Candidate pairs are always
+    found again over all entries (a new entry can change which pairs are compared).
+    """
+
+    keys: dict[int, tuple[Entry, SignatureKeys, np.ndarray]] = field(default_factory=dict)
+    decisions: dict[tuple[int, int], PairDecision] = field(default_factory=dict)
+    fresh_entries: int = 0
+    fresh_pairs: int = 0
+
+
+def deduplicate(entries: list[Entry], memo: DedupeMemo | None = None) -> DedupeResult:
+    """Group ``entries`` into clusters, one per distinct paper (reusing ``memo`` when given)."""
+    signatures, abstract_words = _signatures(entries) if memo is None else _remembered_signatures(entries, memo)
     pairs = sorted(
         candidate_pairs(
             abstract_words,
@@ -106,7 +122,7 @@ def deduplicate(entries: list[Entry]) -> DedupeResult:
             [sig.ids for sig in signatures],
         )
     )
-    judged = _judge_all(signatures, pairs)
+    judged = _judge_all(signatures, pairs) if memo is None else _remembered_judgements(signatures, pairs, memo)
     merges, near_misses = _drop_ambiguous(judged)
     clusters = _cluster(signatures, merges, judged, near_misses)
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
@@ -123,6 +139,37 @@ def _signatures(entries: list[Entry]) -> tuple[list[_Signature], HashedTexts]:
 def _signature_chunk(entries: list[Entry], indexes: range) -> tuple[list[SignatureKeys], HashedTexts]:
     keys = [signature_keys(entries[index]) for index in indexes]
     return keys, HashedTexts.of([abstract_key for abstract_key, *_ in keys])
+
+
+def _remembered_signatures(entries: list[Entry], memo: DedupeMemo) -> tuple[list[_Signature], HashedTexts]:
+    fresh = [entry for entry in entries if id(entry) not in memo.keys]
+    if fresh:
+        fresh_signatures, words = _signatures(fresh)
+        starts = np.cumsum(words.lengths) - words.lengths
+        for sig, start, length in zip(fresh_signatures, starts, words.lengths, strict=True):
+            keys = (sig.abstract_key, sig.title_key, sig.lead_tokens, sig.ids)
+            memo.keys[id(sig.entry)] = (sig.entry, keys, words.words[start : start + length])
+    memo.keys = {id(entry): memo.keys[id(entry)] for entry in entries}
+    memo.fresh_entries = len(fresh)
+    remembered = [memo.keys[id(entry)] for entry in entries]
+    signatures = [_Signature(index, entry, *keys) for index, (entry, keys, _) in enumerate(remembered)]
+    hashed = HashedTexts(
+        np.concatenate([words for *_, words in remembered]) if remembered else np.zeros(0, dtype=np.uint32),
+        np.array([len(words) for *_, words in remembered], dtype=np.int64),
+    )
+    return signatures, hashed
+
+
+def _remembered_judgements(
+    signatures: list[_Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
+) -> dict[tuple[int, int], PairDecision]:
+    identities = {pair: (id(signatures[pair[0]].entry), id(signatures[pair[1]].entry)) for pair in pairs}
+    fresh = [pair for pair in pairs if identities[pair] not in memo.decisions]
+    judged = _judge_all(signatures, fresh)
+    judged |= {pair: memo.decisions[identities[pair]] for pair in pairs if pair not in judged}
+    memo.decisions = {identities[pair]: judged[pair] for pair in pairs}
+    memo.fresh_pairs = len(fresh)
+    return {pair: judged[pair] for pair in pairs}
 
 
 def _judge_all(signatures: list[_Signature], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], PairDecision]:

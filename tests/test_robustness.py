@@ -124,5 +124,30 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path):
     build(options, cache)
     assert cache.parsed == [page.name]
     assert 0 < len(cache.rendered) < 12  # only the changed profile and the pages showing it
+    assert 0 < cache.dedupe.fresh_entries < 20, "only the changed file's entries get new signatures"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
     assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
+
+    listing = sorted(seeds.glob("*_list.txt"))[2]
+    text = listing.read_text(encoding="utf-8")
+    listing.write_text(text.replace("Abstract: ", "Abstract: Revised. ", 1), encoding="utf-8")
+    build(options, cache)
+    assert len(cache.dedupe.decisions) > cache.dedupe.fresh_pairs, "decisions between unchanged entries are reused"
+    build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
+    assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
+
+
+def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
+    from generator import build as build_module
+    from generator import dedupe, render
+    from generator.build import BuildOptions, build
+
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 12, 10)
+    build(BuildOptions(seeds, tmp_path / "serial", seeds / "site.yaml"))
+    monkeypatch.setattr(build_module, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(dedupe, "SIGNATURE_CHUNK", 7)
+    monkeypatch.setattr(dedupe, "JUDGE_CHUNK", 5)
+    build(BuildOptions(seeds, tmp_path / "parallel", seeds / "site.yaml"))
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
