@@ -12,24 +12,22 @@ the smaller one's keys.  A key held by more than :data:`SMALL_POSTING`
 entries (boilerplate such as "in this paper we") only pairs near neighbours,
 so no key makes the work quadratic.
 
-Words are CRC-32 hashes (:func:`word_hashes`, computed with the other
-signature keys on every core), a gram is a 64-bit mix of its three words, and
-the counting runs in NumPy over whole arrays: at 65,000 entries and millions
-of grams, a Python loop per gram would dominate the build.  A hash collision
-can only add a candidate pair, which the comparison then judges; it never
-hides one.
+Words are sampled by their CRC-32.  Small inputs are indexed here, plainly;
+from :data:`ARRAYS_FROM` entries on, :mod:`generator.gram_arrays` counts the
+same rule over NumPy arrays (imported only then: a small site need not pay
+for loading NumPy).
 """
 
 from __future__ import annotations
 
-import array
 import itertools
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    from generator.gram_arrays import HashedTexts
 
 LEADING_GRAMS = 16
 DENSE_UNTIL = 64
@@ -39,31 +37,9 @@ MIN_SHARED = 3
 SHARED_FRACTION = 0.15
 SMALL_POSTING = 40
 NEIGHBOUR_WINDOW = 4
+ARRAYS_FROM = 3_000  # entries; below this the plain Python index is faster than loading NumPy
 
 Pair = tuple[int, int]
-
-
-@dataclass
-class HashedTexts:
-    """Many texts as one array of word hashes (see :func:`word_hashes`) and each text's word count."""
-
-    words: np.ndarray
-    lengths: np.ndarray
-
-    @classmethod
-    def of(cls, texts: Sequence[str]) -> HashedTexts:
-        """Hash comparison keys (lowercase words separated by single spaces), all in one pass."""
-        lengths = np.fromiter((text.count(" ") + 1 if text else 0 for text in texts), dtype=np.int64, count=len(texts))
-        return cls(word_hashes(" ".join(text for text in texts if text)), lengths)
-
-    @classmethod
-    def join(cls, parts: Sequence[HashedTexts]) -> HashedTexts:
-        if not parts:
-            return cls(_NO_WORDS, np.zeros(0, dtype=np.int64))
-        return cls(np.concatenate([p.words for p in parts]), np.concatenate([p.lengths for p in parts]))
-
-
-_NO_WORDS = np.zeros(0, dtype=np.uint32)
 
 
 def candidate_pairs(
@@ -75,12 +51,13 @@ def candidate_pairs(
     already hashed (on every core, with the other signature keys); ``titles`` are comparison keys.
     """
     exact_keys = _exact_keys(titles, identifiers)
-    abstract_grams = _grams(abstracts if isinstance(abstracts, HashedTexts) else HashedTexts.of(abstracts), True)
-    title_grams = _grams(HashedTexts.of(titles), sampled=False)
-    owners, keys = _unique_keys(abstract_grams, title_grams)
-    sizes = np.bincount(owners, minlength=len(titles)) + np.array([len(k) for k in exact_keys], dtype=np.int64)
     pairs = _posting_pairs_of(_exact_postings(exact_keys))
-    return pairs | _shared_gram_pairs(owners, keys, sizes)
+    if isinstance(abstracts, Sequence) and len(titles) < ARRAYS_FROM:
+        return pairs | _plain_gram_pairs(abstracts, titles, exact_keys)
+    from generator.gram_arrays import HashedTexts, shared_gram_pairs
+
+    hashed = abstracts if isinstance(abstracts, HashedTexts) else HashedTexts.of(abstracts)
+    return pairs | shared_gram_pairs(hashed, titles, [len(keys) for keys in exact_keys])
 
 
 def _exact_keys(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> list[set[str]]:
@@ -99,24 +76,61 @@ def _exact_postings(exact_keys: list[set[str]]) -> list[list[int]]:
     return [members for members in postings.values() if len(members) > 1]
 
 
-def _posting_pairs_of(postings: list[list[int]]) -> set[Pair]:
-    """All pairs of a small posting; only near neighbours of a large one."""
+def _posting_pairs_of(postings: Iterable[list[int]]) -> set[Pair]:
     pairs: set[Pair] = set()
     for members in postings:
-        if len(members) <= SMALL_POSTING:
-            pairs.update(itertools.combinations(members, 2))
-        else:
-            pairs.update(
-                (members[i], members[j])
-                for i in range(len(members))
-                for j in range(i + 1, min(i + 1 + NEIGHBOUR_WINDOW, len(members)))
-            )
+        pairs.update(_member_pairs(members))
     return pairs
 
 
-def word_hashes(text: str) -> np.ndarray:
-    """CRC-32 of each word of a comparison key: deterministic, so equal words hash alike in every process."""
-    return np.frombuffer(array.array("I", map(_WORD_HASHES.__getitem__, text.split())), dtype=np.uint32)
+def _member_pairs(members: list[int]) -> Iterable[Pair]:
+    """All pairs of a small posting; only near neighbours of a large one."""
+    if len(members) <= SMALL_POSTING:
+        return itertools.combinations(members, 2)
+    return (
+        (members[i], members[j])
+        for i in range(len(members))
+        for j in range(i + 1, min(i + 1 + NEIGHBOUR_WINDOW, len(members)))
+    )
+
+
+def _plain_gram_pairs(abstracts: Sequence[str], titles: Sequence[str], exact_keys: list[set[str]]) -> set[Pair]:
+    """Pairs sharing enough grams, with a dictionary of postings (the rule, for small inputs)."""
+    keys = [_abstract_grams(abstract) | _title_grams(title) for abstract, title in zip(abstracts, titles, strict=True)]
+    postings: dict[tuple, list[int]] = defaultdict(list)
+    for index, entry_keys in enumerate(keys):
+        for key in entry_keys:
+            postings[key].append(index)
+    shared: Counter[Pair] = Counter()
+    for members in postings.values():
+        if len(members) > 1:
+            shared.update(_member_pairs(members))
+    sizes = [len(entry_keys) + len(exact) for entry_keys, exact in zip(keys, exact_keys, strict=True)]
+    return {
+        (i, j)
+        for (i, j), count in shared.items()
+        if count >= MIN_SHARED and count >= SHARED_FRACTION * min(sizes[i], sizes[j])
+    }
+
+
+def _abstract_grams(text: str) -> set[tuple]:
+    words = [WORD_HASHES[word] for word in text.split()]
+    return {("a", *gram) for position, gram in enumerate(_triples(words)) if _sampled(position, gram[1])}
+
+
+def _title_grams(text: str) -> set[tuple]:
+    return {("t", *gram) for gram in _triples(text.split())}
+
+
+def _triples(words: list) -> Iterable[tuple]:
+    return zip(words, words[1:], words[2:], strict=False)
+
+
+def _sampled(position: int, middle_hash: int) -> bool:
+    """The blocking sample: every leading gram, then a third, then an eighth (by middle word)."""
+    if position < LEADING_GRAMS:
+        return True
+    return middle_hash % (DENSE_EVERY if position < DENSE_UNTIL else SAMPLE_EVERY) == 0
 
 
 class _WordHashes(dict[str, int]):
@@ -127,94 +141,4 @@ class _WordHashes(dict[str, int]):
         return value
 
 
-_WORD_HASHES = _WordHashes()  # grows with the corpus vocabulary (tens of thousands of words)
-
-
-@dataclass
-class _Grams:
-    """Word 3-grams of many texts: the ids of their three words and the text each belongs to."""
-
-    owners: np.ndarray
-    first: np.ndarray
-    middle: np.ndarray
-    last: np.ndarray
-
-
-def _grams(texts: HashedTexts, sampled: bool) -> _Grams:
-    """All 3-grams of ``texts``; with ``sampled``, only the blocking sample of them."""
-    words, lengths = texts.words, texts.lengths
-    positions = np.arange(len(words), dtype=np.int32) - np.repeat(
-        (np.cumsum(lengths) - lengths).astype(np.int32), lengths
-    )
-    keep = positions < np.repeat(lengths.astype(np.int32) - 2, lengths)  # a gram needs two more words of its text
-    if sampled:
-        keep &= _sample_mask(words, positions)
-    del positions
-    index = np.flatnonzero(keep)
-    del keep
-    owners = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[index]
-    return _Grams(owners, words[index], words[index + 1], words[index + 2])
-
-
-def _sample_mask(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Which grams (by their first word's place) the blocking sample keeps: the leading ones, then
-    those whose middle word's hash falls in the sampled part (a third, then an eighth)."""
-    middle = np.zeros_like(words)
-    middle[:-1] = words[1:]
-    return (
-        (positions < LEADING_GRAMS)
-        | ((positions < DENSE_UNTIL) & (middle % DENSE_EVERY == 0))
-        | ((positions >= DENSE_UNTIL) & (middle % SAMPLE_EVERY == 0))
-    )
-
-
-def _gram_keys(grams: _Grams, kind: int) -> np.ndarray:
-    """One 64-bit key per gram, equal for equal grams of the same ``kind`` (0: abstract, 1: title)."""
-    first_two = (grams.first.astype(np.uint64) << np.uint64(32)) | grams.middle.astype(np.uint64)
-    last = grams.last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)
-    mixed = first_two * np.uint64(0x9E3779B97F4A7C15) ^ last * np.uint64(0xC2B2AE3D27D4EB4F)
-    return mixed.view(np.int64)
-
-
-def _unique_keys(abstract_grams: _Grams, title_grams: _Grams) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, key) arrays with each entry's keys counted once, sorted by key then owner."""
-    owners = np.concatenate((abstract_grams.owners, title_grams.owners))
-    keys = np.concatenate((_gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)))
-    order = np.lexsort((owners, keys))
-    owners, keys = owners[order], keys[order]
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    return owners[first], keys[first]
-
-
-def _shared_gram_pairs(owners: np.ndarray, keys: np.ndarray, sizes: np.ndarray) -> set[Pair]:
-    """Pairs sharing at least :data:`MIN_SHARED` grams and :data:`SHARED_FRACTION` of the smaller's keys."""
-    left, right = _gram_posting_pairs(owners, keys)
-    codes, counts = np.unique(left.astype(np.int64) * len(sizes) + right, return_counts=True)
-    left, right = codes // len(sizes), codes % len(sizes)
-    enough = (counts >= MIN_SHARED) & (counts >= SHARED_FRACTION * np.minimum(sizes[left], sizes[right]))
-    return set(zip(left[enough].tolist(), right[enough].tolist(), strict=True))
-
-
-def _gram_posting_pairs(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every key shared by several entries, its pairs (one row per pair and shared key)."""
-    run_starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    run_lengths = np.diff(np.r_[run_starts, len(keys)])
-    lengths = np.repeat(run_lengths, run_lengths)
-    shared = np.flatnonzero(lengths > 1)
-    owners, lengths = owners[shared], lengths[shared]
-    offsets = shared - np.repeat(run_starts, run_lengths)[shared]  # position inside its posting
-    lefts, rights = [], []
-    reaching = np.arange(len(owners))
-    for distance in range(1, SMALL_POSTING):
-        within = offsets[reaching] + distance < lengths[reaching]
-        if distance > NEIGHBOUR_WINDOW:
-            within &= lengths[reaching] <= SMALL_POSTING
-        reaching = reaching[within]  # a member that cannot reach this far cannot reach farther
-        if not len(reaching):
-            break
-        lefts.append(owners[reaching])
-        rights.append(owners[reaching + distance])
-    if not lefts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(lefts), np.concatenate(rights)
+WORD_HASHES = _WordHashes()  # grows with the corpus vocabulary (tens of thousands of words)

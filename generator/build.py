@@ -20,7 +20,7 @@ from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
 from generator.parallel import fork_map
-from generator.render import Renderer, deployment_files, render_pages, search_index
+from generator.render import Renderer, default_cache_dir, deployment_files, render_pages, search_index
 from generator.sources import parse_source
 from generator.write import OutputFiles, Staging, check_output_folder, write_site
 
@@ -65,6 +65,7 @@ class BuildOptions:
     base_url: str | None = None
     site_url: str | None = None
     keep_going: bool = False
+    cache_dir: Path | None = field(default_factory=default_cache_dir)  # compiled templates; None: no cache
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     laps = Laps()
     _check_seeds(options.seeds_dir)
     check_output_folder(options.out_dir, options.seeds_dir)
-    renderer = Renderer(asset_dir("templates"))
+    renderer = Renderer(asset_dir("templates"), options.cache_dir)
     config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
     docs, skipped = parse_sources(

@@ -14,18 +14,26 @@ Two steps, built to stay fast at 50,000 entries:
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain, combinations
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
 from rapidfuzz import fuzz
 
-from generator.blocking import HashedTexts, candidate_pairs
+from generator.blocking import ARRAYS_FROM, candidate_pairs
 from generator.model import Cluster, Entry, PairDecision
 from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from generator.gram_arrays import HashedTexts
 
 MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
@@ -106,7 +114,7 @@ class DedupeMemo:
     found again over all entries (a new entry can change which pairs are compared).
     """
 
-    keys: dict[int, tuple[Entry, SignatureKeys, np.ndarray]] = field(default_factory=dict)
+    keys: dict[int, tuple[Entry, SignatureKeys, np.ndarray | None]] = field(default_factory=dict)
     decisions: dict[tuple[int, int], PairDecision] = field(default_factory=dict)
     fresh_entries: int = 0
     fresh_pairs: int = 0
@@ -128,36 +136,51 @@ def deduplicate(entries: list[Entry], memo: DedupeMemo | None = None) -> DedupeR
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
 
 
-def _signatures(entries: list[Entry]) -> tuple[list[_Signature], HashedTexts]:
-    """Every entry's signature and hashed abstract words; a large input is prepared on every core."""
-    parts = fork_map(_signature_chunk, entries, chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
+Abstracts: TypeAlias = "Sequence[str] | HashedTexts"  # comparison keys, or (large inputs) their word hashes
+
+
+def _signatures(entries: list[Entry]) -> tuple[list[_Signature], Abstracts]:
+    """Every entry's signature and its abstract for blocking; a large input is prepared on every core."""
+    large = len(entries) >= ARRAYS_FROM
+    parts = fork_map(_signature_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
     keys = chain.from_iterable(part[0] for part in parts)
     signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
-    return signatures, HashedTexts.join([part[1] for part in parts])
+    if not large:
+        return signatures, [sig.abstract_key for sig in signatures]
+    return signatures, gram_arrays().HashedTexts.join([part[1] for part in parts])
 
 
-def _signature_chunk(entries: list[Entry], indexes: range) -> tuple[list[SignatureKeys], HashedTexts]:
+def _signature_chunk(state: tuple[list[Entry], bool], indexes: range) -> tuple[list[SignatureKeys], HashedTexts | None]:
+    entries, large = state
     keys = [signature_keys(entries[index]) for index in indexes]
-    return keys, HashedTexts.of([abstract_key for abstract_key, *_ in keys])
+    return keys, gram_arrays().HashedTexts.of([abstract_key for abstract_key, *_ in keys]) if large else None
 
 
-def _remembered_signatures(entries: list[Entry], memo: DedupeMemo) -> tuple[list[_Signature], HashedTexts]:
+def gram_arrays() -> ModuleType:
+    """The NumPy side of blocking, loaded for large inputs only."""
+    return importlib.import_module("generator.gram_arrays")
+
+
+def _remembered_signatures(entries: list[Entry], memo: DedupeMemo) -> tuple[list[_Signature], Abstracts]:
     fresh = [entry for entry in entries if id(entry) not in memo.keys]
     if fresh:
-        fresh_signatures, words = _signatures(fresh)
-        starts = np.cumsum(words.lengths) - words.lengths
-        for sig, start, length in zip(fresh_signatures, starts, words.lengths, strict=True):
-            keys = (sig.abstract_key, sig.title_key, sig.lead_tokens, sig.ids)
-            memo.keys[id(sig.entry)] = (sig.entry, keys, words.words[start : start + length])
+        for sig in _signatures(fresh)[0]:
+            memo.keys[id(sig.entry)] = (sig.entry, (sig.abstract_key, sig.title_key, sig.lead_tokens, sig.ids), None)
     memo.keys = {id(entry): memo.keys[id(entry)] for entry in entries}
     memo.fresh_entries = len(fresh)
-    remembered = [memo.keys[id(entry)] for entry in entries]
-    signatures = [_Signature(index, entry, *keys) for index, (entry, keys, _) in enumerate(remembered)]
-    hashed = HashedTexts(
-        np.concatenate([words for *_, words in remembered]) if remembered else np.zeros(0, dtype=np.uint32),
-        np.array([len(words) for *_, words in remembered], dtype=np.int64),
-    )
-    return signatures, hashed
+    signatures = [_Signature(index, entry, *keys) for index, (entry, keys, _) in enumerate(memo.keys.values())]
+    if len(entries) < ARRAYS_FROM:
+        return signatures, [sig.abstract_key for sig in signatures]
+    return signatures, gram_arrays().HashedTexts.from_arrays([_remembered_words(memo, sig) for sig in signatures])
+
+
+def _remembered_words(memo: DedupeMemo, sig: _Signature) -> np.ndarray:
+    """An entry's abstract word hashes, computed once per entry for the dev server."""
+    entry, keys, words = memo.keys[id(sig.entry)]
+    if words is None:
+        words = gram_arrays().word_hashes(sig.abstract_key)
+        memo.keys[id(entry)] = (entry, keys, words)
+    return words
 
 
 def _remembered_judgements(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -40,18 +41,51 @@ AUTHORS_SHOWN = 8
 AUTHORS_BEFORE_FOLD = 6
 
 
+ENVIRONMENT_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+def default_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/research-profiles`` (``~/.cache/…``); None when ``RESEARCH_PROFILES_NO_CACHE`` is set."""
+    if os.environ.get("RESEARCH_PROFILES_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "research-profiles"
+
+
+def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds (compiling them is a fifth of a small build).
+
+    Jinja keys each entry by template path and a checksum of its source; the file names also
+    carry a digest of this environment's options and the Jinja version, so a template compiled
+    with other settings is never loaded.  An unusable folder just means no cache.
+    """
+    if cache_dir is None:
+        return None
+    settings = repr(sorted((key, repr(value)) for key, value in ENVIRONMENT_OPTIONS.items())) + jinja2.__version__
+    namespace = hashlib.sha256(settings.encode()).hexdigest()[:16]
+    try:
+        folder = cache_dir / "templates"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return jinja2.FileSystemBytecodeCache(str(folder), f"{namespace}-%s.cache")
+    except OSError:
+        return None
+
+
 class Renderer:
     """A Jinja environment with every template compiled up front."""
 
-    def __init__(self, templates_dir: Path) -> None:
+    def __init__(self, templates_dir: Path, cache_dir: Path | None = None) -> None:
         self.templates_dir = templates_dir
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
+            bytecode_cache=template_cache(cache_dir),
+            **ENVIRONMENT_OPTIONS,
         )
         names = self.environment.list_templates(extensions=["html", "xml"])
         with template_errors(templates_dir):

@@ -1,0 +1,160 @@
+"""The NumPy side of blocking, for large inputs: shared word 3-grams counted over whole arrays.
+
+At 65,000 entries and millions of grams, a Python loop per gram would dominate the build; here
+words are CRC-32 hashes (computed with the other signature keys, on every core), a gram is a 64-bit
+mix of its three words, and postings are runs of a sorted key array.  The rule is the one
+:mod:`generator.blocking` documents and implements plainly for small inputs; tests check that both
+give the same pairs.  A hash collision can only add a candidate pair, never hide one.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from generator.blocking import (
+    DENSE_EVERY,
+    DENSE_UNTIL,
+    LEADING_GRAMS,
+    MIN_SHARED,
+    NEIGHBOUR_WINDOW,
+    SAMPLE_EVERY,
+    SHARED_FRACTION,
+    SMALL_POSTING,
+    WORD_HASHES,
+    Pair,
+)
+
+
+@dataclass
+class HashedTexts:
+    """Many texts as one array of word hashes (see :func:`word_hashes`) and each text's word count."""
+
+    words: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> HashedTexts:
+        """Hash comparison keys (lowercase words separated by single spaces), all in one pass."""
+        lengths = np.fromiter((text.count(" ") + 1 if text else 0 for text in texts), dtype=np.int64, count=len(texts))
+        return cls(word_hashes(" ".join(text for text in texts if text)), lengths)
+
+    @classmethod
+    def from_arrays(cls, arrays: Sequence[np.ndarray]) -> HashedTexts:
+        """Per-text word hash arrays, joined."""
+        lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+        return cls(np.concatenate(arrays) if arrays else _NO_WORDS, lengths)
+
+    @classmethod
+    def join(cls, parts: Sequence[HashedTexts]) -> HashedTexts:
+        if not parts:
+            return cls(_NO_WORDS, np.zeros(0, dtype=np.int64))
+        return cls(np.concatenate([p.words for p in parts]), np.concatenate([p.lengths for p in parts]))
+
+
+_NO_WORDS = np.zeros(0, dtype=np.uint32)
+
+
+def shared_gram_pairs(abstracts: HashedTexts, titles: Sequence[str], exact_sizes: list[int]) -> set[Pair]:
+    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`)."""
+    owners, keys = _unique_keys(_grams(abstracts, sampled=True), _grams(HashedTexts.of(titles), sampled=False))
+    sizes = np.bincount(owners, minlength=len(titles)) + np.array(exact_sizes, dtype=np.int64)
+    return _shared_gram_pairs(owners, keys, sizes)
+
+
+def word_hashes(text: str) -> np.ndarray:
+    """CRC-32 of each word of a comparison key: deterministic, so equal words hash alike in every process."""
+    return np.frombuffer(array.array("I", map(WORD_HASHES.__getitem__, text.split())), dtype=np.uint32)
+
+
+@dataclass
+class _Grams:
+    """Word 3-grams of many texts: the ids of their three words and the text each belongs to."""
+
+    owners: np.ndarray
+    first: np.ndarray
+    middle: np.ndarray
+    last: np.ndarray
+
+
+def _grams(texts: HashedTexts, sampled: bool) -> _Grams:
+    """All 3-grams of ``texts``; with ``sampled``, only the blocking sample of them."""
+    words, lengths = texts.words, texts.lengths
+    positions = np.arange(len(words), dtype=np.int32) - np.repeat(
+        (np.cumsum(lengths) - lengths).astype(np.int32), lengths
+    )
+    keep = positions < np.repeat(lengths.astype(np.int32) - 2, lengths)  # a gram needs two more words of its text
+    if sampled:
+        keep &= _sample_mask(words, positions)
+    del positions
+    index = np.flatnonzero(keep)
+    del keep
+    owners = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[index]
+    return _Grams(owners, words[index], words[index + 1], words[index + 2])
+
+
+def _sample_mask(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which grams (by their first word's place) the blocking sample keeps: the leading ones, then
+    those whose middle word's hash falls in the sampled part (a third, then an eighth)."""
+    middle = np.zeros_like(words)
+    middle[:-1] = words[1:]
+    return (
+        (positions < LEADING_GRAMS)
+        | ((positions < DENSE_UNTIL) & (middle % DENSE_EVERY == 0))
+        | ((positions >= DENSE_UNTIL) & (middle % SAMPLE_EVERY == 0))
+    )
+
+
+def _gram_keys(grams: _Grams, kind: int) -> np.ndarray:
+    """One 64-bit key per gram, equal for equal grams of the same ``kind`` (0: abstract, 1: title)."""
+    first_two = (grams.first.astype(np.uint64) << np.uint64(32)) | grams.middle.astype(np.uint64)
+    last = grams.last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)
+    mixed = first_two * np.uint64(0x9E3779B97F4A7C15) ^ last * np.uint64(0xC2B2AE3D27D4EB4F)
+    return mixed.view(np.int64)
+
+
+def _unique_keys(abstract_grams: _Grams, title_grams: _Grams) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, key) arrays with each entry's keys counted once, sorted by key then owner."""
+    owners = np.concatenate((abstract_grams.owners, title_grams.owners))
+    keys = np.concatenate((_gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)))
+    order = np.lexsort((owners, keys))
+    owners, keys = owners[order], keys[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    return owners[first], keys[first]
+
+
+def _shared_gram_pairs(owners: np.ndarray, keys: np.ndarray, sizes: np.ndarray) -> set[Pair]:
+    """Pairs sharing at least :data:`MIN_SHARED` grams and :data:`SHARED_FRACTION` of the smaller's keys."""
+    left, right = _gram_posting_pairs(owners, keys)
+    codes, counts = np.unique(left.astype(np.int64) * len(sizes) + right, return_counts=True)
+    left, right = codes // len(sizes), codes % len(sizes)
+    enough = (counts >= MIN_SHARED) & (counts >= SHARED_FRACTION * np.minimum(sizes[left], sizes[right]))
+    return set(zip(left[enough].tolist(), right[enough].tolist(), strict=True))
+
+
+def _gram_posting_pairs(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every key shared by several entries, its pairs (one row per pair and shared key)."""
+    run_starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    run_lengths = np.diff(np.r_[run_starts, len(keys)])
+    lengths = np.repeat(run_lengths, run_lengths)
+    shared = np.flatnonzero(lengths > 1)
+    owners, lengths = owners[shared], lengths[shared]
+    offsets = shared - np.repeat(run_starts, run_lengths)[shared]  # position inside its posting
+    lefts, rights = [], []
+    reaching = np.arange(len(owners))
+    for distance in range(1, SMALL_POSTING):
+        within = offsets[reaching] + distance < lengths[reaching]
+        if distance > NEIGHBOUR_WINDOW:
+            within &= lengths[reaching] <= SMALL_POSTING
+        reaching = reaching[within]  # a member that cannot reach this far cannot reach farther
+        if not len(reaching):
+            break
+        lefts.append(owners[reaching])
+        rights.append(owners[reaching + distance])
+    if not lefts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(lefts), np.concatenate(rights)
