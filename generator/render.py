@@ -54,7 +54,10 @@ def default_cache_dir() -> Path | None:
     """``$XDG_CACHE_HOME/research-profiles`` (``~/.cache/…``); None when ``RESEARCH_PROFILES_NO_CACHE`` is set."""
     if os.environ.get("RESEARCH_PROFILES_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no home folder known
+        return None
     return Path(base) / "research-profiles"
 
 

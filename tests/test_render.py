@@ -25,3 +25,33 @@ def test_undefined_name_at_render_time_names_the_line(tmp_path):
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == ("templates/page.html", 2)
     assert "unknown" in problem.message
+
+
+def test_template_cache_never_serves_a_changed_template(tmp_path):
+    templates, cache = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>first {{ x }}</p>\n")
+    assert Renderer(templates, cache).render("page.html", {"x": 1}) == "<p>first 1</p>\n"
+    assert list((cache / "templates").iterdir()), "the compiled template was kept"
+    (templates / "page.html").write_text("<p>second {{ x }}</p>\n")
+    assert Renderer(templates, cache).render("page.html", {"x": 2}) == "<p>second 2</p>\n"
+
+
+def test_template_cache_is_namespaced_by_environment_options(tmp_path, monkeypatch):
+    from generator import render
+
+    templates, cache = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("{% if x %}\n<p>{{ x }}</p>\n{% endif %}\n")
+    assert Renderer(templates, cache).render("page.html", {"x": "<b>"}) == "<p>&lt;b&gt;</p>\n"
+    monkeypatch.setitem(render.ENVIRONMENT_OPTIONS, "autoescape", False)
+    monkeypatch.setitem(render.ENVIRONMENT_OPTIONS, "trim_blocks", False)
+    assert Renderer(templates, cache).render("page.html", {"x": "<b>"}) == "\n<p><b></p>\n\n"
+    assert len(list((cache / "templates").iterdir())) == 2
+
+
+def test_unusable_cache_folder_means_no_cache(tmp_path):
+    (tmp_path / "page.html").write_text("<p>ok</p>\n")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    assert Renderer(tmp_path, blocker).render("page.html", {}) == "<p>ok</p>\n"
