@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 from generator.latex import latex_to_text
 
+# Anything clean_text would change: non-printable or non-ASCII characters, entities, LaTeX, dashes
+# to convert, and whitespace to collapse.
+NEEDS_CLEANING = re.compile(r"[^\x20-\x7e]|[&\\${]|--|  |^ | $")
 ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
 TYPOGRAPHY = {
     "‘": "'",
@@ -67,6 +70,8 @@ class CleanText:
 
 def clean_text(raw: str) -> CleanText:
     """Decode entities, apply NFKC, convert LaTeX and collapse whitespace."""
+    if not NEEDS_CLEANING.search(raw):
+        return CleanText(raw)  # plain single-spaced ASCII (most names and many lines) is already clean
     text = _unescape_html(raw)
     text = unicodedata.normalize("NFKC", text)
     converted = latex_to_text(text)
@@ -91,6 +96,8 @@ def collapse_whitespace(text: str) -> str:
 
 def strip_ellipsis(text: str) -> tuple[str, bool]:
     """Remove a trailing ``...`` / ``…`` and say whether the text was cut short."""
+    if not text.rstrip().endswith(("...", "…", "]")):
+        return text, False  # the regular expression below is slow on long texts that do not end so
     stripped = ELLIPSIS_END.sub("", text)
     return stripped, stripped != text
 

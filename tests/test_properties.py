@@ -119,3 +119,22 @@ def test_whole_build_on_mutated_seeds(data):
             assert not (Path(folder) / "out").exists()
         else:
             assert summary.papers >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab -.&;$\\{}`'\t\nééæ…"))))
+def test_clean_text_shortcut_changes_nothing(text):
+    import re
+
+    from generator import normalize
+
+    fast = normalize.clean_text(text)
+    shortcut, normalize.NEEDS_CLEANING = normalize.NEEDS_CLEANING, re.compile(r"(?s).|^$")
+    try:
+        assert normalize.clean_text(text) == fast
+    finally:
+        normalize.NEEDS_CLEANING = shortcut
+    assert normalize.strip_ellipsis(fast.text) == (
+        normalize.ELLIPSIS_END.sub("", fast.text),
+        normalize.ELLIPSIS_END.sub("", fast.text) != fast.text,
+    )
