@@ -102,7 +102,7 @@ def _best_abstract(entries: list[Entry]) -> Entry:
 
 def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
     entries = cluster.entries
-    authors_entry = max(entries, key=lambda e: (len(e.authors), not e.authors_truncated, _reverse(e.location)))
+    authors_entry = _most_authors(entries)
     dated = _by_date(entries)
     picks = {
         "title": _first(entries, lambda e: bool(e.title)),
@@ -175,6 +175,8 @@ def _shown(value: object) -> str:
 
 def _by_date(entries: list[Entry]) -> list[Entry]:
     """Earliest date first; a more precise date of the same period (2022-04-29 for 2022) wins over a vaguer one."""
+    if len(entries) == 1:
+        return list(entries) if entries[0].date else []
     dated = sorted((e for e in entries if e.date), key=lambda e: (e.date, e.location))
     if not dated:
         return []
@@ -184,7 +186,17 @@ def _by_date(entries: list[Entry]) -> list[Entry]:
 
 
 def _first(entries: list[Entry], has: Callable[[Entry], bool]) -> Entry | None:
-    return next((entry for entry in entries if has(entry)), None)
+    for entry in entries:
+        if has(entry):
+            return entry
+    return None
+
+
+def _most_authors(entries: list[Entry]) -> Entry:
+    """The entry with the longest author list (a complete one first, then the earliest location)."""
+    if len(entries) == 1:
+        return entries[0]
+    return max(entries, key=lambda e: (len(e.authors), not e.authors_truncated, _reverse(e.location)))
 
 
 def _value(entry: Entry | None, field: str, default: T) -> T:
