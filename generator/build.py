@@ -20,7 +20,15 @@ from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
 from generator.parallel import fork_map
-from generator.render import Renderer, default_cache_dir, deployment_files, render_pages, search_index
+from generator.render import (
+    PageCache,
+    Renderer,
+    RenderTarget,
+    default_cache_dir,
+    deployment_files,
+    render_pages,
+    search_index,
+)
 from generator.sources import parse_source
 from generator.write import OutputFiles, Staging, check_output_folder, write_site
 
@@ -73,7 +81,7 @@ class BuildCache:
     """What a long-running process (the dev server) keeps between builds to redo only what changed."""
 
     docs: dict[str, tuple[tuple[int, int], SourceDoc]] = field(default_factory=dict)
-    pages: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    pages: PageCache = field(default_factory=dict)
     dedupe: DedupeMemo = field(default_factory=DedupeMemo)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
@@ -126,7 +134,8 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     site.warnings += stray_bio_files(options.seeds_dir, slugs)
     laps.mark("merge")
     with Staging(options.out_dir) as staging:
-        output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)), staging.folder)
+        folders = (staging.folder, options.out_dir)
+        output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)), folders)
         laps.mark("render")  # pages are written into the staging folder as they are rendered
         write_site(output, staging)
         laps.mark("write")
@@ -228,22 +237,29 @@ def all_entries(docs: list[SourceDoc]) -> list[Entry]:
 
 
 def assemble_output(
-    site: Site, dedupe: DedupeResult, renderer: Renderer, cache: BuildCache, counts: tuple[int, int], folder: Path
+    site: Site,
+    dedupe: DedupeResult,
+    renderer: Renderer,
+    cache: BuildCache,
+    counts: tuple[int, int],
+    folders: tuple[Path, Path],
 ) -> OutputFiles:
     """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries.
 
-    A full build writes pages straight into the staging ``folder``; the dev server keeps them in memory.
+    Pages are written straight into the staging ``folder``; the dev server links unchanged pages
+    from the live output folder ``previous`` instead of rendering them again.
     """
+    folder, previous = folders
     report = report_json(site, dedupe, *counts)
     output = OutputFiles()
-    page_cache, staged = (cache.pages, None) if cache.incremental else (None, folder)
+    target = RenderTarget(folder, cache.pages, previous) if cache.incremental else RenderTarget(folder)
     data_files = {
         "papers.json": lambda: to_json(papers_json(site)),
         "report.json": lambda: to_json(report),
         "search-index.js": lambda: search_index(site),
     }
-    for path, text in render_pages(site, report, renderer, (page_cache, staged), cache.rendered, data_files).items():
-        output.add(path, text, path if path in data_files else "templates")
+    for path in render_pages(site, report, renderer, target, cache.rendered, data_files):
+        output.add(path, None, path if path in data_files else "templates")
     for path, text in deployment_files(site).items():
         output.add(path, text, "deployment")
     output.add_tree(asset_dir("static"), "static", "static")

@@ -153,51 +153,57 @@ def page_jobs(site: Site, report: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     return jobs
 
 
+FileStats = dict[str, tuple[int, int]]  # output path → (size, mtime_ns) as written
+PageCache = dict[str, tuple[str, FileStats]]  # job path → (context digest, its files)
+
+
+@dataclass
+class RenderTarget:
+    """Where pages go: the staging ``folder``; with a ``cache`` (the dev server's), pages whose context
+    did not change are linked from ``previous`` (the live output folder) instead of rendered again."""
+
+    folder: Path
+    cache: PageCache | None = None
+    previous: Path | None = None
+
+
 def render_pages(
     site: Site,
     report: dict[str, Any],
     renderer: Renderer,
-    target: tuple[dict[str, tuple[str, dict[str, str]]] | None, Path | None],
+    target: RenderTarget,
     rendered: list[str],
     data_files: dict[str, Callable[[], str]],
-) -> dict[str, str | None]:
-    """Every page of the site (and each profile's ``papers.bib``), keyed by output path.
+) -> list[str]:
+    """Write every page of the site (and each profile's ``papers.bib``) into ``target.folder``.
 
-    ``data_files`` (path → function writing it) are produced alongside.  ``target`` is either a
-    cache (the dev server's): only pages whose context changed are rendered again, and texts are
-    returned; or a folder (a full build): everything is built on every core, the largest files
-    first, and written straight into that folder (their texts are returned as ``None``).
+    ``data_files`` (path → function writing it) are produced alongside, on every core, the largest
+    first.  Returns the paths written; ``rendered`` receives the jobs actually rendered.
     """
-    cache, folder = target
     jobs = page_jobs(site, report)
-    if cache is None:
-        paths = list(_render_parallel(_JobState(site, renderer, data_files, folder), jobs))
-        rendered[:] = paths
-        return dict.fromkeys(sorted(paths))
-    state = _JobState(site, renderer, data_files)
-    contexts = {path: state.context(spec) for path, (_, spec) in jobs.items()}
-    digests = {path: _digest(renderer, jobs[path][0], context) for path, context in contexts.items()}
-    stale = [path for path in jobs if cache.get(path, ("", {}))[0] != digests[path]]
-    for path in stale:
-        cache[path] = (digests[path], state.files(path, jobs[path][0], contexts[path]))
-    rendered[:] = stale
-    files: dict[str, str | None] = {name: text for path in jobs for name, text in cache[path][1].items()}
-    files |= {path: produce() for path, produce in data_files.items()}
-    return {path: files[path] for path in sorted(files)}
+    state = _JobState(site, renderer, data_files, target)
+    results = list(_render_parallel(state, jobs))
+    if target.cache is not None:
+        target.cache.clear()
+        target.cache.update({job: (digest, stats) for job, digest, stats, _ in results if digest})
+    rendered[:] = [job for job, _, _, fresh in results if fresh]
+    return sorted(path for _, _, stats, _ in results for path in stats)
 
 
 class _JobState:
     """What rendering a job needs: the site, its lookups and the renderer (shared by forked workers)."""
 
     def __init__(
-        self, site: Site, renderer: Renderer, data_files: dict[str, Callable[[], str]], folder: Path | None = None
+        self, site: Site, renderer: Renderer, data_files: dict[str, Callable[[], str]], target: RenderTarget
     ) -> None:
         self.site = site
         self.renderer = renderer
         self.data_files = data_files
-        self.folder = folder
+        self.target = target
         self.lookups = SiteLookups.of(site)
         self.profiles = {profile.slug: profile for profile in site.profiles}
+        site_values = (site.title, site.base_url, site.site_url, self.lookups)
+        self.site_inputs = repr(site_values) if target.cache is not None else ""
 
     def context(self, spec: Any) -> dict[str, Any]:
         """The context a job names: given as is, or built for the profile whose slug it holds."""
@@ -210,26 +216,59 @@ class _JobState:
             files[path.replace("index.html", "papers.bib")] = context["bibliography"]
         return files
 
-    def run(self, item: tuple[str, tuple[str, Any]]) -> dict[str, str]:
+    def write(self, item: tuple[str, tuple[str, Any]]) -> tuple[str, str, FileStats, bool]:
+        """Run a job into the staging folder: (job, context digest, files written, rendered afresh?)."""
         path, (template, spec) = item
         if path in self.data_files:
-            return {path: self.data_files[path]()}
-        return self.files(path, template, self.context(spec))
+            return path, "", self._write({path: self.data_files[path]()}), True
+        digest = self._inputs_digest(template, spec) if self.target.cache is not None else ""
+        reused = self._reuse(path, digest) if digest else None
+        if reused is not None:
+            return path, digest, reused, False
+        return path, digest, self._write(self.files(path, template, self.context(spec))), True
 
-    def write(self, item: tuple[str, tuple[str, Any]]) -> list[str]:
-        """Run a job and write its files into the staging folder; only their paths travel back."""
-        assert self.folder is not None
-        files = self.run(item)
+    def _inputs_digest(self, template: str, spec: Any) -> str:
+        """A digest of everything a page is made from: its context, or (cheaper than building the
+        context) the profile with the site-wide values and lookups its page uses."""
+        inputs = repr(spec) if not isinstance(spec, str) else self.site_inputs + repr(self.profiles[spec])
+        return hashlib.sha256(f"{self.renderer.fingerprint}{template}{inputs}".encode()).hexdigest()
+
+    def _write(self, files: dict[str, str]) -> FileStats:
+        stats = {}
         for path, text in files.items():
-            write_file(self.folder, path, text)
-        return list(files)
+            write_file(self.target.folder, path, text)
+            stat = (self.target.folder / path).stat()
+            stats[path] = (stat.st_size, stat.st_mtime_ns)
+        return stats
+
+    def _reuse(self, path: str, digest: str) -> FileStats | None:
+        """Link a job's files from the previous output when its context and the files are unchanged."""
+        assert self.target.cache is not None and self.target.previous is not None
+        old_digest, stats = self.target.cache.get(path, ("", {}))
+        if old_digest != digest:
+            return None
+        try:
+            return {
+                name: _link_unchanged(self.target.previous, self.target.folder, name, stat)
+                for name, stat in stats.items()
+            }
+        except (OSError, ValueError):
+            return None
 
 
-def _digest(renderer: Renderer, name: str, context: dict[str, Any]) -> str:
-    return hashlib.sha256(f"{renderer.fingerprint}{name}{context!r}".encode()).hexdigest()
+def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, int]) -> tuple[int, int]:
+    """Hard-link ``previous/name`` into ``folder`` if it is still the file written (same size and time)."""
+    source = previous / name
+    current = source.stat()
+    if (current.st_size, current.st_mtime_ns) != stat:
+        raise ValueError(f"{source} changed since it was written")
+    target = folder / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(source, target)
+    return stat
 
 
-def _render_parallel(state: _JobState, jobs: dict[str, tuple[str, Any]]) -> Iterator[str]:
+def _render_parallel(state: _JobState, jobs: dict[str, tuple[str, Any]]) -> Iterator[tuple[str, str, FileStats, bool]]:
     """Run every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model.
 
     The site-wide files come first: they are the largest jobs, and a late large job would leave
@@ -237,8 +276,7 @@ def _render_parallel(state: _JobState, jobs: dict[str, tuple[str, Any]]) -> Iter
     """
     site_wide = [(path, ("", None)) for path in state.data_files] + [("report.html", jobs["report.html"])]
     items = site_wide + [(path, job) for path, job in jobs.items() if path != "report.html"]
-    for paths in fork_map(_JobState.write, state, items, PARALLEL_PAGES):
-        yield from paths
+    yield from fork_map(_JobState.write, state, items, PARALLEL_PAGES)
 
 
 def search_index(site: Site) -> str:

@@ -137,6 +137,22 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path):
     assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
 
 
+def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path):
+    from generator.build import BuildCache, BuildOptions, build
+
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 4, 5)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, tmp_path / "out", seeds / "site.yaml")
+    build(options, cache)
+    expected = tree(tmp_path / "out")
+    page = next(path for path in sorted(expected) if path.endswith("/index.html"))
+    (tmp_path / "out" / page).write_text("edited by hand", encoding="utf-8")
+    build(options, cache)
+    assert page.rsplit("/", 1)[0] + "/index.html" in cache.rendered, "the edited page was rendered again"
+    assert tree(tmp_path / "out") == expected
+
+
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     from generator import build as build_module
     from generator import dedupe, render
