@@ -2,19 +2,23 @@
 
 Usage: python bench/run.py [--sizes 10x30,100x50,1000x50,2000x50] [--repeat 3] [--hugo]
 
-For each size (profiles x papers) it generates a corpus with bench/make_corpus.py, then
-times, each in a fresh process: a cold build (no output yet) and a warm build (output
-present, files cached by the system), with the wall time of every stage, the peak RSS and
-the output size; an in-process incremental rebuild after changing one source; and the
-deduplication's pairwise precision and recall against the corpus's ground truth. With
---hugo and Debian's hugo installed, it also times Hugo on an equivalent site. Speed is
-measured here, never asserted in a test.
+First the shipped seeds, built by the command line as a whole process (interpreter start
+included). Then, for each size (profiles x papers), it generates a corpus with
+bench/make_corpus.py and times, each in a fresh process: a cold build (no output and an
+empty template cache) and a warm build (output and cache present, files cached by the
+system), with the wall time of every stage, the whole process's wall time, the peak RSS of
+the main process and of the largest worker, and the output size; an in-process incremental
+rebuild after changing one source (what the dev server does); and the deduplication's
+pairwise precision and recall against the corpus's ground truth. With --hugo and Debian's
+hugo installed, it also times Hugo on an equivalent site. Speed is measured here, never
+asserted in a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -41,7 +45,8 @@ started = time.perf_counter()
 summary = build(BuildOptions(seeds, out, seeds / "site.yaml"))
 total = time.perf_counter() - started
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"total": total, "stages": summary.timings, "papers": summary.papers, "entries": summary.entries, "rss_mb": rss}}))
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({{"total": total, "stages": summary.timings, "papers": summary.papers, "entries": summary.entries, "rss_mb": rss, "worker_rss_mb": workers}}))
 """
 
 INCREMENTAL = """
@@ -61,14 +66,29 @@ print(json.dumps({{"seconds": time.perf_counter() - started, "parsed": len(cache
 """
 
 
-def run_child(script: str, *args: Path) -> dict:
+def run_child(script: str, *args: Path, cache: Path) -> dict:
+    """Run ``script`` in a fresh interpreter with its own template cache folder; add its whole wall time."""
+    started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", script.format(root=str(ROOT)), *map(str, args)],
         capture_output=True,
         text=True,
         check=True,
+        env=dict(os.environ, XDG_CACHE_HOME=str(cache)),
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1]) | {"process": time.perf_counter() - started}
+
+
+def seeds_seconds(repeat: int) -> float:
+    """The shipped seeds built by the command line, interpreter start included (median)."""
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            command = [sys.executable, "-m", "generator", "build", "--out", str(Path(folder) / "out")]
+            subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def pairwise(truth: dict[str, str], out: Path) -> tuple[float, float]:
@@ -125,7 +145,11 @@ def main() -> None:
     options.add_argument("--sizes", default="10x30,100x50,1000x50,2000x50")
     options.add_argument("--repeat", type=int, default=3)
     options.add_argument("--hugo", action="store_true")
+    options.add_argument("--seeds-runs", type=int, default=11, help="whole-process builds of the shipped seeds")
     arguments = options.parse_args()
+    print(
+        f"Shipped seeds, whole process, median of {arguments.seeds_runs}: {seeds_seconds(arguments.seeds_runs):.2f} s\n"
+    )
     header = (
         "size",
         "entries",
@@ -136,9 +160,10 @@ def main() -> None:
         "render",
         "write",
         "cold",
+        "process",
         "warm",
         "incr.",
-        "RSS MB",
+        "RSS MB main / worker",
         "out MB",
         "precision",
         "recall",
@@ -152,13 +177,14 @@ def main() -> None:
             work = Path(folder)
             truth = make_corpus(work / "seeds", profiles, papers)
             colds, warms = [], []
-            for _ in range(arguments.repeat):
+            for attempt in range(arguments.repeat):
                 shutil.rmtree(work / "out", ignore_errors=True)
-                colds.append(run_child(CHILD, work / "seeds", work / "out"))
-                warms.append(run_child(CHILD, work / "seeds", work / "out"))
+                cache = work / f"cache-{attempt}"  # cold: no output and no cache yet; warm: both present
+                colds.append(run_child(CHILD, work / "seeds", work / "out", cache=cache))
+                warms.append(run_child(CHILD, work / "seeds", work / "out", cache=cache))
             cold = min(colds, key=lambda run: run["total"])
             stages = {name: statistics.median(run["stages"][name] for run in colds) for name in cold["stages"]}
-            incremental = run_child(INCREMENTAL, work / "seeds", work / "incremental")
+            incremental = run_child(INCREMENTAL, work / "seeds", work / "incremental", cache=work / "cache-0")
             precision, recall = pairwise(truth, work / "out")
             hugo = hugo_seconds(work / "seeds", work) if arguments.hugo else None
             row = [size, cold["entries"], cold["papers"]] + [
@@ -166,9 +192,10 @@ def main() -> None:
             ]
             row += [
                 f"{statistics.median(run['total'] for run in colds):.2f}",
+                f"{statistics.median(run['process'] for run in colds):.2f}",
                 f"{statistics.median(run['total'] for run in warms):.2f}",
                 f"{incremental['seconds']:.2f}",
-                f"{max(run['rss_mb'] for run in colds):.0f}",
+                f"{max(run['rss_mb'] for run in colds):.0f} / {max(run['worker_rss_mb'] for run in colds):.0f}",
                 f"{folder_mb(work / 'out'):.1f}",
                 f"{precision:.4f}",
                 f"{recall:.4f}",
