@@ -19,9 +19,7 @@ from dataclasses import dataclass
 
 from generator.latex import latex_to_text
 
-# Anything clean_text would change: non-printable or non-ASCII characters, entities, LaTeX, dashes
-# to convert, and whitespace to collapse.
-NEEDS_CLEANING = re.compile(r"[^\x20-\x7e]|[&\\${]|--|  |^ | $")
+CLEANING_MARKS = ("&", "\\", "$", "{", "--", "  ")  # entities, LaTeX, dashes to convert, spaces to collapse
 ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
 TYPOGRAPHY = {
     "‘": "'",
@@ -70,12 +68,19 @@ class CleanText:
 
 def clean_text(raw: str) -> CleanText:
     """Decode entities, apply NFKC, convert LaTeX and collapse whitespace."""
-    if not NEEDS_CLEANING.search(raw):
+    if not needs_cleaning(raw):
         return CleanText(raw)  # plain single-spaced ASCII (most names and many lines) is already clean
     text = _unescape_html(raw)
     text = unicodedata.normalize("NFKC", text)
     converted = latex_to_text(text)
     return CleanText(collapse_whitespace(converted.text), converted.residue)
+
+
+def needs_cleaning(raw: str) -> bool:
+    """Would :func:`clean_text` change ``raw``?  (Substring tests in C: faster than one regex.)"""
+    if not (raw.isascii() and raw.isprintable()) or raw.startswith(" ") or raw.endswith(" "):
+        return True
+    return any(mark in raw for mark in CLEANING_MARKS)
 
 
 def _unescape_html(text: str) -> str:

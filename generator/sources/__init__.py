@@ -85,7 +85,7 @@ def _legacy_text(data: bytes, error: UnicodeDecodeError, shown_path: str) -> tup
 
 def split_lines(text: str) -> list[str]:
     """Right-stripped lines without zero-width marks (CRLF, CR and LF all end a line)."""
-    return [line.translate(INVISIBLE).rstrip() for line in text.splitlines()]
+    return [line.rstrip() if line.isascii() else line.translate(INVISIBLE).rstrip() for line in text.splitlines()]
 
 
 def detect_format(lines: list[str]) -> str | None:
