@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from generator.latex import latex_to_text
 
-CLEANING_MARKS = ("&", "\\", "$", "{", "--", "  ")  # entities, LaTeX, dashes to convert, spaces to collapse
 ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
 TYPOGRAPHY = {
     "‘": "'",
@@ -77,10 +76,11 @@ def clean_text(raw: str) -> CleanText:
 
 
 def needs_cleaning(raw: str) -> bool:
-    """Would :func:`clean_text` change ``raw``?  (Substring tests in C: faster than one regex.)"""
+    """Would :func:`clean_text` change ``raw``: non-printable or non-ASCII characters, entities, LaTeX,
+    dashes to convert, spaces to collapse?  (Substring tests in C: faster than one regex.)"""
     if not (raw.isascii() and raw.isprintable()) or raw.startswith(" ") or raw.endswith(" "):
         return True
-    return any(mark in raw for mark in CLEANING_MARKS)
+    return "&" in raw or "\\" in raw or "$" in raw or "{" in raw or "--" in raw or "  " in raw
 
 
 def _unescape_html(text: str) -> str:
