@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from rapidfuzz import fuzz
 
-from generator.blocking import ARRAYS_FROM, candidate_pairs
+from generator import blocking
 from generator.model import Cluster, Entry, PairDecision
 from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
@@ -124,7 +124,7 @@ def deduplicate(entries: list[Entry], memo: DedupeMemo | None = None) -> DedupeR
     """Group ``entries`` into clusters, one per distinct paper (reusing ``memo`` when given)."""
     signatures, abstract_words = _signatures(entries) if memo is None else _remembered_signatures(entries, memo)
     pairs = sorted(
-        candidate_pairs(
+        blocking.candidate_pairs(
             abstract_words,
             [sig.title_key for sig in signatures],
             [sig.ids for sig in signatures],
@@ -141,7 +141,7 @@ Abstracts: TypeAlias = "Sequence[str] | HashedTexts"  # comparison keys, or (lar
 
 def _signatures(entries: list[Entry]) -> tuple[list[_Signature], Abstracts]:
     """Every entry's signature and its abstract for blocking; a large input is prepared on every core."""
-    large = len(entries) >= ARRAYS_FROM
+    large = len(entries) >= blocking.ARRAYS_FROM
     parts = fork_map(_signature_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
     keys = chain.from_iterable(part[0] for part in parts)
     signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
@@ -164,12 +164,15 @@ def gram_arrays() -> ModuleType:
 def _remembered_signatures(entries: list[Entry], memo: DedupeMemo) -> tuple[list[_Signature], Abstracts]:
     fresh = [entry for entry in entries if id(entry) not in memo.keys]
     if fresh:
-        for sig in _signatures(fresh)[0]:
-            memo.keys[id(sig.entry)] = (sig.entry, (sig.abstract_key, sig.title_key, sig.lead_tokens, sig.ids), None)
+        fresh_signatures, abstracts = _signatures(fresh)
+        words = abstracts.per_text() if not isinstance(abstracts, list) else [None] * len(fresh)
+        for sig, abstract_words in zip(fresh_signatures, words, strict=True):
+            keys = (sig.abstract_key, sig.title_key, sig.lead_tokens, sig.ids)
+            memo.keys[id(sig.entry)] = (sig.entry, keys, abstract_words)
     memo.keys = {id(entry): memo.keys[id(entry)] for entry in entries}
     memo.fresh_entries = len(fresh)
     signatures = [_Signature(index, entry, *keys) for index, (entry, keys, _) in enumerate(memo.keys.values())]
-    if len(entries) < ARRAYS_FROM:
+    if len(entries) < blocking.ARRAYS_FROM:
         return signatures, [sig.abstract_key for sig in signatures]
     return signatures, gram_arrays().HashedTexts.from_arrays([_remembered_words(memo, sig) for sig in signatures])
 

@@ -48,6 +48,10 @@ class HashedTexts:
         lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
         return cls(np.concatenate(arrays) if arrays else _NO_WORDS, lengths)
 
+    def per_text(self) -> list[np.ndarray]:
+        """Each text's word hashes (views into :attr:`words`)."""
+        return np.split(self.words, np.cumsum(self.lengths)[:-1]) if len(self.lengths) else []
+
     @classmethod
     def join(cls, parts: Sequence[HashedTexts]) -> HashedTexts:
         if not parts:
