@@ -15,7 +15,7 @@ import os
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,12 +72,27 @@ def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
         return None
     settings = repr(sorted((key, repr(value)) for key, value in ENVIRONMENT_OPTIONS.items())) + jinja2.__version__
     namespace = hashlib.sha256(settings.encode()).hexdigest()[:16]
+    folder = cache_dir / "templates"
     try:
-        folder = cache_dir / "templates"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return jinja2.FileSystemBytecodeCache(str(folder), f"{namespace}-%s.cache")
     except OSError:
         return None
+    return _TolerantBytecodeCache(str(folder), f"{namespace}-%s.cache") if os.access(folder, os.W_OK) else None
+
+
+class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache that can only speed a build up: an unreadable or damaged entry is a miss, a failed
+    write is skipped."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class Renderer:

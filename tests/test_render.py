@@ -55,3 +55,27 @@ def test_unusable_cache_folder_means_no_cache(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     assert Renderer(tmp_path, blocker).render("page.html", {}) == "<p>ok</p>\n"
+
+
+def test_damaged_or_unwritable_cache_only_means_compiling_afresh(tmp_path):
+    templates, cache = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ x }}</p>\n")
+    Renderer(templates, cache).render("page.html", {"x": 1})
+    for entry in (cache / "templates").iterdir():
+        entry.write_bytes(b"\x00garbage")
+    assert Renderer(templates, cache).render("page.html", {"x": 2}) == "<p>2</p>\n"
+
+
+def test_a_failed_cache_write_is_skipped(tmp_path):
+    import jinja2
+
+    from generator.render import _TolerantBytecodeCache
+
+    (tmp_path / "page.html").write_text("<p>{{ x }}</p>\n")
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=_TolerantBytecodeCache(str(not_a_folder))
+    )
+    assert environment.get_template("page.html").render(x=1) == "<p>1</p>"
