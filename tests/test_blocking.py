@@ -147,3 +147,12 @@ def test_threshold_of_shared_grams():
     assert (0, 2) not in pairs, "two shared grams are not"
     assert (0, 3) in pairs, "the share is measured against the smaller text's keys"
     assert (3, 4) not in pairs, "three grams are too small a share of two long texts' keys"
+
+
+def test_many_entries_fall_back_to_a_two_key_sort(monkeypatch):
+    from generator import gram_arrays
+
+    monkeypatch.setattr(gram_arrays, "OWNER_BITS", 2)  # as if there were over a million entries
+    base = " ".join(f"w{n}" for n in range(90))
+    abstracts = [base, "x " + base, base.replace("w7", "y"), "unrelated words only here now", base + " z"]
+    assert candidate_pairs(abstracts, [""] * 5, [[]] * 5) == {(0, 1), (0, 2), (0, 4), (1, 2), (1, 4), (2, 4)}
