@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import time
 from collections.abc import Iterator
@@ -250,12 +251,12 @@ def assemble_output(
     from the live output folder ``previous`` instead of rendering them again.
     """
     folder, previous = folders
-    report = report_json(site, dedupe, *counts)
+    report = functools.cache(lambda: report_json(site, dedupe, *counts))  # built once, where needed
     output = OutputFiles()
     target = RenderTarget(folder, cache.pages, previous) if cache.incremental else RenderTarget(folder)
     data_files = {
         "papers.json": lambda: to_json(papers_json(site)),
-        "report.json": lambda: to_json(report),
+        "report.json": lambda: to_json(report()),
         "search-index.js": lambda: search_index(site),
     }
     for path in render_pages(site, report, renderer, target, cache.rendered, data_files):

@@ -152,20 +152,34 @@ class SiteLookups:
         return cls({profile.slug: profile.name for profile in site.profiles}, site_people(site))
 
 
-def page_jobs(site: Site, report: dict[str, Any]) -> dict[str, tuple[str, Any]]:
-    """Output path → (template, what builds its context): the context itself, or a profile slug.
+Job = tuple[str, str]  # (template, profile slug or "" for a site-wide page)
+NOT_IN_SITEMAP = ("404.html", "sitemap.xml")
 
-    A profile's job also writes its ``papers.bib`` (from the same citation keys as its Cite boxes).
-    """
-    jobs: dict[str, tuple[str, Any]] = {"index.html": ("index.html", index_context(site))}
+
+def page_jobs(site: Site) -> dict[str, Job]:
+    """Output path → (template, profile slug): what to render, small enough to send to a worker,
+    which builds the context itself.  A profile's job also writes its ``papers.bib`` (from the same
+    citation keys as its Cite boxes)."""
+    jobs: dict[str, Job] = {"index.html": ("index.html", "")}
     for profile in site.profiles:
         jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
-    jobs["report.html"] = ("report.html", report_context(site, report))
-    jobs["404.html"] = ("404.html", not_found_context(site))
+    jobs["report.html"] = ("report.html", "")
+    jobs["404.html"] = ("404.html", "")
     if site.site_url:
-        urls = [page_url(site, path) for path in jobs if path != "404.html"]
-        jobs["sitemap.xml"] = ("sitemap.xml", {"urls": urls})
+        jobs["sitemap.xml"] = ("sitemap.xml", "")
     return jobs
+
+
+def site_contexts(site: Site, report: Callable[[], dict[str, Any]]) -> dict[str, Callable[[], dict[str, Any]]]:
+    """Template → how to build the context of each site-wide page."""
+    return {
+        "index.html": lambda: index_context(site),
+        "report.html": lambda: report_context(site, report()),
+        "404.html": lambda: not_found_context(site),
+        "sitemap.xml": lambda: {
+            "urls": [page_url(site, path) for path in page_jobs(site) if path not in NOT_IN_SITEMAP]
+        },
+    }
 
 
 FileStats = dict[str, tuple[int, int]]  # output path → (size, mtime_ns) as written
@@ -184,7 +198,7 @@ class RenderTarget:
 
 def render_pages(
     site: Site,
-    report: dict[str, Any],
+    report: Callable[[], dict[str, Any]],
     renderer: Renderer,
     target: RenderTarget,
     rendered: list[str],
@@ -193,10 +207,11 @@ def render_pages(
     """Write every page of the site (and each profile's ``papers.bib``) into ``target.folder``.
 
     ``data_files`` (path → function writing it) are produced alongside, on every core, the largest
-    first.  Returns the paths written; ``rendered`` receives the jobs actually rendered.
+    first; ``report`` builds the report once, in the worker that needs it.  Returns the paths
+    written; ``rendered`` receives the jobs actually rendered.
     """
-    jobs = page_jobs(site, report)
-    state = _JobState(site, renderer, data_files, target)
+    jobs = page_jobs(site)
+    state = _JobState(site, renderer, data_files, target, site_contexts(site, report))
     results = list(_render_parallel(state, jobs))
     if target.cache is not None:
         target.cache.clear()
@@ -209,9 +224,15 @@ class _JobState:
     """What rendering a job needs: the site, its lookups and the renderer (shared by forked workers)."""
 
     def __init__(
-        self, site: Site, renderer: Renderer, data_files: dict[str, Callable[[], str]], target: RenderTarget
+        self,
+        site: Site,
+        renderer: Renderer,
+        data_files: dict[str, Callable[[], str]],
+        target: RenderTarget,
+        contexts: dict[str, Callable[[], dict[str, Any]]],
     ) -> None:
         self.site = site
+        self.site_contexts = contexts
         self.renderer = renderer
         self.data_files = data_files
         self.target = target
@@ -220,9 +241,10 @@ class _JobState:
         site_values = (site.title, site.base_url, site.site_url, self.lookups)
         self.site_inputs = repr(site_values) if target.cache is not None else ""
 
-    def context(self, spec: Any) -> dict[str, Any]:
-        """The context a job names: given as is, or built for the profile whose slug it holds."""
-        return profile_context(self.site, self.profiles[spec], self.lookups) if isinstance(spec, str) else spec
+    def context(self, job: Job) -> dict[str, Any]:
+        """The context of a job: its profile's, or the site-wide page's."""
+        template, slug = job
+        return profile_context(self.site, self.profiles[slug], self.lookups) if slug else self.site_contexts[template]()
 
     def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, str]:
         """The page at ``path``, plus ``papers.bib`` beside a profile page."""
@@ -231,21 +253,22 @@ class _JobState:
             files[path.replace("index.html", "papers.bib")] = context["bibliography"]
         return files
 
-    def write(self, item: tuple[str, tuple[str, Any]]) -> tuple[str, str, FileStats, bool]:
-        """Run a job into the staging folder: (job, context digest, files written, rendered afresh?)."""
-        path, (template, spec) = item
+    def write(self, item: tuple[str, Job]) -> tuple[str, str, FileStats, bool]:
+        """Run a job into the staging folder: (job, inputs digest, files written, rendered afresh?)."""
+        path, job = item
         if path in self.data_files:
             return path, "", self._write({path: self.data_files[path]()}), True
-        digest = self._inputs_digest(template, spec) if self.target.cache is not None else ""
+        digest = self._inputs_digest(job) if self.target.cache is not None else ""
         reused = self._reuse(path, digest) if digest else None
         if reused is not None:
             return path, digest, reused, False
-        return path, digest, self._write(self.files(path, template, self.context(spec))), True
+        return path, digest, self._write(self.files(path, job[0], self.context(job))), True
 
-    def _inputs_digest(self, template: str, spec: Any) -> str:
-        """A digest of everything a page is made from: its context, or (cheaper than building the
-        context) the profile with the site-wide values and lookups its page uses."""
-        inputs = repr(spec) if not isinstance(spec, str) else self.site_inputs + repr(self.profiles[spec])
+    def _inputs_digest(self, job: Job) -> str:
+        """A digest of everything a page is made from: a site-wide page's context, or (cheaper than
+        building the context) the profile with the site-wide values and lookups its page uses."""
+        template, slug = job
+        inputs = self.site_inputs + repr(self.profiles[slug]) if slug else repr(self.context(job))
         return hashlib.sha256(f"{self.renderer.fingerprint}{template}{inputs}".encode()).hexdigest()
 
     def _write(self, files: dict[str, str]) -> FileStats:
@@ -283,13 +306,13 @@ def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, in
     return stat
 
 
-def _render_parallel(state: _JobState, jobs: dict[str, tuple[str, Any]]) -> Iterator[tuple[str, str, FileStats, bool]]:
+def _render_parallel(state: _JobState, jobs: dict[str, Job]) -> Iterator[tuple[str, str, FileStats, bool]]:
     """Run every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model.
 
     The site-wide files come first: they are the largest jobs, and a late large job would leave
     the other cores idle at the end.
     """
-    site_wide = [(path, ("", None)) for path in state.data_files] + [("report.html", jobs["report.html"])]
+    site_wide = [(path, ("", "")) for path in state.data_files] + [("report.html", jobs["report.html"])]
     items = site_wide + [(path, job) for path, job in jobs.items() if path != "report.html"]
     yield from fork_map(_JobState.write, state, items, PARALLEL_PAGES)
 
