@@ -15,7 +15,7 @@ from generator.catalog import Catalog, build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, deduplicate
 from generator.errors import BuildError, Problem
-from generator.export import papers_json, report_json, to_json
+from generator.export import papers_json_chunks, report_json, to_json
 from generator.merge import cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
@@ -255,7 +255,7 @@ def assemble_output(
     output = OutputFiles()
     target = RenderTarget(folder, cache.pages, previous) if cache.incremental else RenderTarget(folder)
     data_files = {
-        "papers.json": lambda: to_json(papers_json(site)),
+        "papers.json": lambda: papers_json_chunks(site),
         "report.json": lambda: to_json(report()),
         "search-index.js": lambda: search_index(site),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from generator.dedupe import DedupeResult
@@ -18,7 +19,7 @@ from generator.overrides import OVERRIDES_FILE
 
 def to_json(data: Any) -> str:
     """Deterministic compact JSON (UTF-8 text, final newline); compact keeps the C encoder fast."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _compact(data) + "\n"
 
 
 def location_json(location: Location) -> dict[str, Any]:
@@ -54,23 +55,36 @@ def paper_json(paper: Paper) -> dict[str, Any]:
 
 def papers_json(site: Site) -> dict[str, Any]:
     """The content of ``papers.json``: every paper and every profile."""
-    return {
-        "papers": [paper_json(paper) for paper in site.papers],
-        "profiles": [
-            {
-                "slug": profile.slug,
-                "name": profile.name,
-                "affiliations": profile.affiliations,
-                "primary_category": profile.primary_category,
-                "metrics": {
-                    metric.key: {"value": metric.value, "label": metric.label, "source": str(metric.location)}
-                    for metric in profile.metrics
-                },
-                "papers": [paper.id for paper in profile.papers],
-            }
-            for profile in site.profiles
-        ],
-    }
+    return {"papers": [paper_json(paper) for paper in site.papers], "profiles": profiles_json(site)}
+
+
+def papers_json_chunks(site: Site) -> Iterator[str]:
+    """``to_json(papers_json(site))``, a paper at a time (never the whole list or text in memory)."""
+    yield '{"papers":['
+    for index, paper in enumerate(site.papers):
+        yield ("," if index else "") + _compact(paper_json(paper))
+    yield '],"profiles":' + _compact(profiles_json(site)) + "}\n"
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def profiles_json(site: Site) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": profile.slug,
+            "name": profile.name,
+            "affiliations": profile.affiliations,
+            "primary_category": profile.primary_category,
+            "metrics": {
+                metric.key: {"value": metric.value, "label": metric.label, "source": str(metric.location)}
+                for metric in profile.metrics
+            },
+            "papers": [paper.id for paper in profile.papers],
+        }
+        for profile in site.profiles
+    ]
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:

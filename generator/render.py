@@ -14,7 +14,7 @@ import json
 import os
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,7 +202,7 @@ def render_pages(
     renderer: Renderer,
     target: RenderTarget,
     rendered: list[str],
-    data_files: dict[str, Callable[[], str]],
+    data_files: dict[str, Callable[[], str | Iterable[str]]],
 ) -> list[str]:
     """Write every page of the site (and each profile's ``papers.bib``) into ``target.folder``.
 
@@ -227,7 +227,7 @@ class _JobState:
         self,
         site: Site,
         renderer: Renderer,
-        data_files: dict[str, Callable[[], str]],
+        data_files: dict[str, Callable[[], str | Iterable[str]]],
         target: RenderTarget,
         contexts: dict[str, Callable[[], dict[str, Any]]],
     ) -> None:
@@ -271,7 +271,7 @@ class _JobState:
         inputs = self.site_inputs + repr(self.profiles[slug]) if slug else repr(self.context(job))
         return hashlib.sha256(f"{self.renderer.fingerprint}{template}{inputs}".encode()).hexdigest()
 
-    def _write(self, files: dict[str, str]) -> FileStats:
+    def _write(self, files: dict[str, str | Iterable[str]]) -> FileStats:
         stats = {}
         for path, text in files.items():
             write_file(self.target.folder, path, text)

@@ -17,6 +17,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from generator.errors import BuildError, Problem
@@ -78,12 +79,16 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_file(folder: Path, relative: str, content: str | bytes) -> None:
-    """Write one output file below ``folder`` (folders created as needed)."""
+def write_file(folder: Path, relative: str, content: str | bytes | Iterable[str]) -> None:
+    """Write one output file below ``folder`` (folders created as needed); text may come in chunks."""
     _check_relative(relative)
     target = folder / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    if isinstance(content, str | bytes):
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        stream.writelines(content)
 
 
 def _check_relative(path: str) -> None:
