@@ -283,12 +283,14 @@ def _profile(person: _Person, own_docs: list[SourceDoc], papers: list[Paper]) ->
 
 
 def sort_papers(papers: list[Paper]) -> list[Paper]:
-    """Newest first; undated papers last; then by title."""
-    return sorted(papers, key=lambda p: (p.date is None, _negated_date(p.date), p.title.casefold(), p.id))
+    """Newest first (a vaguer date of the same period, ``2022``, before ``2022-04``); undated papers
+    last; then by title.  Three stable sorts, cheaper than one composite key built per paper."""
+    by_title = sorted(papers, key=lambda p: (p.title.casefold(), p.id))
+    newest_first = sorted(by_title, key=lambda p: (p.date or "") + LAST_CHARACTER, reverse=True)
+    return sorted(newest_first, key=lambda p: p.date is None)
 
 
-def _negated_date(date: str | None) -> str:
-    return "".join(chr(0x10FFFF - ord(char)) for char in date) if date else ""
+LAST_CHARACTER = "\U0010ffff"  # after a date's own characters: a shorter date sorts as the later one
 
 
 def _most_common_category(papers: list[Paper]) -> str:
