@@ -149,6 +149,12 @@ def _identifier_fields(paper: Paper) -> list[tuple[str, str]]:
     return fields
 
 
-def bibliography(papers: list[Paper], keys: dict[str, str]) -> str:
-    """A whole ``.bib`` file for ``papers`` (in the given order)."""
-    return "\n".join(bibtex_entry(paper, keys[paper.id]) for paper in papers)
+def bibtex_entries(papers: list[Paper], fallback_author: str) -> dict[str, str]:
+    """Paper id → its BibTeX entry, with citation keys unique among ``papers``."""
+    keys = citation_keys(papers, fallback_author)
+    return {paper.id: bibtex_entry(paper, keys[paper.id]) for paper in papers}
+
+
+def bibliography(papers: list[Paper], entries: dict[str, str]) -> str:
+    """A whole ``.bib`` file for ``papers`` (in the given order) from their :func:`bibtex_entries`."""
+    return "\n".join(entries[paper.id] for paper in papers)

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.bibtex_out import bibtex_entry, citation_keys
+from generator.bibtex_out import bibliography, bibtex_entries
 from generator.categories import category_name
 from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
@@ -387,8 +387,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
-    keys = citation_keys(profile.papers, profile.name)
-    entries = {paper.id: bibtex_entry(paper, keys[paper.id]) for paper in profile.papers}
+    entries = bibtex_entries(profile.papers, profile.name)
     path = f"{profile.slug}/index.html"
     return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
         "json_ld": person_json_ld(profile, page_url(site, path)),
@@ -412,7 +411,7 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[
         ),
         "card_count": len(profile.papers),
         "stats": profile_stats(profile, lookups),
-        "bibliography": "\n".join(entries[paper.id] for paper in profile.papers),
+        "bibliography": bibliography(profile.papers, entries),
     }
 
 

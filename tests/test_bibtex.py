@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, write_corpus
 
-from generator.bibtex_out import bibliography, citation_keys
+from generator.bibtex_out import bibliography, bibtex_entries, citation_keys
 from generator.errors import BuildError
 from generator.model import Location, Paper
 from generator.sources import parse_source
@@ -168,8 +168,7 @@ def test_our_bibtex_reads_back_to_the_same_titles_years_and_ids(tmp_path):
         paper("b", "A Journal Paper", ["Ada Lovelace"], "1843", venue="Royal Society Journal", doi="10.1000/xyz_1"),
         paper("c", "Conference Paper", ["Charles Babbage"], "2020-07-12", venue="ICML 2020", url="https://x.org/p?q=1"),
     ]
-    keys = citation_keys(papers, "Someone")
-    text = bibliography(papers, keys)
+    text = bibliography(papers, bibtex_entries(papers, "Someone"))
     assert "@misc{heliou2024scaling," in text and "@article{lovelace1843journal," in text
     assert "@inproceedings{babbage2020conference," in text and "primaryClass = {cs.CV}" in text
     back = {
