@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from generator.errors import Problem
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """Where a piece of input lies: a path relative to the seeds folder and a 1-based line."""
 
@@ -23,7 +23,7 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One paper as one source shows it, text already normalised for display."""
 
@@ -70,7 +70,7 @@ class SourceDoc:
     notes: list[Problem] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairDecision:
     """Why two entries were (or were not) taken for the same paper."""
 
@@ -90,7 +90,7 @@ class Cluster:
     decisions: list[PairDecision] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Paper:
     """One deduplicated paper, merged from every entry that shows it."""
 
