@@ -74,11 +74,6 @@ def list_seed_files(seeds_dir: Path) -> SeedFiles:
     return SeedFiles(sorted(names), broken)
 
 
-def find_source_files(seeds_dir: Path) -> list[str]:
-    """Every source file below ``seeds_dir`` (hidden files and folders skipped), sorted."""
-    return list_seed_files(seeds_dir).sources()
-
-
 @functools.lru_cache(maxsize=1024)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob as a regular expression over relative POSIX paths: ``*`` and ``?`` stay within one

@@ -88,11 +88,6 @@ class DedupeResult:
 SignatureKeys = tuple[str, str, frozenset[str], frozenset[str]]
 
 
-def signature(index: int, entry: Entry) -> _Signature:
-    """Precompute the comparison keys of one entry."""
-    return _Signature(index, entry, *signature_keys(entry))
-
-
 def signature_keys(entry: Entry) -> SignatureKeys:
     """Abstract key, title key, numbered names of the opening, identifiers."""
     abstract_key = comparison_key(entry.abstract)

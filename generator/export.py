@@ -53,13 +53,9 @@ def paper_json(paper: Paper) -> dict[str, Any]:
     }
 
 
-def papers_json(site: Site) -> dict[str, Any]:
-    """The content of ``papers.json``: every paper and every profile."""
-    return {"papers": [paper_json(paper) for paper in site.papers], "profiles": profiles_json(site)}
-
-
 def papers_json_chunks(site: Site) -> Iterator[str]:
-    """``to_json(papers_json(site))``, a paper at a time (never the whole list or text in memory)."""
+    """``papers.json``: ``{"papers": [...], "profiles": [...]}`` as :func:`to_json` would write it,
+    produced a paper at a time (never the whole list or text in memory)."""
     yield '{"papers":['
     for index, paper in enumerate(site.papers):
         yield ("," if index else "") + _compact(paper_json(paper))

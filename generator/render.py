@@ -183,12 +183,12 @@ def site_contexts(site: Site, report: Callable[[], dict[str, Any]]) -> dict[str,
 
 
 FileStats = dict[str, tuple[int, int]]  # output path → (size, mtime_ns) as written
-PageCache = dict[str, tuple[str, FileStats]]  # job path → (context digest, its files)
+PageCache = dict[str, tuple[str, FileStats]]  # job path → (digest of its inputs, its files)
 
 
 @dataclass
 class RenderTarget:
-    """Where pages go: the staging ``folder``; with a ``cache`` (the dev server's), pages whose context
+    """Where pages go: the staging ``folder``; with a ``cache`` (the dev server's), pages whose inputs
     did not change are linked from ``previous`` (the live output folder) instead of rendered again."""
 
     folder: Path
@@ -280,7 +280,7 @@ class _JobState:
         return stats
 
     def _reuse(self, path: str, digest: str) -> FileStats | None:
-        """Link a job's files from the previous output when its context and the files are unchanged."""
+        """Link a job's files from the previous output when its inputs and the files are unchanged."""
         assert self.target.cache is not None and self.target.previous is not None
         old_digest, stats = self.target.cache.get(path, ("", {}))
         if old_digest != digest:
