@@ -228,13 +228,14 @@ def _firmly_distinct(reason: str, left: _Signature, right: _Signature, scores: d
 
 
 def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
+    """The cheap similarities every decision looks at; ``token_set`` (word sets, five times dearer)
+    is added by :func:`_abstract_verdict` only for the pairs whose decision needs it."""
     scores: dict[str, float] = {}
     if left.title_key and right.title_key:
         scores["title"] = round(fuzz.ratio(left.title_key, right.title_key), 1)
     if left.abstract_key and right.abstract_key:
         short, long = sorted((left.abstract_key, right.abstract_key), key=len)
         scores["abstract"] = round(fuzz.ratio(short, long), 1)
-        scores["token_set"] = round(fuzz.token_set_ratio(short, long), 1)
         scores["prefix"] = (
             round(fuzz.ratio(short, long[: len(short)]), 1) if len(short) < len(long) else scores["abstract"]
         )
@@ -278,10 +279,16 @@ def _abstract_verdict(left: _Signature, right: _Signature, scores: dict[str, flo
             return True, "truncated copy matches the start of the full abstract"
         if scores["prefix"] >= UNMARKED_CUT_PREFIX:
             return True, "copy cut short (no ellipsis) matches the start of the full abstract"
+    longer = right if shorter is left else left
+    return _edited_verdict(shorter, longer, scores)
+
+
+def _edited_verdict(shorter: _Signature, longer: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+    """Abstracts too far apart to be copies: the same words in an edited text, or one inside the other?"""
+    scores["token_set"] = round(fuzz.token_set_ratio(shorter.abstract_key, longer.abstract_key), 1)
     if scores["abstract"] >= EDITED_ABSTRACT and scores["token_set"] >= EDITED_TOKEN_SET:
         return True, "edited version of the same abstract"
     if scores["token_set"] >= EDITED_TOKEN_SET and shorter.word_count >= MIN_PREFIX_WORDS:
-        longer = right if shorter is left else left
         scores["containment"] = containment(shorter.abstract_key, longer.abstract_key)
         if scores["containment"] >= CONTAINED:
             return True, "copy contained in the other (sentences edited, dropped or cut)"

@@ -143,6 +143,13 @@ def test_every_copy_of_a_paper_lands_in_one_cluster_with_its_decisions():
     assert all(decision.merged and decision.reason for decision in cluster.decisions)
 
 
+def test_word_set_similarity_is_computed_only_for_decisions_that_need_it():
+    same = deduplicate([entry(FLAMINGO_V2, "a.txt"), entry(FLAMINGO_V2, "b.txt")]).clusters[0].decisions[0]
+    assert same.reason == "same abstract" and "token_set" not in same.scores
+    [apart] = deduplicate([entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt")]).near_misses
+    assert apart.reason == "abstracts differ" and 0 < apart.scores["token_set"] < 100
+
+
 # ---- look-alikes that must stay apart ----------------------------------------------------------
 
 
