@@ -97,43 +97,60 @@ def cluster_title(cluster: Cluster) -> str:
 
 
 def _best_abstract(entries: list[Entry]) -> Entry:
+    if len(entries) == 1:
+        return entries[0]
     return min(entries, key=lambda e: (e.truncated, e.latex_residue, -len(e.abstract), e.location))
+
+
+FIRST_GIVEN = ("score", "category", "affiliation", "venue", "arxiv", "doi", "url")  # the first source giving one wins
+
+
+def _first_given(entries: list[Entry], names: tuple[str, ...]) -> dict[str, Entry]:
+    """For each field in ``names``, the first entry that gives it (a score of 0 counts), in one pass."""
+    given: dict[str, Entry] = {}
+    for entry in entries:
+        for name in names:
+            if name not in given and _gives(getattr(entry, name)):
+                given[name] = entry
+    return given
+
+
+def _gives(value: object) -> bool:
+    return value is not None and value is not False and value != ""
 
 
 def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
     entries = cluster.entries
+    given = _first_given(entries, ("title", "code", *FIRST_GIVEN))
     authors_entry = _most_authors(entries)
     dated = _by_date(entries)
     picks = {
-        "title": _first(entries, lambda e: bool(e.title)),
+        "title": given.get("title"),
         "abstract": _best_abstract(entries),
         "authors": authors_entry if authors_entry.authors else None,
         "date": dated[0] if dated else None,
-        "code": _first(entries, lambda e: e.code),
-    } | {
-        name: _first(entries, lambda e, name=name: bool(getattr(e, name)) or getattr(e, name) == 0.0)
-        for name in ("score", "category", "affiliation", "venue", "arxiv", "doi", "url")
-    }
-    paper = Paper(
+        "code": given.get("code"),
+    } | {name: given.get(name) for name in FIRST_GIVEN}
+    return Paper(
         id="",
-        title=cluster_title(cluster),
+        title=picks["title"].title if picks["title"] else derive_title(picks["abstract"].abstract),
         title_derived=picks["title"] is None,
         abstract=picks["abstract"].abstract,
         authors=list(authors_entry.authors),
         authors_truncated=authors_entry.authors_truncated,
-        affiliation="",
-        date=None,
-        category="",
-        score=None,
+        affiliation=_value(picks["affiliation"], "affiliation", ""),
+        date=_value(picks["date"], "date", None),
+        category=_value(picks["category"], "category", ""),
+        score=_value(picks["score"], "score", None),
         code=picks["code"] is not None,
-        profiles=sorted({slug for e in entries for slug in owners.get(e.location.file, [])}),
+        profiles=sorted({slug for e in entries for slug in owners.get(e.location.file, ())}),
         sources=[e.location for e in entries],
         provenance={name: entry.location for name, entry in picks.items() if entry is not None},
+        venue=_value(picks["venue"], "venue", ""),
+        arxiv=_value(picks["arxiv"], "arxiv", ""),
+        doi=_value(picks["doi"], "doi", ""),
+        url=_value(picks["url"], "url", ""),
     )
-    for name in ("date", "score", "category", "affiliation", "venue", "arxiv", "doi", "url"):
-        if picks[name] is not None:
-            setattr(paper, name, getattr(picks[name], name))
-    return paper
 
 
 def apply_override(paper: Paper, override: Override) -> None:
@@ -193,19 +210,15 @@ def _first(entries: list[Entry], has: Callable[[Entry], bool]) -> Entry | None:
 
 
 def _most_authors(entries: list[Entry]) -> Entry:
-    """The entry with the longest author list (a complete one first, then the earliest location)."""
+    """The entry with the longest author list (a complete one first, then the earliest location:
+    a cluster's entries are in location order, and ``max`` keeps the first of equals)."""
     if len(entries) == 1:
         return entries[0]
-    return max(entries, key=lambda e: (len(e.authors), not e.authors_truncated, _reverse(e.location)))
+    return max(entries, key=lambda e: (len(e.authors), not e.authors_truncated))
 
 
 def _value(entry: Entry | None, field: str, default: T) -> T:
     return getattr(entry, field) if entry is not None else default
-
-
-def _reverse(location: Location) -> tuple[str, int]:
-    """Sort key that makes the earliest location win a ``max``."""
-    return tuple(-ord(char) for char in location.file), -location.line  # type: ignore[return-value]
 
 
 def derive_title(abstract: str) -> str:

@@ -84,7 +84,7 @@ class PairDecision:
 
 @dataclass
 class Cluster:
-    """Entries that dedupe took for one paper, with the decisions that joined them."""
+    """Entries that dedupe took for one paper (in location order), with the decisions that joined them."""
 
     entries: list[Entry]
     decisions: list[PairDecision] = field(default_factory=list)
