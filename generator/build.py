@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.bios import load_bios, stray_bio_files
 from generator.catalog import Catalog, build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
-from generator.dedupe import DedupeMemo, DedupeResult, deduplicate
+from generator.dedupe import DedupeMemo, DedupeResult, Prepared, deduplicate, prepare
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, to_json
 from generator.merge import cluster_title, configured_bios, merge_site, profile_slugs
@@ -78,10 +78,19 @@ class BuildOptions:
 
 
 @dataclass
+class ParsedSource:
+    """One parsed source file, with what dedupe prepared from its entries in the same worker."""
+
+    fingerprint: tuple[int, int]  # modification time and size when it was parsed
+    doc: SourceDoc
+    prepared: Prepared
+
+
+@dataclass
 class BuildCache:
     """What a long-running process (the dev server) keeps between builds to redo only what changed."""
 
-    docs: dict[str, tuple[tuple[int, int], SourceDoc]] = field(default_factory=dict)
+    sources: dict[str, ParsedSource] = field(default_factory=dict)
     pages: PageCache = field(default_factory=dict)
     dedupe: DedupeMemo = field(default_factory=DedupeMemo)
     parsed: list[str] = field(default_factory=list)
@@ -119,12 +128,14 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     renderer = Renderer(asset_dir("templates"), options.cache_dir)
     config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
-    docs, skipped = parse_sources(
+    sources, skipped = parse_sources(
         options.seeds_dir, catalog, cache, config.max_source_mb * 1_000_000, options.keep_going
     )
+    docs = [source.doc for source in sources]
     entries = all_entries(docs)
     laps.mark("parse")
-    dedupe = deduplicate(entries, cache.dedupe if cache.incremental else None)
+    prepared = [source.prepared for source in sources]
+    dedupe = deduplicate(entries, prepared, cache.dedupe if cache.incremental else None)
     laps.mark("dedupe")
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
@@ -187,14 +198,34 @@ def shown_path(path: Path, seeds_dir: Path) -> str:
 
 def parse_sources(
     seeds_dir: Path, catalog: Catalog, cache: BuildCache, max_bytes: int, keep_going: bool = False
-) -> tuple[list[SourceDoc], list[Problem]]:
+) -> tuple[list[ParsedSource], list[Problem]]:
     """Parse every catalogued source (unchanged ones from the cache); report all files' problems.
 
     With ``keep_going`` a bad file is skipped and its problems become warnings.
     """
-    problems: list[Problem] = []
-    fingerprints = {}
-    for name in catalog.files:
+    fingerprints, problems = _fingerprints(seeds_dir, catalog.files)
+    stale = [
+        name
+        for name in fingerprints
+        if name not in cache.sources or cache.sources[name].fingerprint != fingerprints[name]
+    ]
+    for name, result in zip(stale, parse_many([(seeds_dir / name, name) for name in stale], max_bytes), strict=True):
+        if isinstance(result, list):
+            cache.sources.pop(name, None)
+            problems += result
+        else:
+            cache.sources[name] = ParsedSource(fingerprints[name], *result)
+    cache.parsed = [name for name in stale if name in cache.sources]
+    if problems and not keep_going:
+        raise BuildError(problems)
+    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
+    return [cache.sources[name] for name in catalog.files if name in cache.sources and name in fingerprints], skipped
+
+
+def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
+    """Modification time and size of each file; a problem for each file that cannot be read."""
+    fingerprints, problems = {}, []
+    for name in names:
         try:
             stat = (seeds_dir / name).stat()
             fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
@@ -207,30 +238,26 @@ def parse_sources(
                     "check that the file exists and is readable (a broken link?)",
                 )
             )
-    stale = [name for name in fingerprints if cache.docs.get(name, ((0, 0), None))[0] != fingerprints[name]]
-    for name, result in zip(stale, parse_many([(seeds_dir / name, name) for name in stale], max_bytes), strict=True):
-        if isinstance(result, SourceDoc):
-            cache.docs[name] = (fingerprints[name], result)
-        else:
-            cache.docs.pop(name, None)
-            problems += result
-    cache.parsed = [name for name in stale if name in cache.docs]
-    if problems and not keep_going:
-        raise BuildError(problems)
-    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
-    return [cache.docs[name][1] for name in catalog.files if name in cache.docs and name in fingerprints], skipped
+    return fingerprints, problems
 
 
-def parse_many(files: list[tuple[Path, str]], max_bytes: int) -> list[SourceDoc | list[Problem]]:
-    """Parse files (a doc or its problems each, in order); many files are parsed on every core."""
-    return fork_map(_parse_one, max_bytes, files, PARALLEL_FILES)
+def parse_many(files: list[tuple[Path, str]], max_bytes: int) -> list[tuple[SourceDoc, Prepared] | list[Problem]]:
+    """Parse files and prepare their entries for dedupe (or give their problems), in order.
+
+    Many files are parsed on every core; their workers also hash the abstracts' words for the
+    large-input blocking, so that work is spread over the cores too.
+    """
+    parallel = len(files) >= PARALLEL_FILES
+    return fork_map(_parse_one, (max_bytes, parallel), files, PARALLEL_FILES)
 
 
-def _parse_one(max_bytes: int, item: tuple[Path, str]) -> SourceDoc | list[Problem]:
+def _parse_one(state: tuple[int, bool], item: tuple[Path, str]) -> tuple[SourceDoc, Prepared] | list[Problem]:
+    max_bytes, hash_words = state
     try:
-        return parse_source(item[0], item[1], max_bytes)
+        doc = parse_source(item[0], item[1], max_bytes)
     except BuildError as error:
         return error.problems
+    return doc, prepare(doc.entries, hash_words)
 
 
 def all_entries(docs: list[SourceDoc]) -> list[Entry]:

@@ -31,14 +31,12 @@ from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from generator.gram_arrays import HashedTexts
 
 MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
-SIGNATURE_CHUNK = 4_000  # entries prepared per task; two tasks or more run on every core
+SIGNATURE_CHUNK = 4_000  # entries prepared per task when parsing did not; two tasks or more run on every core
 JUDGE_CHUNK = 2_000  # candidate pairs judged per task
 
 SAME_ABSTRACT = 85.0
@@ -100,24 +98,41 @@ def signature_keys(entry: Entry) -> SignatureKeys:
     return abstract_key, title_key, lead_tokens, ids
 
 
+@dataclass(slots=True)
+class Prepared:
+    """What dedupe needs of some entries, computed where they are parsed (on every core): each
+    entry's signature keys and, for large builds, the word hashes of their abstracts."""
+
+    keys: list[SignatureKeys]
+    words: HashedTexts | None = None
+
+
+def prepare(entries: Sequence[Entry], hash_words: bool = False) -> Prepared:
+    """Signature keys of ``entries`` (and their abstracts' word hashes, for the NumPy blocking)."""
+    keys = [signature_keys(entry) for entry in entries]
+    return Prepared(keys, gram_arrays().HashedTexts.of([key[0] for key in keys]) if hash_words else None)
+
+
 @dataclass
 class DedupeMemo:
-    """What a long-running process (the dev server) keeps between builds to redo only what changed.
+    """What a long-running process (the dev server) keeps between builds: the decisions between
+    entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
+    objects).  Candidate pairs are always found again over all entries (a new entry can change
+    which pairs are compared)."""
 
-    Keyed by entry identity: a source that did not change keeps its parsed ``Entry`` objects, so
-    their signature keys and the decisions between them are reused.  Candidate pairs are always
-    found again over all entries (a new entry can change which pairs are compared).
-    """
-
-    keys: dict[int, tuple[Entry, SignatureKeys, np.ndarray | None]] = field(default_factory=dict)
     decisions: dict[tuple[int, int], PairDecision] = field(default_factory=dict)
-    fresh_entries: int = 0
     fresh_pairs: int = 0
 
 
-def deduplicate(entries: list[Entry], memo: DedupeMemo | None = None) -> DedupeResult:
-    """Group ``entries`` into clusters, one per distinct paper (reusing ``memo`` when given)."""
-    signatures, abstract_words = _signatures(entries) if memo is None else _remembered_signatures(entries, memo)
+def deduplicate(
+    entries: list[Entry], prepared: Sequence[Prepared] | None = None, memo: DedupeMemo | None = None
+) -> DedupeResult:
+    """Group ``entries`` into clusters, one per distinct paper.
+
+    ``prepared``: what :func:`prepare` made of consecutive runs of ``entries`` (computed here when
+    not given); ``memo``: decisions of earlier builds to reuse.
+    """
+    signatures, abstract_words = _signatures(entries, prepared if prepared is not None else _prepare_all(entries))
     pairs = sorted(
         blocking.candidate_pairs(
             abstract_words,
@@ -134,51 +149,36 @@ def deduplicate(entries: list[Entry], memo: DedupeMemo | None = None) -> DedupeR
 Abstracts: TypeAlias = "Sequence[str] | HashedTexts"  # comparison keys, or (large inputs) their word hashes
 
 
-def _signatures(entries: list[Entry]) -> tuple[list[_Signature], Abstracts]:
-    """Every entry's signature and its abstract for blocking; a large input is prepared on every core."""
+def _prepare_all(entries: list[Entry]) -> list[Prepared]:
+    """Prepare entries not prepared while parsing; a large input is prepared on every core."""
     large = len(entries) >= blocking.ARRAYS_FROM
-    parts = fork_map(_signature_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
-    keys = chain.from_iterable(part[0] for part in parts)
-    signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
-    if not large:
-        return signatures, [sig.abstract_key for sig in signatures]
-    return signatures, gram_arrays().HashedTexts.join([part[1] for part in parts])
+    return fork_map(_prepare_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
 
 
-def _signature_chunk(state: tuple[list[Entry], bool], indexes: range) -> tuple[list[SignatureKeys], HashedTexts | None]:
+def _prepare_chunk(state: tuple[list[Entry], bool], indexes: range) -> Prepared:
     entries, large = state
-    keys = [signature_keys(entries[index]) for index in indexes]
-    return keys, gram_arrays().HashedTexts.of([abstract_key for abstract_key, *_ in keys]) if large else None
+    return prepare(entries[indexes.start : indexes.stop], large)
+
+
+def _signatures(entries: list[Entry], parts: Sequence[Prepared]) -> tuple[list[_Signature], Abstracts]:
+    """Every entry's signature and its abstract for blocking (word hashes for a large input)."""
+    keys = chain.from_iterable(part.keys for part in parts)
+    signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
+    if len(entries) < blocking.ARRAYS_FROM:
+        return signatures, [sig.abstract_key for sig in signatures]
+    return signatures, gram_arrays().HashedTexts.join([_hashed(part) for part in parts])
+
+
+def _hashed(part: Prepared) -> HashedTexts:
+    """A part's word hashes, computed here when parsing did not (and kept for the next build)."""
+    if part.words is None:
+        part.words = gram_arrays().HashedTexts.of([key[0] for key in part.keys])
+    return part.words
 
 
 def gram_arrays() -> ModuleType:
     """The NumPy side of blocking, loaded for large inputs only."""
     return importlib.import_module("generator.gram_arrays")
-
-
-def _remembered_signatures(entries: list[Entry], memo: DedupeMemo) -> tuple[list[_Signature], Abstracts]:
-    fresh = [entry for entry in entries if id(entry) not in memo.keys]
-    if fresh:
-        fresh_signatures, abstracts = _signatures(fresh)
-        words = abstracts.per_text() if not isinstance(abstracts, list) else [None] * len(fresh)
-        for sig, abstract_words in zip(fresh_signatures, words, strict=True):
-            keys = (sig.abstract_key, sig.title_key, sig.lead_tokens, sig.ids)
-            memo.keys[id(sig.entry)] = (sig.entry, keys, abstract_words)
-    memo.keys = {id(entry): memo.keys[id(entry)] for entry in entries}
-    memo.fresh_entries = len(fresh)
-    signatures = [_Signature(index, entry, *keys) for index, (entry, keys, _) in enumerate(memo.keys.values())]
-    if len(entries) < blocking.ARRAYS_FROM:
-        return signatures, [sig.abstract_key for sig in signatures]
-    return signatures, gram_arrays().HashedTexts.from_arrays([_remembered_words(memo, sig) for sig in signatures])
-
-
-def _remembered_words(memo: DedupeMemo, sig: _Signature) -> np.ndarray:
-    """An entry's abstract word hashes, computed once per entry for the dev server."""
-    entry, keys, words = memo.keys[id(sig.entry)]
-    if words is None:
-        words = gram_arrays().word_hashes(sig.abstract_key)
-        memo.keys[id(entry)] = (entry, keys, words)
-    return words
 
 
 def _remembered_judgements(

@@ -3,11 +3,16 @@
 Sources yield :class:`Entry` objects inside a :class:`SourceDoc`; dedupe groups
 entries into clusters; merge turns each cluster into a :class:`Paper` and each
 configured person into a :class:`Profile`.  Nothing here does any work.
+
+Entries, locations and pair decisions cross between processes by the tens of thousands (parse and
+dedupe run on every core), so they pickle as their plain field values (``__reduce__``): a
+constructor call each instead of a per-object state dictionary.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from generator.errors import Problem
 
@@ -18,6 +23,9 @@ class Location:
 
     file: str
     line: int
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        return Location, (self.file, self.line)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
@@ -43,6 +51,12 @@ class Entry:
     arxiv: str = ""
     doi: str = ""
     url: str = ""
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        return Entry, _ENTRY_VALUES(self)
+
+
+_ENTRY_VALUES = attrgetter(*(item.name for item in fields(Entry)))
 
 
 @dataclass
@@ -80,6 +94,12 @@ class PairDecision:
     reason: str
     scores: dict[str, float]
     firm: bool = False  # judged distinct with confidence: the two may never share a cluster
+
+    def __reduce__(self) -> tuple[type, tuple]:
+        return PairDecision, _DECISION_VALUES(self)
+
+
+_DECISION_VALUES = attrgetter(*(item.name for item in fields(PairDecision)))
 
 
 @dataclass
