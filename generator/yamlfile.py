@@ -28,6 +28,7 @@ TYPE_NAMES = {
 MAX_YAML_BYTES = 2_000_000
 INVALID = object()  # a value already reported as unsupported
 MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: 10x faster
 
 
 @dataclass
@@ -56,7 +57,7 @@ def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
     except (OSError, UnicodeDecodeError) as error:
         raise BuildError([Problem(shown_path, 1, f"cannot read file: {error}", "save it as UTF-8 text")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
