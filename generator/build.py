@@ -16,7 +16,7 @@ from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, Prepared, deduplicate, prepare
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, to_json
-from generator.merge import cluster_title, configured_bios, merge_site, profile_slugs
+from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
@@ -93,6 +93,7 @@ class BuildCache:
     sources: dict[str, ParsedSource] = field(default_factory=dict)
     pages: PageCache = field(default_factory=dict)
     dedupe: DedupeMemo = field(default_factory=DedupeMemo)
+    merge: MergeMemo = field(default_factory=MergeMemo)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
@@ -141,7 +142,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
     resolution = resolve(overrides, dedupe.clusters, unique_slugs([cluster_title(c) for c in dedupe.clusters]))
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs))
-    site = merge_site(config, catalog, docs, resolution, bios)
+    site = merge_site(config, catalog, docs, resolution, bios, cache.merge if cache.incremental else None)
     site.warnings = skipped + site.warnings
     site.warnings += stray_bio_files(options.seeds_dir, slugs)
     laps.mark("merge")

@@ -30,17 +30,30 @@ ID_LENGTH = 60
 T = TypeVar("T")
 
 
+@dataclass
+class MergeMemo:
+    """What the dev server keeps between builds: the paper merged from each cluster, keyed by the
+    identity of the cluster's entries (a source that did not change keeps its parsed entries) and
+    the overrides applied to it.  Papers change after merging only in their ``id`` (given again on
+    every build), so a kept paper is what merging its cluster again would give."""
+
+    papers: dict[tuple, tuple[list[Entry], Paper]] = field(default_factory=dict)
+    owners: dict[str, list[str]] = field(default_factory=dict)  # the files' profiles the papers were merged with
+    fresh: int = 0
+
+
 def merge_site(
-    config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], resolution: Resolution, bios: dict[str, str]
+    config: SiteConfig,
+    catalog: Catalog,
+    docs: list[SourceDoc],
+    resolution: Resolution,
+    bios: dict[str, str],
+    memo: MergeMemo | None = None,
 ) -> Site:
     """Build the site model: one paper per cluster (overrides applied), one profile per person."""
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
-    merged = [
-        merge_paper(cluster, owners, resolution.overrides.get(index))
-        for index, cluster in enumerate(resolution.clusters)
-    ]
-    merged = assign_ids(merged)
+    merged = assign_ids(_merge_papers(resolution, owners, memo))
     papers = [paper for paper in merged if not paper.hidden]
     papers_of: dict[str, list[Paper]] = {person.slug: [] for person in people}
     for paper in papers:
@@ -58,6 +71,22 @@ def merge_site(
     site.hidden = [paper for paper in merged if paper.hidden]
     site.joins = resolution.joins
     return site
+
+
+def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
+    """One paper per cluster; with a ``memo``, clusters merged in the previous build keep their paper."""
+    if memo is None:
+        return [merge_paper(c, owners, resolution.overrides.get(i)) for i, c in enumerate(resolution.clusters)]
+    kept = memo.papers if memo.owners == owners else {}
+    memo.papers, memo.owners, memo.fresh = {}, owners, 0
+    for index, cluster in enumerate(resolution.clusters):
+        overrides = resolution.overrides.get(index)
+        key = (*map(id, cluster.entries), repr(overrides) if overrides else "")
+        if key not in kept:
+            kept[key] = (cluster.entries, merge_paper(cluster, owners, overrides))
+            memo.fresh += 1
+        memo.papers[key] = kept[key]
+    return [paper for _, paper in memo.papers.values()]
 
 
 def profile_slugs(config: SiteConfig, docs: list[SourceDoc]) -> list[str]:

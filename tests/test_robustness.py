@@ -142,6 +142,36 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        ("papers.yaml", 'title: "Pixtral 12B"', 'title: "Pixtral 12B, revised"'),  # an override changes a paper
+        ("site.yaml", '["001_*.txt"]', '["001_*.txt", "002_*.txt"]'),  # a file gains a second profile
+        ("002_5282ec8c79f5237d.txt", "Abstract:", "Abstract: Edited."),  # a source changes a shared paper
+    ],
+    ids=["override", "profile-sources", "source"],
+)
+def test_incremental_rebuild_after_an_edit_equals_a_full_build(tmp_path, edit):
+    import shutil
+
+    from generator.build import BuildCache, BuildOptions, build
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
+    build(options, cache)
+    name, old, new = edit
+    text = (seeds / name).read_text(encoding="utf-8")
+    assert old in text
+    (seeds / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    build(options, cache)
+    if name.endswith(".txt"):
+        assert 0 < cache.merge.fresh < 10, "only the papers of the changed source are merged again"
+    build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
+    assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
+
+
 def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path):
     from generator.build import BuildCache, BuildOptions, build
 
