@@ -16,6 +16,7 @@ from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, Prepared, deduplicate, prepare
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, to_json
+from generator.memo import PaperMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
@@ -94,6 +95,7 @@ class BuildCache:
     pages: PageCache = field(default_factory=dict)
     dedupe: DedupeMemo = field(default_factory=DedupeMemo)
     merge: MergeMemo = field(default_factory=MergeMemo)
+    papers: PaperMemo = field(default_factory=PaperMemo)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
@@ -281,11 +283,14 @@ def assemble_output(
     folder, previous = folders
     report = functools.cache(lambda: report_json(site, dedupe, *counts))  # built once, where needed
     output = OutputFiles()
-    target = RenderTarget(folder, cache.pages, previous) if cache.incremental else RenderTarget(folder)
+    memo = cache.papers if cache.incremental else None
+    if memo is not None:
+        memo.keep_only(site.papers)
+    target = RenderTarget(folder, cache.pages, previous, memo) if memo is not None else RenderTarget(folder)
     data_files = {
-        "papers.json": lambda: papers_json_chunks(site),
+        "papers.json": lambda: papers_json_chunks(site, memo),
         "report.json": lambda: to_json(report()),
-        "search-index.js": lambda: search_index(site),
+        "search-index.js": lambda: search_index(site, memo),
     }
     for path in render_pages(site, report, renderer, target, cache.rendered, data_files):
         output.add(path, None, path if path in data_files else "templates")

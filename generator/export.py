@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
+from generator.memo import PaperMemo
 from generator.model import Location, PairDecision, Paper, Site
 from generator.overrides import OVERRIDES_FILE
 
@@ -53,13 +54,18 @@ def paper_json(paper: Paper) -> dict[str, Any]:
     }
 
 
-def papers_json_chunks(site: Site) -> Iterator[str]:
+def papers_json_chunks(site: Site, memo: PaperMemo | None = None) -> Iterator[str]:
     """``papers.json``: ``{"papers": [...], "profiles": [...]}`` as :func:`to_json` would write it,
-    produced a paper at a time (never the whole list or text in memory)."""
+    produced a paper at a time (never the whole list or text in memory); the dev server remembers
+    each unchanged paper's part in ``memo``."""
     yield '{"papers":['
     for index, paper in enumerate(site.papers):
-        yield ("," if index else "") + _compact(paper_json(paper))
+        yield ("," if index else "") + (_paper_part(paper) if memo is None else memo.get("json", paper, _paper_part))
     yield '],"profiles":' + _compact(profiles_json(site)) + "}\n"
+
+
+def _paper_part(paper: Paper) -> str:
+    return _compact(paper_json(paper))
 
 
 def _compact(data: Any) -> str:

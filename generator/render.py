@@ -16,7 +16,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
+from generator.memo import PaperMemo
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 from generator.parallel import fork_map
@@ -189,11 +190,13 @@ PageCache = dict[str, tuple[str, FileStats]]  # job path → (digest of its inpu
 @dataclass
 class RenderTarget:
     """Where pages go: the staging ``folder``; with a ``cache`` (the dev server's), pages whose inputs
-    did not change are linked from ``previous`` (the live output folder) instead of rendered again."""
+    did not change are linked from ``previous`` (the live output folder) instead of rendered again,
+    and ``papers`` keeps what was derived from unchanged papers (digests, JSON fragments)."""
 
     folder: Path
     cache: PageCache | None = None
     previous: Path | None = None
+    papers: PaperMemo | None = None
 
 
 def render_pages(
@@ -208,16 +211,23 @@ def render_pages(
 
     ``data_files`` (path → function writing it) are produced alongside, on every core, the largest
     first; ``report`` builds the report once, in the worker that needs it.  Returns the paths
-    written; ``rendered`` receives the jobs actually rendered.
+    written; ``rendered`` receives the jobs actually rendered.  The dev server first links the
+    unchanged profile pages and writes the data files in this process (see :class:`_JobState`).
     """
-    jobs = page_jobs(site)
     state = _JobState(site, renderer, data_files, target, site_contexts(site, report))
-    results = list(_render_parallel(state, jobs))
+    pages = page_jobs(site)
+    jobs = [*state.site_wide(), ("report.html", pages.pop("report.html")), *pages.items()]  # the largest first
+    results = state.unchanged_profile_pages(jobs) + state.data_files_here()
+    done = {path for path, *_ in results}
+    results += _render_parallel(state, [(path, job) for path, job in jobs if path not in done])
     if target.cache is not None:
         target.cache.clear()
         target.cache.update({job: (digest, stats) for job, digest, stats, _ in results if digest})
     rendered[:] = [job for job, _, _, fresh in results if fresh]
     return sorted(path for _, _, stats, _ in results for path in stats)
+
+
+JobResult = tuple[str, str, FileStats, bool]  # job path, digest of its inputs, files written, rendered afresh?
 
 
 class _JobState:
@@ -240,6 +250,28 @@ class _JobState:
         self.profiles = {profile.slug: profile for profile in site.profiles}
         site_values = (site.title, site.base_url, site.site_url, self.lookups)
         self.site_inputs = repr(site_values) if target.cache is not None else ""
+        self.papers = target.papers if target.papers is not None else PaperMemo()
+
+    def site_wide(self) -> list[tuple[str, Job]]:
+        """The data files: with the report page, the largest jobs, started first (a late large job
+        would leave the other cores idle at the end)."""
+        return [(path, ("", "")) for path in self.data_files]
+
+    def unchanged_profile_pages(self, jobs: list[tuple[str, Job]]) -> list[JobResult]:
+        """The dev server's profile pages whose inputs did not change, linked from the previous output here
+        (digests of unchanged papers are remembered, so this costs little)."""
+        if self.target.cache is None:
+            return []
+        results = []
+        for path, job in jobs:
+            if job[1] and (stats := self._reuse(path, digest := self._inputs_digest(job))) is not None:
+                results.append((path, digest, stats, False))
+        return results
+
+    def data_files_here(self) -> list[JobResult]:
+        """The dev server writes the data files in this process, where its memo of per-paper fragments
+        lives: its first build takes longer, every rebuild joins remembered fragments."""
+        return [self.write((path, ("", ""))) for path in self.data_files] if self.target.cache is not None else []
 
     def context(self, job: Job) -> dict[str, Any]:
         """The context of a job: its profile's, or the site-wide page's."""
@@ -253,7 +285,7 @@ class _JobState:
             files[path.replace("index.html", "papers.bib")] = context["bibliography"]
         return files
 
-    def write(self, item: tuple[str, Job]) -> tuple[str, str, FileStats, bool]:
+    def write(self, item: tuple[str, Job]) -> JobResult:
         """Run a job into the staging folder: (job, inputs digest, files written, rendered afresh?)."""
         path, job = item
         if path in self.data_files:
@@ -268,8 +300,13 @@ class _JobState:
         """A digest of everything a page is made from: a site-wide page's context, or (cheaper than
         building the context) the profile with the site-wide values and lookups its page uses."""
         template, slug = job
-        inputs = self.site_inputs + repr(self.profiles[slug]) if slug else repr(self.context(job))
+        inputs = self.site_inputs + self._profile_inputs(self.profiles[slug]) if slug else repr(self.context(job))
         return hashlib.sha256(f"{self.renderer.fingerprint}{template}{inputs}".encode()).hexdigest()
+
+    def _profile_inputs(self, profile: Profile) -> str:
+        """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""
+        own = [getattr(profile, item.name) for item in fields(profile) if item.name != "papers"]
+        return repr(own) + "".join(self.papers.get("digest", paper, _paper_digest) for paper in profile.papers)
 
     def _write(self, files: dict[str, str | Iterable[str]]) -> FileStats:
         stats = {}
@@ -306,34 +343,37 @@ def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, in
     return stat
 
 
-def _render_parallel(state: _JobState, jobs: dict[str, Job]) -> Iterator[tuple[str, str, FileStats, bool]]:
-    """Run every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model.
-
-    The site-wide files come first: they are the largest jobs, and a late large job would leave
-    the other cores idle at the end.
-    """
-    site_wide = [(path, ("", "")) for path in state.data_files] + [("report.html", jobs["report.html"])]
-    items = site_wide + [(path, job) for path, job in jobs.items() if path != "report.html"]
-    yield from fork_map(_JobState.write, state, items, PARALLEL_PAGES)
+def _paper_digest(paper: Paper) -> str:
+    return hashlib.sha256(repr(paper).encode()).hexdigest()
 
 
-def search_index(site: Site) -> str:
-    """``search-index.js``: titles, authors, venues and years of every paper, for the index page's search."""
+def _render_parallel(state: _JobState, items: list[tuple[str, Job]]) -> list[JobResult]:
+    """Run every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model."""
+    return fork_map(_JobState.write, state, items, PARALLEL_PAGES)
+
+
+def search_index(site: Site, memo: PaperMemo | None = None) -> str:
+    """``search-index.js``: titles, authors, venues and years of every paper, for the index page's search
+    (the dev server remembers each unchanged paper's part in ``memo``)."""
     names = {profile.slug: profile.name for profile in site.profiles}
-    entries = [
-        {
-            "i": paper.id,
-            "t": paper.title,
-            "a": ", ".join(paper.authors),
-            "v": paper.venue,
-            "y": paper.date[:4] if paper.date else "",
-            "p": [[slug, names[slug]] for slug in paper.profiles if slug in names],
-        }
-        for paper in site.papers
-        if any(slug in names for slug in paper.profiles)
-    ]
-    data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-    return "window.PAPER_INDEX = " + data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + ";\n"
+    kind = "search " + hashlib.sha256(repr(names).encode()).hexdigest()  # a renamed profile changes every part
+    part = functools.partial(_search_entry, names)
+    listed = [paper for paper in site.papers if any(slug in names for slug in paper.profiles)]
+    parts = [part(paper) if memo is None else memo.get(kind, paper, part) for paper in listed]
+    return "window.PAPER_INDEX = [" + ",".join(parts) + "];\n"
+
+
+def _search_entry(names: dict[str, str], paper: Paper) -> str:
+    entry = {
+        "i": paper.id,
+        "t": paper.title,
+        "a": ", ".join(paper.authors),
+        "v": paper.venue,
+        "y": paper.date[:4] if paper.date else "",
+        "p": [[slug, names[slug]] for slug in paper.profiles if slug in names],
+    }
+    data = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    return data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def deployment_files(site: Site) -> dict[str, str]:

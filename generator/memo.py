@@ -1,0 +1,36 @@
+"""Values derived from one paper (a digest, a JSON fragment), kept between the dev server's builds.
+
+The dev server's merge memo hands back the same :class:`~generator.model.Paper` object for a paper
+whose sources did not change, and a paper changes after merging only in its ``id``.  So a value
+derived from a paper stays valid while the same object, with the same id, is on the site: this memo
+keys values by the paper's identity and id, and forgets papers no longer on the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from generator.model import Paper
+
+T = TypeVar("T")
+
+
+class PaperMemo:
+    """``kind`` → (identity, id) of a paper → the value derived from it."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, int, str], tuple[Paper, Any]] = {}
+
+    def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T]) -> T:
+        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
+        key = (kind, id(paper), paper.id)
+        known = self._values.get(key)
+        if known is None:
+            known = self._values[key] = (paper, derive(paper))  # holding the paper keeps its identity unique
+        return known[1]
+
+    def keep_only(self, papers: Iterable[Paper]) -> None:
+        """Forget the papers that left the site (called once per build)."""
+        current = {(id(paper), paper.id) for paper in papers}
+        self._values = {key: value for key, value in self._values.items() if key[1:] in current}
