@@ -135,8 +135,10 @@ def comparison_key(text: str) -> str:
     return SPACE_RUN.sub(b" ", spaced).strip().decode("ascii")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def slugify(text: str, max_length: int = 80) -> str:
-    """ASCII, lowercase, hyphen-separated slug, cut at a word boundary."""
+    """ASCII, lowercase, hyphen-separated slug, cut at a word boundary (remembered: every paper
+    title is slugified twice per build, and the dev server sees the same titles again)."""
     slug = NOT_WORD.sub("-", ascii_fold(text)).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
