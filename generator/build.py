@@ -15,7 +15,7 @@ from generator.catalog import Catalog, build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, Prepared, deduplicate, prepare
 from generator.errors import BuildError, Problem
-from generator.export import papers_json_chunks, report_json, to_json
+from generator.export import papers_json_chunks, report_json, report_json_text, to_json
 from generator.memo import PaperMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
@@ -284,12 +284,15 @@ def assemble_output(
     report = functools.cache(lambda: report_json(site, dedupe, *counts))  # built once, where needed
     output = OutputFiles()
     memo = cache.papers if cache.incremental else None
+    target = RenderTarget(folder)
+    report_text = functools.cache(lambda: to_json(report()))
     if memo is not None:
         memo.keep_only(site.papers)
-    target = RenderTarget(folder, cache.pages, previous, memo) if memo is not None else RenderTarget(folder)
+        report_text = functools.cache(lambda: report_json_text(site, dedupe, counts, memo))
+        target = RenderTarget(folder, cache.pages, previous, memo, {"report.html": report_text})
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),
-        "report.json": lambda: to_json(report()),
+        "report.json": report_text,
         "search-index.js": lambda: search_index(site, memo),
     }
     for path in render_pages(site, report, renderer, target, cache.rendered, data_files):

@@ -101,25 +101,58 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 
 def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count: int) -> dict[str, Any]:
     """What was merged and why, what was left apart though close, and the warnings."""
-    paper_of = {location: paper for paper in site.papers + site.hidden for location in paper.sources}
+    paper_of = _papers_by_location(site)
+    merged = [_merged_json(paper, decisions, paper_of) for paper, decisions in _merged_papers(site, dedupe, paper_of)]
+    return _report(site, dedupe, (source_count, entry_count), paper_of, merged)
+
+
+def report_json_text(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo) -> str:
+    """``report.json`` as :func:`to_json` writes :func:`report_json`, with each merged paper's part
+    remembered in ``memo`` (the dev server's) while the paper and its decisions stay the same."""
+    paper_of = _papers_by_location(site)
+    merged = []
+    for paper, decisions in _merged_papers(site, dedupe, paper_of):
+        same_decisions = "report " + repr([(decision, paper_of[decision.right].id) for decision in decisions])
+        merged.append(memo.get(same_decisions, paper, lambda p, d=decisions: _compact(_merged_json(p, d, paper_of))))
+    report = _report(site, dedupe, counts, paper_of, [])
+    report_parts = (
+        _compact(key) + ":" + ("[" + ",".join(merged) + "]" if key == "merged" else _compact(value))
+        for key, value in report.items()
+    )
+    return "{" + ",".join(report_parts) + "}\n"
+
+
+def _papers_by_location(site: Site) -> dict[Location, Paper]:
+    return {location: paper for paper in site.papers + site.hidden for location in paper.sources}
+
+
+def _merged_papers(
+    site: Site, dedupe: DedupeResult, paper_of: dict[Location, Paper]
+) -> Iterator[tuple[Paper, list[PairDecision]]]:
+    """Each paper found in several entries, with the decisions that joined them."""
     decisions_of: dict[str, list[PairDecision]] = defaultdict(list)
     for cluster in dedupe.clusters:
         for decision in cluster.decisions:
             decisions_of[paper_of[decision.left].id].append(decision)
-    merged = [
-        {
-            "paper": paper.id,
-            "title": paper.title,
-            "entries": [location_json(location) for location in paper.sources],
-            "decisions": [decision_json(decision, paper_of) for decision in decisions_of[paper.id]],
-        }
-        for paper in site.papers
-        if len(paper.sources) > 1
-    ]
+    return ((paper, decisions_of[paper.id]) for paper in site.papers if len(paper.sources) > 1)
+
+
+def _merged_json(paper: Paper, decisions: list[PairDecision], paper_of: dict[Location, Paper]) -> dict[str, Any]:
+    return {
+        "paper": paper.id,
+        "title": paper.title,
+        "entries": [location_json(location) for location in paper.sources],
+        "decisions": [decision_json(decision, paper_of) for decision in decisions],
+    }
+
+
+def _report(
+    site: Site, dedupe: DedupeResult, counts: tuple[int, int], paper_of: dict[Location, Paper], merged: list[Any]
+) -> dict[str, Any]:
     return {
         "summary": {
-            "sources": source_count,
-            "entries": entry_count,
+            "sources": counts[0],
+            "entries": counts[1],
             "papers": len(site.papers),
             "profiles": len(site.profiles),
             "warnings": len(site.warnings),

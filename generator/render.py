@@ -16,7 +16,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -191,12 +191,15 @@ PageCache = dict[str, tuple[str, FileStats]]  # job path → (digest of its inpu
 class RenderTarget:
     """Where pages go: the staging ``folder``; with a ``cache`` (the dev server's), pages whose inputs
     did not change are linked from ``previous`` (the live output folder) instead of rendered again,
-    and ``papers`` keeps what was derived from unchanged papers (digests, JSON fragments)."""
+    and ``papers`` keeps what was derived from unchanged papers (digests, JSON fragments).  A
+    site-wide page's digest covers its whole context, unless ``page_inputs`` gives text that
+    determines it more cheaply (the report page: ``report.json``'s text)."""
 
     folder: Path
     cache: PageCache | None = None
     previous: Path | None = None
     papers: PaperMemo | None = None
+    page_inputs: dict[str, Callable[[], str]] = field(default_factory=dict)  # template → cheaper digest input
 
 
 def render_pages(
@@ -300,7 +303,12 @@ class _JobState:
         """A digest of everything a page is made from: a site-wide page's context, or (cheaper than
         building the context) the profile with the site-wide values and lookups its page uses."""
         template, slug = job
-        inputs = self.site_inputs + self._profile_inputs(self.profiles[slug]) if slug else repr(self.context(job))
+        if slug:
+            inputs = self.site_inputs + self._profile_inputs(self.profiles[slug])
+        elif template in self.target.page_inputs:
+            inputs = self.site_inputs + self.target.page_inputs[template]()
+        else:
+            inputs = repr(self.context(job))
         return hashlib.sha256(f"{self.renderer.fingerprint}{template}{inputs}".encode()).hexdigest()
 
     def _profile_inputs(self, profile: Profile) -> str:
