@@ -19,14 +19,14 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, combinations
+from itertools import chain, combinations, pairwise
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeAlias
 
 from rapidfuzz import fuzz
 
 from generator import blocking
-from generator.model import Cluster, Entry, PairDecision
+from generator.model import Cluster, Entry, Location, PairDecision
 from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
 
@@ -373,17 +373,27 @@ def _cluster(
 
 
 def _collect(signatures: list[_Signature], forest: _Forest, accepted: dict[int, list[PairDecision]]) -> list[Cluster]:
+    """Clusters in location order, each with its entries in location order.  Entries usually come in
+    location order already (sources in path order, entries in line order): then no sort is needed."""
     members: dict[int, list[Entry]] = defaultdict(list)
     decisions: dict[int, list[PairDecision]] = defaultdict(list)
     for sig in signatures:
         root = forest.find(sig.index)
         members[root].append(sig.entry)
-        decisions[root] += accepted.get(sig.index, [])
+        decisions[root] += accepted.get(sig.index, ())
+    in_order = all(a.entry.location < b.entry.location for a, b in pairwise(signatures))
     clusters = [
-        Cluster(sorted(members[root], key=lambda e: e.location), sorted(decisions[root], key=_decision_order))
+        Cluster(
+            members[root] if in_order else sorted(members[root], key=_location),
+            sorted(decisions[root], key=_decision_order) if len(decisions[root]) > 1 else decisions[root],
+        )
         for root in members
     ]
-    return sorted(clusters, key=lambda cluster: cluster.entries[0].location)
+    return clusters if in_order else sorted(clusters, key=lambda cluster: cluster.entries[0].location)
+
+
+def _location(entry: Entry) -> Location:
+    return entry.location
 
 
 def _decision_order(decision: PairDecision) -> tuple:
@@ -413,11 +423,15 @@ class _Forest:
         root_i, root_j = self.find(i), self.find(j)
         if root_i == root_j or self._forbidden_between(root_i, root_j):
             return False
-        small, large = sorted((root_i, root_j), key=lambda root: len(self.members[root]))
+        small, large = self._smaller_first(root_i, root_j)
         self.parent[small] = large
         self.members[large] += self.members.pop(small)
         return True
 
     def _forbidden_between(self, root_a: int, root_b: int) -> bool:
-        small, large = sorted((root_a, root_b), key=lambda root: len(self.members[root]))
+        small, large = self._smaller_first(root_a, root_b)
         return any(self.find(other) == large for member in self.members[small] for other in self.forbidden[member])
+
+    def _smaller_first(self, root_a: int, root_b: int) -> tuple[int, int]:
+        """The two roots, the one with fewer members first (``root_a`` first when equal)."""
+        return (root_b, root_a) if len(self.members[root_b]) < len(self.members[root_a]) else (root_a, root_b)

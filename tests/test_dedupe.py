@@ -150,6 +150,14 @@ def test_word_set_similarity_is_computed_only_for_decisions_that_need_it():
     assert apart.reason == "abstracts differ" and 0 < apart.scores["token_set"] < 100
 
 
+def test_clusters_and_their_entries_come_in_location_order_whatever_the_input_order():
+    shuffled = [entry(MOTIVATED_B, "c.txt"), entry(FLAMINGO_V2, "b.txt"), entry(FLAMINGO_V2, "a.txt", line=9)]
+    assert [[str(e.location) for e in c.entries] for c in deduplicate(shuffled).clusters] == [
+        ["a.txt:9", "b.txt:1"],
+        ["c.txt:1"],
+    ]
+
+
 # ---- look-alikes that must stay apart ----------------------------------------------------------
 
 
