@@ -112,7 +112,7 @@ def report_json_text(site: Site, dedupe: DedupeResult, counts: tuple[int, int], 
     paper_of = _papers_by_location(site)
     merged = []
     for paper, decisions in _merged_papers(site, dedupe, paper_of):
-        same_decisions = "report " + repr([(decision, paper_of[decision.right].id) for decision in decisions])
+        same_decisions = ("report", *((*_decision_fields(d), paper_of[d.right].id) for d in decisions))
         merged.append(memo.get(same_decisions, paper, lambda p, d=decisions: _compact(_merged_json(p, d, paper_of))))
     report = _report(site, dedupe, counts, paper_of, [])
     report_parts = (
@@ -120,6 +120,11 @@ def report_json_text(site: Site, dedupe: DedupeResult, counts: tuple[int, int], 
         for key, value in report.items()
     )
     return "{" + ",".join(report_parts) + "}\n"
+
+
+def _decision_fields(decision: PairDecision) -> tuple:
+    """Everything a decision's report part shows, hashable (a memo key)."""
+    return decision.left, decision.right, decision.merged, decision.reason, tuple(decision.scores.items())
 
 
 def _papers_by_location(site: Site) -> dict[Location, Paper]:

@@ -8,7 +8,7 @@ keys values by the paper's identity and id, and forgets papers no longer on the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from generator.model import Paper
@@ -17,12 +17,13 @@ T = TypeVar("T")
 
 
 class PaperMemo:
-    """``kind`` → (identity, id) of a paper → the value derived from it."""
+    """``kind`` → (identity, id) of a paper → the value derived from it.  A kind is any hashable
+    value: a name, or a name with the other inputs of the value (a report part: its decisions)."""
 
     def __init__(self) -> None:
-        self._values: dict[tuple[str, int, str], tuple[Paper, Any]] = {}
+        self._values: dict[tuple[Hashable, int, str], tuple[Paper, Any]] = {}
 
-    def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T]) -> T:
+    def get(self, kind: Hashable, paper: Paper, derive: Callable[[Paper], T]) -> T:
         """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
         key = (kind, id(paper), paper.id)
         known = self._values.get(key)
