@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.gram_arrays import HashedTexts
+    from generator.gram_arrays import EntryGrams
 
 LEADING_GRAMS = 16
 DENSE_UNTIL = 64
@@ -43,21 +43,22 @@ Pair = tuple[int, int]
 
 
 def candidate_pairs(
-    abstracts: HashedTexts | Sequence[str], titles: Sequence[str], identifiers: Sequence[Iterable[str]]
+    abstracts: EntryGrams | Sequence[str], titles: Sequence[str], identifiers: Sequence[Iterable[str]]
 ) -> set[Pair]:
     """Index pairs ``(i, j)``, ``i < j``, of entries worth comparing.
 
-    ``abstracts`` are comparison keys (lowercase words separated by single spaces), or the same
-    already hashed (on every core, with the other signature keys); ``titles`` are comparison keys.
+    ``abstracts`` are comparison keys (lowercase words separated by single spaces), or (large
+    inputs) the entries' gram keys already computed, on every core, with the other signature keys;
+    ``titles`` are comparison keys.
     """
     exact_keys = _exact_keys(titles, identifiers)
     pairs = _posting_pairs_of(_exact_postings(exact_keys))
     if isinstance(abstracts, Sequence) and len(titles) < ARRAYS_FROM:
         return pairs | _plain_gram_pairs(abstracts, titles, exact_keys)
-    from generator.gram_arrays import HashedTexts, shared_gram_pairs
+    from generator.gram_arrays import EntryGrams, shared_gram_pairs
 
-    hashed = abstracts if isinstance(abstracts, HashedTexts) else HashedTexts.of(abstracts)
-    return pairs | shared_gram_pairs(hashed, titles, [len(keys) for keys in exact_keys])
+    grams = abstracts if isinstance(abstracts, EntryGrams) else EntryGrams.of(abstracts, titles)
+    return pairs | shared_gram_pairs(grams, [len(keys) for keys in exact_keys])
 
 
 def _exact_keys(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> list[set[str]]:

@@ -247,20 +247,20 @@ def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[in
 def parse_many(files: list[tuple[Path, str]], max_bytes: int) -> list[tuple[SourceDoc, Prepared] | list[Problem]]:
     """Parse files and prepare their entries for dedupe (or give their problems), in order.
 
-    Many files are parsed on every core; their workers also hash the abstracts' words for the
-    large-input blocking, so that work is spread over the cores too.
+    Many files are parsed on every core; their workers also compute the entries' blocking keys
+    for the large-input blocking, so that work is spread over the cores too.
     """
     parallel = len(files) >= PARALLEL_FILES
     return fork_map(_parse_one, (max_bytes, parallel), files, PARALLEL_FILES)
 
 
 def _parse_one(state: tuple[int, bool], item: tuple[Path, str]) -> tuple[SourceDoc, Prepared] | list[Problem]:
-    max_bytes, hash_words = state
+    max_bytes, with_grams = state
     try:
         doc = parse_source(item[0], item[1], max_bytes)
     except BuildError as error:
         return error.problems
-    return doc, prepare(doc.entries, hash_words)
+    return doc, prepare(doc.entries, with_grams)
 
 
 def all_entries(docs: list[SourceDoc]) -> list[Entry]:

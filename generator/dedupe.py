@@ -31,7 +31,7 @@ from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
 
 if TYPE_CHECKING:
-    from generator.gram_arrays import HashedTexts
+    from generator.gram_arrays import EntryGrams
 
 MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
@@ -101,16 +101,20 @@ def signature_keys(entry: Entry) -> SignatureKeys:
 @dataclass(slots=True)
 class Prepared:
     """What dedupe needs of some entries, computed where they are parsed (on every core): each
-    entry's signature keys and, for large builds, the word hashes of their abstracts."""
+    entry's signature keys and, for large builds, their blocking keys (word 3-grams, hashed)."""
 
     keys: list[SignatureKeys]
-    words: HashedTexts | None = None
+    grams: EntryGrams | None = None
 
 
-def prepare(entries: Sequence[Entry], hash_words: bool = False) -> Prepared:
-    """Signature keys of ``entries`` (and their abstracts' word hashes, for the NumPy blocking)."""
+def prepare(entries: Sequence[Entry], with_grams: bool = False) -> Prepared:
+    """Signature keys of ``entries`` (and their blocking keys, for the NumPy blocking)."""
     keys = [signature_keys(entry) for entry in entries]
-    return Prepared(keys, gram_arrays().HashedTexts.of([key[0] for key in keys]) if hash_words else None)
+    return Prepared(keys, _entry_grams(keys) if with_grams else None)
+
+
+def _entry_grams(keys: list[SignatureKeys]) -> EntryGrams:
+    return gram_arrays().EntryGrams.of([key[0] for key in keys], [key[1] for key in keys])
 
 
 @dataclass
@@ -146,7 +150,7 @@ def deduplicate(
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
 
 
-Abstracts: TypeAlias = "Sequence[str] | HashedTexts"  # comparison keys, or (large inputs) their word hashes
+Abstracts: TypeAlias = "Sequence[str] | EntryGrams"  # comparison keys, or (large inputs) blocking keys
 
 
 def _prepare_all(entries: list[Entry]) -> list[Prepared]:
@@ -166,14 +170,14 @@ def _signatures(entries: list[Entry], parts: Sequence[Prepared]) -> tuple[list[_
     signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
     if len(entries) < blocking.ARRAYS_FROM:
         return signatures, [sig.abstract_key for sig in signatures]
-    return signatures, gram_arrays().HashedTexts.join([_hashed(part) for part in parts])
+    return signatures, gram_arrays().EntryGrams.join([_grams_of(part) for part in parts])
 
 
-def _hashed(part: Prepared) -> HashedTexts:
-    """A part's word hashes, computed here when parsing did not (and kept for the next build)."""
-    if part.words is None:
-        part.words = gram_arrays().HashedTexts.of([key[0] for key in part.keys])
-    return part.words
+def _grams_of(part: Prepared) -> EntryGrams:
+    """A part's blocking keys, computed here when parsing did not (and kept for the next build)."""
+    if part.grams is None:
+        part.grams = _entry_grams(part.keys)
+    return part.grams
 
 
 def gram_arrays() -> ModuleType:

@@ -49,31 +49,43 @@ class HashedTexts:
         lengths = np.fromiter((text.count(" ") + 1 if text else 0 for text in texts), dtype=np.int64, count=len(texts))
         return cls(word_hashes(" ".join(text for text in texts if text)), lengths)
 
-    @classmethod
-    def from_arrays(cls, arrays: Sequence[np.ndarray]) -> HashedTexts:
-        """Per-text word hash arrays, joined."""
-        lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-        return cls(np.concatenate(arrays) if arrays else _NO_WORDS, lengths)
 
-    def per_text(self) -> list[np.ndarray]:
-        """Each text's word hashes (views into :attr:`words`)."""
-        return np.split(self.words, np.cumsum(self.lengths)[:-1]) if len(self.lengths) else []
+@dataclass
+class EntryGrams:
+    """The blocking keys of some entries: one row per sampled abstract gram or title gram, with the
+    entry it belongs to (counted from 0 within these entries).  Computed per source where it is
+    parsed, on every core, and joined for the whole site."""
+
+    owners: np.ndarray
+    keys: np.ndarray
+    count: int
 
     @classmethod
-    def join(cls, parts: Sequence[HashedTexts]) -> HashedTexts:
+    def of(cls, abstracts: Sequence[str], titles: Sequence[str]) -> EntryGrams:
+        """Keys of entries given by their abstracts' and titles' comparison keys."""
+        abstract_grams = _grams(HashedTexts.of(abstracts), sampled=True)
+        title_grams = _grams(HashedTexts.of(titles), sampled=False)
+        owners = np.concatenate((abstract_grams.owners, title_grams.owners))
+        keys = np.concatenate((_gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)))
+        return cls(owners, keys, len(titles))
+
+    @classmethod
+    def join(cls, parts: Sequence[EntryGrams]) -> EntryGrams:
+        """One set of keys for consecutive runs of entries (each part's owners shifted past the last)."""
         if not parts:
-            return cls(_NO_WORDS, np.zeros(0, dtype=np.int64))
-        return cls(np.concatenate([p.words for p in parts]), np.concatenate([p.lengths for p in parts]))
+            return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), 0)
+        offsets = np.cumsum([0] + [part.count for part in parts[:-1]], dtype=np.int64)
+        owners = np.concatenate([part.owners + np.int32(offset) for part, offset in zip(parts, offsets, strict=True)])
+        return cls(owners, np.concatenate([part.keys for part in parts]), sum(part.count for part in parts))
 
 
-_NO_WORDS = np.zeros(0, dtype=np.uint32)
 OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 64-bit integer
 
 
-def shared_gram_pairs(abstracts: HashedTexts, titles: Sequence[str], exact_sizes: list[int]) -> set[Pair]:
+def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int]) -> set[Pair]:
     """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`)."""
-    owners, keys = _unique_keys(_grams(abstracts, sampled=True), _grams(HashedTexts.of(titles), sampled=False))
-    sizes = np.bincount(owners, minlength=len(titles)) + np.array(exact_sizes, dtype=np.int64)
+    owners, keys = _unique_keys(grams.owners, grams.keys)
+    sizes = np.bincount(owners, minlength=grams.count) + np.array(exact_sizes, dtype=np.int64)
     return _shared_gram_pairs(owners, keys, sizes)
 
 
@@ -128,10 +140,8 @@ def _gram_keys(grams: _Grams, kind: int) -> np.ndarray:
     return mixed.view(np.int64)
 
 
-def _unique_keys(abstract_grams: _Grams, title_grams: _Grams) -> tuple[np.ndarray, np.ndarray]:
+def _unique_keys(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(owner, key) arrays with each entry's keys counted once, sorted by key then owner."""
-    owners = np.concatenate((abstract_grams.owners, title_grams.owners))
-    keys = np.concatenate((_gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)))
     if not len(owners) or owners.max() < 1 << OWNER_BITS:
         return _unique_packed(owners, keys)
     order = np.lexsort((owners, keys))

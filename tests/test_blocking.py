@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import blocking
-from generator.gram_arrays import HashedTexts
+from generator.gram_arrays import EntryGrams
 
 PATHS = {"plain": 10**9, "arrays": 0}  # blocking.ARRAYS_FROM for each implementation
 
@@ -130,12 +130,15 @@ def test_same_title_or_identifier_always_pairs():
     assert pairs == {(0, 1), (1, 2)}
 
 
-def test_precomputed_word_hashes_give_the_same_pairs():
+def test_precomputed_blocking_keys_give_the_same_pairs_whole_or_joined_from_parts():
     base = " ".join(f"w{n}" for n in range(80))
-    abstracts = [base, base.replace("w40", "x"), "other words here entirely and more"]
-    titles, ids = ["", "", ""], [[], [], []]
-    hashed = HashedTexts.of(abstracts)
-    assert candidate_pairs(hashed, titles, ids, "arrays") == candidate_pairs(abstracts, titles, ids) == {(0, 1)}
+    abstracts = [base, "other words here entirely and more", base.replace("w40", "x"), "t u v w"]
+    titles, ids = ["", "", "", "a shared title here"], [[], [], [], []]
+    whole = EntryGrams.of(abstracts, titles)
+    parts = EntryGrams.join([EntryGrams.of(abstracts[:1], titles[:1]), EntryGrams.of(abstracts[1:], titles[1:])])
+    expected = candidate_pairs(abstracts, titles, ids)
+    assert expected == {(0, 2)}
+    assert candidate_pairs(whole, titles, ids, "arrays") == candidate_pairs(parts, titles, ids, "arrays") == expected
 
 
 def test_threshold_of_shared_grams():
