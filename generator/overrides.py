@@ -306,6 +306,8 @@ def _join_by_identifier(clusters: list[Cluster], attached: dict[int, list[Overri
                 joins.append(
                     f"{cluster.entries[0].location} joined {clusters[other].entries[0].location}: same {identifier}"
                 )
+    if not joins:  # the usual case: dedupe already joined every shared identifier
+        return Resolution(list(clusters), dict(attached), joins)
     merged: dict[int, Cluster] = {}
     overrides: dict[int, list[Override]] = defaultdict(list)
     for index, cluster in enumerate(clusters):
