@@ -58,7 +58,6 @@ DIGIT_TOKEN = re.compile(r"\b\w*\d\w*\b")
 class _Signature:
     """What dedupe knows about one entry, computed once."""
 
-    index: int
     entry: Entry
     abstract_key: str
     title_key: str
@@ -122,10 +121,24 @@ class DedupeMemo:
     """What a long-running process (the dev server) keeps between builds: the decisions between
     entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
     objects).  Candidate pairs are always found again over all entries (a new entry can change
-    which pairs are compared)."""
+    which pairs are compared).  Clustering is decided within each connected group of compared
+    entries alone, so a group whose entries and decisions did not change keeps its clusters."""
 
     decisions: dict[tuple[int, int], PairDecision] = field(default_factory=dict)
+    groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
     fresh_pairs: int = 0
+    fresh_groups: int = 0
+
+
+@dataclass
+class _GroupClusters:
+    """The clusters and near misses of one connected group of entries (holding its entries and
+    decisions keeps the identities its memo key is made of)."""
+
+    entries: list[Entry]
+    decisions: list[PairDecision]
+    clusters: list[Cluster]
+    near_misses: list[PairDecision]
 
 
 def deduplicate(
@@ -144,10 +157,72 @@ def deduplicate(
             [sig.ids for sig in signatures],
         )
     )
-    judged = _judge_all(signatures, pairs) if memo is None else _remembered_judgements(signatures, pairs, memo)
-    merges, near_misses = _drop_ambiguous(judged)
-    clusters = _cluster(signatures, merges, judged, near_misses)
+    if memo is None:
+        clusters, near_misses = _clusters(signatures, _judge_all(signatures, pairs))
+    else:
+        clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
+
+
+def _clusters(
+    signatures: list[_Signature], judged: dict[tuple[int, int], PairDecision]
+) -> tuple[list[Cluster], list[PairDecision]]:
+    """Clusters (in location order) and near misses of ``signatures``, pairs indexing into them."""
+    merges, near_misses = _drop_ambiguous(judged)
+    return _cluster(signatures, merges, judged, near_misses), near_misses
+
+
+def _remembered_clusters(
+    signatures: list[_Signature], judged: dict[tuple[int, int], PairDecision], memo: DedupeMemo
+) -> tuple[list[Cluster], list[PairDecision]]:
+    """:func:`_clusters`, group by connected group of compared entries; unchanged groups are reused.
+
+    Every step of clustering (dropping ambiguous links, forbidding firm rejections, merging
+    strongest first) looks only at pairs inside one group, and re-numbering a group's entries in
+    order keeps the order of its pairs, so each group clusters alone as it does among all.
+    """
+    kept, memo.groups, memo.fresh_groups = memo.groups, {}, 0
+    clusters: list[Cluster] = []
+    near_misses: list[PairDecision] = []
+    for members, pairs in _groups(len(signatures), judged):
+        key = (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
+        if key not in kept:
+            kept[key] = _group_clusters(signatures, judged, members, pairs)
+            memo.fresh_groups += 1
+        memo.groups[key] = kept[key]
+        clusters += kept[key].clusters
+        near_misses += kept[key].near_misses
+    return sorted(clusters, key=lambda cluster: cluster.entries[0].location), near_misses
+
+
+def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    """Connected groups of entries linked by compared pairs: (members in order, their pairs in order)."""
+    forest = _Forest(count)
+    for i, j in judged:
+        forest.join(i, j)
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in range(count):
+        members[forest.find(index)].append(index)
+    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in judged:
+        pairs[forest.find(pair[0])].append(pair)
+    return [(members[root], pairs[root]) for root in members]
+
+
+def _group_clusters(
+    signatures: list[_Signature],
+    judged: dict[tuple[int, int], PairDecision],
+    members: list[int],
+    pairs: list[tuple[int, int]],
+) -> _GroupClusters:
+    if not pairs:  # an entry compared with none: a paper of its own
+        entry = signatures[members[0]].entry
+        return _GroupClusters([entry], [], [Cluster([entry])], [])
+    local = {index: position for position, index in enumerate(members)}
+    group_judged = {(local[i], local[j]): judged[(i, j)] for i, j in pairs}
+    clusters, near_misses = _clusters([signatures[index] for index in members], group_judged)
+    entries = [signatures[index].entry for index in members]
+    return _GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)
 
 
 Abstracts: TypeAlias = "Sequence[str] | EntryGrams"  # comparison keys, or (large inputs) blocking keys
@@ -167,7 +242,7 @@ def _prepare_chunk(state: tuple[list[Entry], bool], indexes: range) -> Prepared:
 def _signatures(entries: list[Entry], parts: Sequence[Prepared]) -> tuple[list[_Signature], Abstracts]:
     """Every entry's signature and its abstract for blocking (word hashes for a large input)."""
     keys = chain.from_iterable(part.keys for part in parts)
-    signatures = [_Signature(index, entry, *k) for index, (entry, k) in enumerate(zip(entries, keys, strict=True))]
+    signatures = [_Signature(entry, *k) for entry, k in zip(entries, keys, strict=True)]
     if len(entries) < blocking.ARRAYS_FROM:
         return signatures, [sig.abstract_key for sig in signatures]
     return signatures, gram_arrays().EntryGrams.join([_grams_of(part) for part in parts])
@@ -381,10 +456,10 @@ def _collect(signatures: list[_Signature], forest: _Forest, accepted: dict[int, 
     location order already (sources in path order, entries in line order): then no sort is needed."""
     members: dict[int, list[Entry]] = defaultdict(list)
     decisions: dict[int, list[PairDecision]] = defaultdict(list)
-    for sig in signatures:
-        root = forest.find(sig.index)
+    for position, sig in enumerate(signatures):
+        root = forest.find(position)
         members[root].append(sig.entry)
-        decisions[root] += accepted.get(sig.index, ())
+        decisions[root] += accepted.get(position, ())
     in_order = all(a.entry.location < b.entry.location for a, b in pairwise(signatures))
     clusters = [
         Cluster(
@@ -421,6 +496,14 @@ class _Forest:
             self.parent[index] = self.parent[self.parent[index]]
             index = self.parent[index]
         return index
+
+    def join(self, i: int, j: int) -> None:
+        """Join the clusters of ``i`` and ``j`` whatever is forbidden (for finding connected groups)."""
+        root_i, root_j = self.find(i), self.find(j)
+        if root_i != root_j:
+            small, large = self._smaller_first(root_i, root_j)
+            self.parent[small] = large
+            self.members[large] += self.members.pop(small)
 
     def union(self, i: int, j: int) -> bool:
         """Join the clusters of ``i`` and ``j``; False when already joined or forbidden."""

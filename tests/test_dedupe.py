@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from generator.dedupe import deduplicate
+from generator.dedupe import DedupeMemo, deduplicate
 from generator.model import Entry, Location
 from generator.normalize import clean_text, strip_ellipsis
 from generator.sources import abstract_list
@@ -246,3 +246,33 @@ def test_same_identifier_merges_whatever_the_text_and_different_arxiv_ids_never_
     doi_a.doi = doi_b.doi = "10.1000/same"
     result = groups(first, twin, doi_a, doi_b)
     assert sorted(result) == [["a.txt:1"], ["c.txt:1"], ["d.txt:1", "e.txt:1"]]
+
+
+def _outcome(result) -> tuple:
+    clusters = [([str(e.location) for e in c.entries], c.decisions) for c in result.clusters]
+    return clusters, result.near_misses, result.compared_pairs
+
+
+def test_the_dev_servers_group_by_group_clustering_equals_clustering_all_at_once():
+    seven, three = TEMPLATE.format(size=7), TEMPLATE.format(size=3)
+    entries = [
+        entry(MOTIVATED_A, "a.txt"),
+        entry(seven, "b.txt"),
+        entry(FLAMINGO_V1, "c.txt"),
+        entry(MOTIVATED_B, "d.txt"),
+        entry(cut(MOTIVATION, 1.0), "e.txt"),  # fits two papers: joins neither
+        entry(three, "f.txt"),
+        entry(cut(seven.replace("Orca-7B", "Orca"), 0.95), "g.txt"),  # would chain 7B and 3B
+        entry(FLAMINGO_V2, "h.txt"),
+        entry(cut(MOTIVATED_B, 0.7), "i.txt"),
+        entry("No abstract available.", "j.txt"),
+    ]
+    expected = _outcome(deduplicate(list(entries)))
+    memo = DedupeMemo()
+    assert _outcome(deduplicate(list(entries), memo=memo)) == expected
+    assert memo.fresh_groups == len(memo.groups) > 1
+    assert _outcome(deduplicate(list(entries), memo=memo)) == expected
+    assert memo.fresh_groups == 0, "unchanged groups are not clustered again"
+    entries[7] = entry(FLAMINGO_V2.replace("few-shot", "few shot"), "h.txt")
+    assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+    assert memo.fresh_groups == 1, "only the changed entry's group is clustered again"
