@@ -287,7 +287,7 @@ def assemble_output(
     target = RenderTarget(folder)
     report_text = functools.cache(lambda: to_json(report()))
     if memo is not None:
-        memo.keep_only(site.papers)
+        memo.start_build()
         report_text = functools.cache(lambda: report_json_text(site, dedupe, counts, memo))
         target = RenderTarget(folder, cache.pages, previous, memo, {"report.html": report_text})
     data_files = {

@@ -3,12 +3,12 @@
 The dev server's merge memo hands back the same :class:`~generator.model.Paper` object for a paper
 whose sources did not change, and a paper changes after merging only in its ``id``.  So a value
 derived from a paper stays valid while the same object, with the same id, is on the site: this memo
-keys values by the paper's identity and id, and forgets papers no longer on the site.
+keys values by the paper's identity and id, and forgets the values a build did not use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from generator.model import Paper
@@ -22,16 +22,18 @@ class PaperMemo:
 
     def __init__(self) -> None:
         self._values: dict[tuple[Hashable, int, str], tuple[Paper, Any]] = {}
+        self._previous: dict[tuple[Hashable, int, str], tuple[Paper, Any]] = {}
+
+    def start_build(self) -> None:
+        """Begin a build: values used in it are kept, values of the build before are then forgotten
+        (a paper no longer on the site, an id or input that changed)."""
+        self._previous, self._values = self._values, {}
 
     def get(self, kind: Hashable, paper: Paper, derive: Callable[[Paper], T]) -> T:
         """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
         key = (kind, id(paper), paper.id)
         known = self._values.get(key)
         if known is None:
-            known = self._values[key] = (paper, derive(paper))  # holding the paper keeps its identity unique
+            known = self._previous.pop(key, None) or (paper, derive(paper))  # holding the paper keeps its id unique
+            self._values[key] = known
         return known[1]
-
-    def keep_only(self, papers: Iterable[Paper]) -> None:
-        """Forget the papers that left the site (called once per build)."""
-        current = {(id(paper), paper.id) for paper in papers}
-        self._values = {key: value for key, value in self._values.items() if key[1:] in current}

@@ -18,11 +18,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from generator.errors import BuildError, Problem
 
 MARKER = ".generator-output"
+WRITE_BATCH = 1024  # chunks of a chunked file joined per write
 MARKER_HEADER = (
     "# Written by the research-profile site generator; a build replaces this folder whole.\n"
     "# The files it wrote (a folder holding any other file is never replaced):\n"
@@ -87,8 +89,10 @@ def write_file(folder: Path, relative: str, content: str | bytes | Iterable[str]
     if isinstance(content, str | bytes):
         target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         return
-    with target.open("w", encoding="utf-8", newline="") as stream:
-        stream.writelines(content)
+    with target.open("wb") as stream:
+        chunks = iter(content)
+        while batch := list(islice(chunks, WRITE_BATCH)):
+            stream.write("".join(batch).encode("utf-8"))  # one encode and write per batch, not per chunk
 
 
 def _check_relative(path: str) -> None:

@@ -10,7 +10,7 @@ def paper(title: str) -> Paper:
     return Paper("", title, False, "Abstract.", [], False, "", None, "", None, False, [], [Location("a.txt", 1)], {})
 
 
-def test_a_value_is_derived_once_per_paper_and_id_and_forgotten_when_the_paper_leaves():
+def test_a_value_is_derived_once_per_paper_and_id_and_forgotten_when_a_build_did_not_use_it():
     memo, derived = PaperMemo(), []
 
     def derive(item: Paper) -> str:
@@ -25,6 +25,8 @@ def test_a_value_is_derived_once_per_paper_and_id_and_forgotten_when_the_paper_l
     assert derived == ["One", "One", "One"]
     first.id = "one-2"
     assert memo.get("json", first, derive) == "one-2:One"  # a new id: derived again
-    memo.keep_only([twin])
-    assert memo.get("json", first, derive) == "one-2:One" and len(derived) == 5  # forgotten
-    assert memo.get("json", twin, derive) == "one:One" and len(derived) == 5  # kept
+    memo.start_build()
+    assert memo.get("json", twin, derive) == "one:One" and len(derived) == 4  # kept from the build before
+    memo.start_build()
+    assert memo.get("json", twin, derive) == "one:One" and len(derived) == 4  # used last build: kept
+    assert memo.get("json", first, derive) == "one-2:One" and len(derived) == 5  # unused last build: forgotten
