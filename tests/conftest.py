@@ -73,3 +73,8 @@ def http_root(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     thread.start()
     yield root, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (relative POSIX path → content)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from conftest import SEEDS, run_cli, write_corpus
+from conftest import SEEDS, run_cli, tree_bytes, write_corpus
 
 from generator.write import MARKER
 
 GOOD_LIST = "Abstract: We introduce a method for testing generators that is long enough to compare.\n"
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def assert_clean_failure(result, *fragments: str) -> None:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, run_cli, write_corpus
+from conftest import ROOT, SEEDS, run_cli, tree_bytes, write_corpus
 
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus
@@ -90,10 +90,6 @@ def test_reserved_windows_names_cannot_be_slugs(tmp_path):
     assert result.returncode == 1 and "site.yaml:2: slug 'con' is a reserved file name on Windows" in result.stderr
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_builds_are_identical_across_working_directories_and_hash_seeds(tmp_path):
     outputs = []
     for index, (cwd, seed) in enumerate([(ROOT, "1"), (tmp_path, "2"), (SEEDS, "random")]):
@@ -107,7 +103,7 @@ def test_builds_are_identical_across_working_directories_and_hash_seeds(tmp_path
             check=False,
         )
         assert result.returncode == 0, result.stderr
-        outputs.append(tree(out))
+        outputs.append(tree_bytes(out))
     assert outputs[0] == outputs[1] == outputs[2]
 
 
@@ -131,7 +127,7 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     kept = [name for name, source in cache.sources.items() if source.prepared is before[name]]
     assert sorted(kept) == sorted(set(before) - {page.name}), "only the changed file is prepared for dedupe anew"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
-    assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
+    assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
 
     listing = sorted(seeds.glob("*_list.txt"))[2]
     text = listing.read_text(encoding="utf-8")
@@ -139,7 +135,7 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     build(options, cache)
     assert len(cache.dedupe.decisions) > cache.dedupe.fresh_pairs, "decisions between unchanged entries are reused"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
-    assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
+    assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
 
 
 @pytest.mark.parametrize(
@@ -169,7 +165,7 @@ def test_incremental_rebuild_after_an_edit_equals_a_full_build(tmp_path, edit):
     if name.endswith(".txt"):
         assert 0 < cache.merge.fresh < 10, "only the papers of the changed source are merged again"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
-    assert tree(tmp_path / "incremental") == tree(tmp_path / "full")
+    assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
 
 
 def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path):
@@ -180,12 +176,12 @@ def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path)
     cache = BuildCache(incremental=True)
     options = BuildOptions(seeds, tmp_path / "out", seeds / "site.yaml")
     build(options, cache)
-    expected = tree(tmp_path / "out")
+    expected = tree_bytes(tmp_path / "out")
     page = next(path for path in sorted(expected) if path.endswith("/index.html"))
     (tmp_path / "out" / page).write_text("edited by hand", encoding="utf-8")
     build(options, cache)
     assert page in cache.rendered, "the edited page was rendered again"
-    assert tree(tmp_path / "out") == expected
+    assert tree_bytes(tmp_path / "out") == expected
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
@@ -202,4 +198,4 @@ def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     monkeypatch.setattr(dedupe, "JUDGE_CHUNK", 5)
     monkeypatch.setattr(blocking, "ARRAYS_FROM", 1)  # and the NumPy blocking
     build(BuildOptions(seeds, tmp_path / "parallel", seeds / "site.yaml"))
-    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli, tree_bytes
 
 FLAMINGO = "Flamingo: a Visual Language Model for Few-Shot Learning"
 RICH = "004_60683de6a3f97cc2.txt"
@@ -131,6 +131,26 @@ def test_a_broken_source_shows_an_error_page_and_fixing_it_recovers(server, seed
     (seeds_copy / RICH).write_text(original, encoding="utf-8")
     wait_for(lambda: get(server.port, "/arthur-mensch/")[0] == 200, "recovery")
     assert server.process.poll() is None
+
+
+def test_a_site_large_enough_for_worker_processes_rebuilds_to_what_a_full_build_writes(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from make_corpus import make_corpus
+
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 210, 2)  # over 300 sources and 210 profile pages: parsing and rendering fork
+    sources = len(list(seeds.glob("*.txt")))
+    running = DevServer(seeds, tmp_path / "out", tmp_path / "serve.log")
+    try:
+        page = sorted(seeds.glob("*_page.txt"))[5]
+        edit(page, "h-index", "h-index7")
+        wait_for(lambda: "rebuilt in" in running.output(), "the rebuild")
+        line = next(line for line in running.output().splitlines() if "rebuilt in" in line)
+        assert page.name in line and f"re-parsed 1 of {sources} sources" in line
+    finally:
+        running.stop()
+    assert run_cli("build", "--seeds", seeds, "--out", tmp_path / "full").returncode == 0
+    assert tree_bytes(tmp_path / "out") == tree_bytes(tmp_path / "full")
 
 
 @pytest.mark.parametrize(
