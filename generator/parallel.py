@@ -17,6 +17,7 @@ MAX_WORKERS = 4
 CHUNKS_PER_WORKER = 24  # many small chunks keep every core busy until the end
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Extra = TypeVar("Extra")
 
 _inherited: dict[str, tuple[Callable[[Any, Any], Any], Any]] = {}
 
@@ -25,13 +26,27 @@ def fork_map(
     function: Callable[[Any, Item], Result], state: Any, items: Sequence[Item], threshold: int
 ) -> list[Result]:
     """``[function(state, item) for item in items]``, on every core when there are ``threshold`` items or more."""
+    return fork_map_while(function, state, items, threshold, lambda: None)[0]
+
+
+def fork_map_while(
+    function: Callable[[Any, Item], Result],
+    state: Any,
+    items: Sequence[Item],
+    threshold: int,
+    meanwhile: Callable[[], Extra],
+) -> tuple[list[Result], Extra]:
+    """:func:`fork_map`, and ``meanwhile()`` run in this process while the workers work."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(items) < threshold or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(state, item) for item in items]
+        return [function(state, item) for item in items], meanwhile()
     _inherited["call"] = (function, state)  # set before the workers fork, so they see it
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call_inherited, items, chunksize=max(1, len(items) // (workers * CHUNKS_PER_WORKER))))
+            chunksize = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+            results = pool.map(_call_inherited, items, chunksize=chunksize)  # submits every item at once
+            extra = meanwhile()
+            return list(results), extra
     finally:
         _inherited.clear()
 

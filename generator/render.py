@@ -32,7 +32,7 @@ from generator.links import LINK_KINDS
 from generator.memo import PaperMemo
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
-from generator.parallel import fork_map
+from generator.parallel import fork_map_while
 from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
 from generator.write import write_file
 
@@ -212,17 +212,20 @@ def render_pages(
 ) -> list[str]:
     """Write every page of the site (and each profile's ``papers.bib``) into ``target.folder``.
 
-    ``data_files`` (path → function writing it) are produced alongside, on every core, the largest
-    first; ``report`` builds the report once, in the worker that needs it.  Returns the paths
-    written; ``rendered`` receives the jobs actually rendered.  The dev server first links the
-    unchanged profile pages and writes the data files in this process (see :class:`_JobState`).
+    Pages and ``data_files`` (path → function writing it) are written on every core (above
+    :data:`PARALLEL_PAGES` pages, forked workers share the site model), the largest first;
+    ``report`` builds the report once per process that needs it.  The dev server first links its
+    unchanged profile pages, then writes the data files in this process while workers render.
+    Returns the paths written; ``rendered`` receives the jobs actually rendered.
     """
     state = _JobState(site, renderer, data_files, target, site_contexts(site, report))
     pages = page_jobs(site)
-    jobs = [*state.site_wide(), ("report.html", pages.pop("report.html")), *pages.items()]  # the largest first
-    results = state.unchanged_profile_pages(jobs) + state.data_files_here()
+    jobs = [("report.html", pages.pop("report.html")), *pages.items()]  # the largest first
+    results = state.unchanged_profile_pages(jobs)
     done = {path for path, *_ in results}
-    results += _render_parallel(state, [(path, job) for path, job in jobs if path not in done])
+    todo = state.data_jobs_in_pool() + [(path, job) for path, job in jobs if path not in done]
+    written, written_here = fork_map_while(_JobState.write, state, todo, PARALLEL_PAGES, state.data_files_here)
+    results += written + written_here
     if target.cache is not None:
         target.cache.clear()
         target.cache.update({job: (digest, stats) for job, digest, stats, _ in results if digest})
@@ -255,11 +258,6 @@ class _JobState:
         self.site_inputs = repr(site_values) if target.cache is not None else ""
         self.papers = target.papers if target.papers is not None else PaperMemo()
 
-    def site_wide(self) -> list[tuple[str, Job]]:
-        """The data files: with the report page, the largest jobs, started first (a late large job
-        would leave the other cores idle at the end)."""
-        return [(path, ("", "")) for path in self.data_files]
-
     def unchanged_profile_pages(self, jobs: list[tuple[str, Job]]) -> list[JobResult]:
         """The dev server's profile pages whose inputs did not change, linked from the previous output here
         (digests of unchanged papers are remembered, so this costs little)."""
@@ -271,9 +269,13 @@ class _JobState:
                 results.append((path, digest, stats, False))
         return results
 
+    def data_jobs_in_pool(self) -> list[tuple[str, Job]]:
+        """``build`` writes the data files on every core, first (the largest jobs)."""
+        return [(path, ("", "")) for path in self.data_files] if self.target.cache is None else []
+
     def data_files_here(self) -> list[JobResult]:
-        """The dev server writes the data files in this process, where its memo of per-paper fragments
-        lives: its first build takes longer, every rebuild joins remembered fragments."""
+        """The dev server writes the data files in this process while workers render the pages: here
+        its memo of per-paper parts is filled and used."""
         return [self.write((path, ("", ""))) for path in self.data_files] if self.target.cache is not None else []
 
     def context(self, job: Job) -> dict[str, Any]:
@@ -353,11 +355,6 @@ def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, in
 
 def _paper_digest(paper: Paper) -> str:
     return hashlib.sha256(repr(paper).encode()).hexdigest()
-
-
-def _render_parallel(state: _JobState, items: list[tuple[str, Job]]) -> list[JobResult]:
-    """Run every job; above :data:`PARALLEL_PAGES` pages, forked workers share the site model."""
-    return fork_map(_JobState.write, state, items, PARALLEL_PAGES)
 
 
 def search_index(site: Site, memo: PaperMemo | None = None) -> str:
