@@ -16,7 +16,7 @@ from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, Prepared, deduplicate, prepare
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, report_json_text, to_json
-from generator.memo import PaperMemo
+from generator.memo import PaperMemo, TextMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
@@ -96,6 +96,7 @@ class BuildCache:
     dedupe: DedupeMemo = field(default_factory=DedupeMemo)
     merge: MergeMemo = field(default_factory=MergeMemo)
     papers: PaperMemo = field(default_factory=PaperMemo)
+    blocks: TextMemo = field(default_factory=TextMemo)
     parsed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
@@ -288,8 +289,9 @@ def assemble_output(
     report_text = functools.cache(lambda: to_json(report()))
     if memo is not None:
         memo.start_build()
+        cache.blocks.start_build()
         report_text = functools.cache(lambda: report_json_text(site, dedupe, counts, memo))
-        target = RenderTarget(folder, cache.pages, previous, memo, {"report.html": report_text})
+        target = RenderTarget(folder, cache.pages, previous, memo, {"report.html": report_text}, cache.blocks)
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),
         "report.json": report_text,

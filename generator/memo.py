@@ -37,3 +37,20 @@ class PaperMemo:
             known = self._previous.pop(key, None) or (paper, derive(paper))  # holding the paper keeps its id unique
             self._values[key] = known
         return known[1]
+
+
+class TextMemo:
+    """Text derived from a hashable key that determines it (a report block from its data), kept for
+    the builds that use it: values a build did not use are forgotten after the next build starts."""
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, Any] = {}
+        self._previous: dict[Hashable, Any] = {}
+
+    def start_build(self) -> None:
+        self._previous, self._values = self._values, {}
+
+    def get(self, key: Hashable, derive: Callable[[], T]) -> T:
+        if key not in self._values:
+            self._values[key] = self._previous.pop(key) if key in self._previous else derive()
+        return self._values[key]

@@ -29,7 +29,7 @@ from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
-from generator.memo import PaperMemo
+from generator.memo import PaperMemo, TextMemo
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 from generator.parallel import fork_map_while
@@ -117,6 +117,11 @@ class Renderer:
         with template_errors(self.templates_dir):
             return self.templates[name].render(context)
 
+    def macro(self, name: str, macro: str, *args: Any) -> Markup:
+        """Call a macro of a template (a block of a page rendered on its own)."""
+        with template_errors(self.templates_dir):
+            return getattr(self.templates[name].module, macro)(*args)
+
 
 @contextmanager
 def template_errors(templates_dir: Path) -> Iterator[None]:
@@ -171,11 +176,13 @@ def page_jobs(site: Site) -> dict[str, Job]:
     return jobs
 
 
-def site_contexts(site: Site, report: Callable[[], dict[str, Any]]) -> dict[str, Callable[[], dict[str, Any]]]:
+def site_contexts(
+    site: Site, report: Callable[[], dict[str, Any]], merged_block: Callable[[dict[str, Any]], Markup]
+) -> dict[str, Callable[[], dict[str, Any]]]:
     """Template → how to build the context of each site-wide page."""
     return {
         "index.html": lambda: index_context(site),
-        "report.html": lambda: report_context(site, report()),
+        "report.html": lambda: report_context(site, report(), merged_block),
         "404.html": lambda: not_found_context(site),
         "sitemap.xml": lambda: {
             "urls": [page_url(site, path) for path in page_jobs(site) if path not in NOT_IN_SITEMAP]
@@ -200,6 +207,7 @@ class RenderTarget:
     previous: Path | None = None
     papers: PaperMemo | None = None
     page_inputs: dict[str, Callable[[], str]] = field(default_factory=dict)  # template → cheaper digest input
+    blocks: TextMemo | None = None  # the report page's blocks, by their data
 
 
 def render_pages(
@@ -218,7 +226,7 @@ def render_pages(
     unchanged profile pages, then writes the data files in this process while workers render.
     Returns the paths written; ``rendered`` receives the jobs actually rendered.
     """
-    state = _JobState(site, renderer, data_files, target, site_contexts(site, report))
+    state = _JobState(site, renderer, data_files, target, report)
     pages = page_jobs(site)
     jobs = [("report.html", pages.pop("report.html")), *pages.items()]  # the largest first
     results = state.unchanged_profile_pages(jobs)
@@ -245,10 +253,10 @@ class _JobState:
         renderer: Renderer,
         data_files: dict[str, Callable[[], str | Iterable[str]]],
         target: RenderTarget,
-        contexts: dict[str, Callable[[], dict[str, Any]]],
+        report: Callable[[], dict[str, Any]],
     ) -> None:
         self.site = site
-        self.site_contexts = contexts
+        self.site_contexts = site_contexts(site, report, self.merged_block)
         self.renderer = renderer
         self.data_files = data_files
         self.target = target
@@ -277,6 +285,14 @@ class _JobState:
         """The dev server writes the data files in this process while workers render the pages: here
         its memo of per-paper parts is filled and used."""
         return [self.write((path, ("", ""))) for path in self.data_files] if self.target.cache is not None else []
+
+    def merged_block(self, paper: dict[str, Any]) -> Markup:
+        """The report page's block for one merged paper; the dev server keeps blocks by their data."""
+
+        def render() -> Markup:
+            return self.renderer.macro("_report.html", "merged_paper", paper)
+
+        return render() if self.target.blocks is None else self.target.blocks.get(repr(paper), render)
 
     def context(self, job: Job) -> dict[str, Any]:
         """The context of a job: its profile's, or the site-wide page's."""
@@ -676,6 +692,12 @@ def site_people(site: Site) -> dict[tuple[str, str], str]:
     return {name_key(profile.name): profile.slug for profile in reversed(site.profiles)}
 
 
-def report_context(site: Site, report: dict[str, Any]) -> dict[str, Any]:
+def report_context(
+    site: Site, report: dict[str, Any], merged_block: Callable[[dict[str, Any]], Markup]
+) -> dict[str, Any]:
     description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
-    return base_context(site, "report.html", f"Build report · {site.title}", description) | {"report": report}
+    blocks = [merged_block(paper) for paper in report["merged"]]
+    return base_context(site, "report.html", f"Build report · {site.title}", description) | {
+        "report": report,
+        "merged_blocks": blocks,
+    }

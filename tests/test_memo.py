@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.memo import PaperMemo
+from generator.memo import PaperMemo, TextMemo
 from generator.model import Location, Paper
 
 
@@ -30,3 +30,17 @@ def test_a_value_is_derived_once_per_paper_and_id_and_forgotten_when_a_build_did
     memo.start_build()
     assert memo.get("json", twin, derive) == "one:One" and len(derived) == 4  # used last build: kept
     assert memo.get("json", first, derive) == "one-2:One" and len(derived) == 5  # unused last build: forgotten
+
+
+def test_text_is_derived_once_per_key_and_forgotten_when_a_build_did_not_use_it():
+    memo, derived = TextMemo(), []
+
+    def derive(text: str):
+        return lambda: derived.append(text) or text.upper()
+
+    assert memo.get("a", derive("a")) == memo.get("a", derive("a")) == "A" and derived == ["a"]
+    memo.start_build()
+    assert memo.get("b", derive("b")) == "B"  # "a" not used in this build
+    memo.start_build()
+    assert memo.get("b", derive("b")) == "B" and memo.get("a", derive("a")) == "A"
+    assert derived == ["a", "b", "a"]
