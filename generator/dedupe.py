@@ -124,7 +124,7 @@ class DedupeMemo:
     which pairs are compared).  Clustering is decided within each connected group of compared
     entries alone, so a group whose entries and decisions did not change keeps its clusters."""
 
-    decisions: dict[tuple[int, int], PairDecision] = field(default_factory=dict)
+    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
     groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
     fresh_pairs: int = 0
     fresh_groups: int = 0
@@ -266,8 +266,10 @@ def _remembered_judgements(
     identities = {pair: (id(signatures[pair[0]].entry), id(signatures[pair[1]].entry)) for pair in pairs}
     fresh = [pair for pair in pairs if identities[pair] not in memo.decisions]
     judged = _judge_all(signatures, fresh)
-    judged |= {pair: memo.decisions[identities[pair]] for pair in pairs if pair not in judged}
-    memo.decisions = {identities[pair]: judged[pair] for pair in pairs}
+    judged |= {pair: memo.decisions[identities[pair]][2] for pair in pairs if pair not in judged}
+    memo.decisions = {  # holding both entries keeps the identities of the key unique
+        identities[(i, j)]: (signatures[i].entry, signatures[j].entry, judged[(i, j)]) for i, j in pairs
+    }
     memo.fresh_pairs = len(fresh)
     return {pair: judged[pair] for pair in pairs}
 
