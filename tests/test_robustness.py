@@ -51,6 +51,43 @@ def test_killed_builds_never_leave_a_broken_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]  # leftovers cleaned up
 
 
+WORKERS_THAT_SLEEP = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from generator.parallel import fork_map
+def slow(state, item):
+    time.sleep(60)
+print(os.getpid(), flush=True)
+fork_map(slow, None, list(range(4)), 2)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads worker processes from /proc (Linux)")
+def test_worker_processes_die_with_a_killed_build():
+    parent = subprocess.Popen(
+        [sys.executable, "-c", WORKERS_THAT_SLEEP.format(root=str(ROOT))], stdout=subprocess.PIPE, text=True
+    )
+    pid = int(parent.stdout.readline())
+    workers: list[str] = []
+    deadline = time.monotonic() + 10
+    while len(workers) < 2 and time.monotonic() < deadline:
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        workers = children.read_text().split() if children.exists() else []
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the pool started its workers"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def running(worker: str) -> bool:
+        stat = Path(f"/proc/{worker}/stat")
+        return stat.exists() and stat.read_text().split()[2] != "Z"
+
+    deadline = time.monotonic() + 5
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(running, workers)), "no worker outlives the build that started it"
+
+
 def test_an_interrupted_swap_is_restored_by_the_next_build(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", "--out", out).returncode == 0
