@@ -26,6 +26,7 @@ TYPE_NAMES = {
     object: "a value",
 }
 MAX_YAML_BYTES = 2_000_000
+MAX_DEPTH = 32  # lists and mappings inside each other; site.yaml and papers.yaml need three or four
 INVALID = object()  # a value already reported as unsupported
 MAP_TAG, SEQUENCE_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: 10x faster
@@ -57,6 +58,7 @@ def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
     except (OSError, UnicodeDecodeError) as error:
         raise BuildError([Problem(shown_path, 1, f"cannot read file: {error}", "save it as UTF-8 text")]) from None
     try:
+        _check_depth(text, shown_path)
         node = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
@@ -76,6 +78,28 @@ def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
     if node is None:
         return Located({}, 1)
     return to_python(node, shown_path, problems, set())
+
+
+def _check_depth(text: str, shown_path: str) -> None:
+    """Refuse a document nested deeper than any configuration needs, before composing it: composing
+    recurses once per level, and a few hundred thousand brackets would overflow the stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=SAFE_LOADER):  # a flat stream of events: no recursion
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BuildError(
+                    [
+                        Problem(
+                            shown_path,
+                            event.start_mark.line + 1,
+                            f"nested more than {MAX_DEPTH} lists or mappings deep",
+                            "a configuration needs a few levels; check the brackets and the indentation",
+                        )
+                    ]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def to_python(node: yaml.Node, shown_path: str, problems: list[Problem], seen: set[int]) -> Located:

@@ -97,3 +97,17 @@ def test_no_script_runs_and_no_dialog_opens_in_a_browser(tmp_path):
     assert dialogs == []
     html = (out / "eve" / "index.html").read_text(encoding="utf-8")
     assert "49" not in html.split("<main", 1)[1].split("</main>", 1)[0] or "{{ 7*7 }}" in html
+
+
+def test_yaml_nested_without_end_is_refused_cleanly(tmp_path):
+    """Hundreds of thousands of brackets would overflow the stack of YAML composing: a clear error instead."""
+    deep = "title: Deep\nprofiles: " + "[" * 300_000 + "]" * 300_000 + "\n"
+    seeds = write_corpus(tmp_path / "seeds", {"page.txt": PAGE, "site.yaml": deep})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert "site.yaml:2: nested more than 32 lists or mappings deep" in result.stderr
+    assert "Traceback" not in result.stderr
+    papers = "- match: x\n  tags: " + "[" * 300_000 + "]" * 300_000 + "\n"
+    seeds = write_corpus(tmp_path / "seeds2", {"page.txt": PAGE, "papers.yaml": papers})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out2")
+    assert result.returncode == 1 and "papers.yaml:2: nested more than" in result.stderr, result.stderr[-500:]
