@@ -78,7 +78,7 @@ class Staging:
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            discard(self.folder)
 
 
 def write_file(folder: Path, relative: str, content: str | bytes | Iterable[str]) -> None:
@@ -190,7 +190,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
         staging.rename(out_dir)
         return
     if _exchange(staging, out_dir):
-        shutil.rmtree(staging)
+        discard(staging)  # now the previous output
         return
     retired = staging.with_name(staging.name.replace(".build-", ".old-"))
     out_dir.rename(retired)
@@ -199,7 +199,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
     except OSError:
         retired.rename(out_dir)
         raise
-    shutil.rmtree(retired)
+    discard(retired)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -229,6 +229,8 @@ def recover_interrupted(out_dir: Path) -> None:
     parent = out_dir.parent
     if not parent.is_dir():
         return
+    for trash in sorted(parent.glob(f".{out_dir.name}.trash-*")):
+        shutil.rmtree(trash, ignore_errors=True)  # only ever made by discard(), from a folder of ours
     leftovers = sorted(parent.glob(f".{out_dir.name}.build-*")) + sorted(parent.glob(f".{out_dir.name}.old-*"))
     for folder in leftovers:
         if not (folder / MARKER).is_file() and any(folder.iterdir()):
@@ -236,4 +238,16 @@ def recover_interrupted(out_dir: Path) -> None:
         if ".old-" in folder.name and not out_dir.exists():
             folder.rename(out_dir)
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            discard(folder)
+
+
+def discard(folder: Path) -> None:
+    """Delete one of this tool's folders: first renamed to ``.NAME.trash-*``, so that a build killed
+    while deleting (its marker may go first) leaves a folder the next build still knows as its own."""
+    name, _, suffix = folder.name.rpartition("-")
+    trash = folder.with_name(f"{name.rsplit('.', 1)[0]}.trash-{suffix}")
+    try:
+        folder.rename(trash)
+    except OSError:
+        trash = folder
+    shutil.rmtree(trash, ignore_errors=True)

@@ -88,6 +88,20 @@ def test_worker_processes_die_with_a_killed_build():
     assert not any(map(running, workers)), "no worker outlives the build that started it"
 
 
+def test_a_folder_left_half_deleted_by_a_killed_build_is_removed_by_the_next(tmp_path):
+    """Deleting renames a folder to .NAME.trash-* first: even with its marker already gone, it is ours."""
+    out = tmp_path / "out"
+    half_deleted = tmp_path / ".out.trash-abc123"
+    (half_deleted / "person").mkdir(parents=True)
+    (half_deleted / "person" / "index.html").write_text("left over", encoding="utf-8")
+    foreign = tmp_path / ".out.build-notours"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("not written by this tool", encoding="utf-8")
+    assert run_cli("build", "--seeds", SEEDS, "--out", out).returncode == 0
+    assert not half_deleted.exists()
+    assert (foreign / "keep.txt").is_file(), "a folder without the marker is never touched"
+
+
 def test_an_interrupted_swap_is_restored_by_the_next_build(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", "--out", out).returncode == 0
