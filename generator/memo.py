@@ -16,32 +16,9 @@ from generator.model import Paper
 T = TypeVar("T")
 
 
-class PaperMemo:
-    """``kind`` → (identity, id) of a paper → the value derived from it.  A kind is any hashable
-    value: a name, or a name with the other inputs of the value (a report part: its decisions)."""
-
-    def __init__(self) -> None:
-        self._values: dict[tuple[Hashable, int, str], tuple[Paper, Any]] = {}
-        self._previous: dict[tuple[Hashable, int, str], tuple[Paper, Any]] = {}
-
-    def start_build(self) -> None:
-        """Begin a build: values used in it are kept, values of the build before are then forgotten
-        (a paper no longer on the site, an id or input that changed)."""
-        self._previous, self._values = self._values, {}
-
-    def get(self, kind: Hashable, paper: Paper, derive: Callable[[Paper], T]) -> T:
-        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
-        key = (kind, id(paper), paper.id)
-        known = self._values.get(key)
-        if known is None:
-            known = self._previous.pop(key, None) or (paper, derive(paper))  # holding the paper keeps its id unique
-            self._values[key] = known
-        return known[1]
-
-
 class TextMemo:
-    """Text derived from a hashable key that determines it (a report block from its data), kept for
-    the builds that use it: values a build did not use are forgotten after the next build starts."""
+    """Values by a hashable key that determines them (a report block by its data), kept for the builds
+    that use them: a value the last build did not use is forgotten when the next build starts."""
 
     def __init__(self) -> None:
         self._values: dict[Hashable, Any] = {}
@@ -54,3 +31,21 @@ class TextMemo:
         if key not in self._values:
             self._values[key] = self._previous.pop(key) if key in self._previous else derive()
         return self._values[key]
+
+
+class PaperMemo:
+    """``kind`` → (identity, id) of a paper → the value derived from it.  A kind is any hashable
+    value: a name, or a name with the other inputs of the value (a report part: its decisions)."""
+
+    def __init__(self) -> None:
+        self._kept = TextMemo()
+
+    def start_build(self) -> None:
+        """Begin a build: values used in it are kept, values of the build before are then forgotten
+        (a paper no longer on the site, an id or input that changed)."""
+        self._kept.start_build()
+
+    def get(self, kind: Hashable, paper: Paper, derive: Callable[[Paper], T]) -> T:
+        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
+        key = (kind, id(paper), paper.id)
+        return self._kept.get(key, lambda: (paper, derive(paper)))[1]  # holding the paper keeps its id unique
