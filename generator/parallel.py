@@ -8,14 +8,14 @@ On Linux a worker dies with its parent: a build killed mid-way leaves no worker 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from generator.write import libc
 
 MAX_WORKERS = 4
 CHUNKS_PER_WORKER = 24  # many small chunks keep every core busy until the end
@@ -61,13 +61,9 @@ PR_SET_PDEATHSIG = 1
 
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when its parent dies (a killed build); elsewhere, nothing."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name, use_errno=True) if name else None
-    except OSError:
-        libc = None
-    if libc is not None and hasattr(libc, "prctl"):
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    c_library = libc()
+    if c_library is not None and hasattr(c_library, "prctl"):
+        c_library.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 

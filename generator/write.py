@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import shutil
 import tempfile
@@ -204,8 +205,8 @@ def _swap(staging: Path, out_dir: Path) -> None:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Atomically exchange two paths (Linux renameat2); False where the system cannot."""
-    libc = _libc()
-    renameat2 = getattr(libc, "renameat2", None) if libc is not None else None
+    c_library = libc()
+    renameat2 = getattr(c_library, "renameat2", None) if c_library is not None else None
     if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2
@@ -213,7 +214,9 @@ def _exchange(first: Path, second: Path) -> bool:
     return result == 0
 
 
-def _libc() -> ctypes.CDLL | None:
+@functools.cache
+def libc() -> ctypes.CDLL | None:
+    """The C library, for the system calls Python does not wrap (looked up once per process)."""
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name, use_errno=True) if name else None
