@@ -121,8 +121,12 @@ def _check_arxiv_month(paper: Paper) -> None:
 
 def cluster_title(cluster: Cluster) -> str:
     """The title a cluster's paper gets from its sources (titled entry, else derived)."""
-    titled = _first(cluster.entries, lambda e: bool(e.title))
-    return titled.title if titled else derive_title(_best_abstract(cluster.entries).abstract)
+    return _title(_first(cluster.entries, lambda e: bool(e.title)), _best_abstract(cluster.entries))
+
+
+def _title(titled: Entry | None, best_abstract: Entry) -> str:
+    """The first titled entry's title, else one derived from the best abstract."""
+    return titled.title if titled else derive_title(best_abstract.abstract)
 
 
 def _best_abstract(entries: list[Entry]) -> Entry:
@@ -162,7 +166,7 @@ def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
     } | {name: given.get(name) for name in FIRST_GIVEN}
     return Paper(
         id="",
-        title=picks["title"].title if picks["title"] else derive_title(picks["abstract"].abstract),
+        title=_title(picks["title"], picks["abstract"]),
         title_derived=picks["title"] is None,
         abstract=picks["abstract"].abstract,
         authors=list(authors_entry.authors),
