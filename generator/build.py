@@ -122,7 +122,18 @@ def without_cycle_collection() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _forget_allocation_count()
             gc.enable()
+
+
+def _forget_allocation_count() -> None:
+    """Keep the collector from a full pass over everything the build allocated the moment it is back
+    on (about half a second at a thousand profiles): freezing and unfreezing moves every object to
+    the oldest generation and resets the count that triggers collections.  Nothing is left frozen;
+    objects someone else froze stay frozen."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:

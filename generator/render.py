@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import traceback
 from collections import Counter
@@ -27,6 +26,7 @@ from generator.bibtex_out import bibliography, bibtex_entries
 from generator.categories import category_name
 from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
+from generator.export import compact_json
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
 from generator.memo import PaperMemo, TextMemo
@@ -160,6 +160,7 @@ class SiteLookups:
 
 Job = tuple[str, str]  # (template, profile slug or "" for a site-wide page)
 NOT_IN_SITEMAP = ("404.html", "sitemap.xml")
+PAGE_DATA_FILES = {"report.html": "report.json"}  # page → data file built from the same data, by the same job
 
 
 def page_jobs(site: Site) -> dict[str, Job]:
@@ -256,7 +257,7 @@ class _JobState:
         report: Callable[[], dict[str, Any]],
     ) -> None:
         self.site = site
-        self.site_contexts = site_contexts(site, report, self.merged_block)
+        self.site_contexts = site_contexts(site, report, merged_blocks(renderer, target.blocks))
         self.renderer = renderer
         self.data_files = data_files
         self.target = target
@@ -278,32 +279,31 @@ class _JobState:
         return results
 
     def data_jobs_in_pool(self) -> list[tuple[str, Job]]:
-        """``build`` writes the data files on every core, first (the largest jobs)."""
-        return [(path, ("", "")) for path in self.data_files] if self.target.cache is None else []
+        """``build`` writes the data files on every core, first (the largest jobs); a data file made
+        from the same data as a page is written by that page's job (the data is built once)."""
+        if self.target.cache is not None:
+            return []
+        return [(path, ("", "")) for path in self.data_files if path not in PAGE_DATA_FILES.values()]
 
     def data_files_here(self) -> list[JobResult]:
         """The dev server writes the data files in this process while workers render the pages: here
         its memo of per-paper parts is filled and used."""
         return [self.write((path, ("", ""))) for path in self.data_files] if self.target.cache is not None else []
 
-    def merged_block(self, paper: dict[str, Any]) -> Markup:
-        """The report page's block for one merged paper; the dev server keeps blocks by their data."""
-
-        def render() -> Markup:
-            return self.renderer.macro("_report.html", "merged_paper", paper)
-
-        return render() if self.target.blocks is None else self.target.blocks.get(repr(paper), render)
-
     def context(self, job: Job) -> dict[str, Any]:
         """The context of a job: its profile's, or the site-wide page's."""
         template, slug = job
         return profile_context(self.site, self.profiles[slug], self.lookups) if slug else self.site_contexts[template]()
 
-    def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, str]:
-        """The page at ``path``, plus ``papers.bib`` beside a profile page."""
-        files = {path: self.renderer.render(template, context)}
+    def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, str | Iterable[str]]:
+        """The page at ``path``, plus ``papers.bib`` beside a profile page, plus (in a build) the data
+        file made from the same data as the page."""
+        files: dict[str, str | Iterable[str]] = {path: self.renderer.render(template, context)}
         if template == "profile.html":
             files[path.replace("index.html", "papers.bib")] = context["bibliography"]
+        data_file = PAGE_DATA_FILES.get(path, "")
+        if self.target.cache is None and data_file in self.data_files:
+            files[data_file] = self.data_files[data_file]()
         return files
 
     def write(self, item: tuple[str, Job]) -> JobResult:
@@ -357,6 +357,20 @@ class _JobState:
             return None
 
 
+def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[str, Any]], Markup]:
+    """How to render the report page's block for one merged paper; the dev server keeps blocks by their
+    data.  (A plain function, not a method of the job state: the state's contexts hold it, and a
+    reference cycle would keep the whole site alive until the cycle collector runs.)"""
+
+    def merged_block(paper: dict[str, Any]) -> Markup:
+        def render() -> Markup:
+            return renderer.macro("_report.html", "merged_paper", paper)
+
+        return render() if memo is None else memo.get(repr(paper), render)
+
+    return merged_block
+
+
 def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, int]) -> tuple[int, int]:
     """Hard-link ``previous/name`` into ``folder`` if it is still the file written (same size and time)."""
     source = previous / name
@@ -393,7 +407,7 @@ def _search_entry(names: dict[str, str], paper: Paper) -> str:
         "y": paper.date[:4] if paper.date else "",
         "p": [[slug, names[slug]] for slug in paper.profiles if slug in names],
     }
-    data = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    data = compact_json(entry)
     return data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 

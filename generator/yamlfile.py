@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from generator.errors import BuildError, Problem
 
@@ -149,7 +150,7 @@ def to_python(node: yaml.Node, shown_path: str, problems: list[Problem], seen: s
     if isinstance(node, yaml.SequenceNode):
         return Located([to_python(item, shown_path, problems, seen) for item in node.value], line)
     try:
-        return Located(yaml.SafeLoader("").construct_object(node), line)
+        return Located(SafeConstructor().construct_object(node), line)  # not a whole loader: cyclic, slower
     except ValueError:  # looked like a timestamp but is not a real date (2022-13-01): keep the text
         return Located(str(node.value), line)
     except yaml.YAMLError as error:
