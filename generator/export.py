@@ -1,15 +1,19 @@
 """The machine-readable outputs: ``papers.json`` and the build report data.
 
 Both are plain dicts with a fixed key order and sorted lists, serialised the
-same way every time, so the same sources give byte-identical files.
+same way every time, so the same sources give byte-identical files.  The text is
+made by orjson: the site's JSON is tens of megabytes at a thousand profiles, and
+orjson writes it several times faster than the standard library's encoder
+(same text, except that floats with an exponent are written ``1e-5``, not ``1e-05``).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
@@ -20,7 +24,7 @@ from generator.overrides import OVERRIDES_FILE
 
 def to_json(data: Any) -> str:
     """Deterministic compact JSON (UTF-8 text, final newline); compact keeps the C encoder fast."""
-    return _compact(data) + "\n"
+    return compact_json(data) + "\n"
 
 
 def location_json(location: Location) -> dict[str, Any]:
@@ -61,15 +65,16 @@ def papers_json_chunks(site: Site, memo: PaperMemo | None = None) -> Iterator[st
     yield '{"papers":['
     for index, paper in enumerate(site.papers):
         yield ("," if index else "") + (_paper_part(paper) if memo is None else memo.get("json", paper, _paper_part))
-    yield '],"profiles":' + _compact(profiles_json(site)) + "}\n"
+    yield '],"profiles":' + compact_json(profiles_json(site)) + "}\n"
 
 
 def _paper_part(paper: Paper) -> str:
-    return _compact(paper_json(paper))
+    return compact_json(paper_json(paper))
 
 
-def _compact(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def compact_json(data: Any) -> str:
+    """Compact JSON text of ``data`` (UTF-8 characters as they are, keys in insertion order)."""
+    return orjson.dumps(data).decode("utf-8")
 
 
 def profiles_json(site: Site) -> list[dict[str, Any]]:
@@ -113,10 +118,12 @@ def report_json_text(site: Site, dedupe: DedupeResult, counts: tuple[int, int], 
     merged = []
     for paper, decisions in _merged_papers(site, dedupe, paper_of):
         same_decisions = ("report", *((*_decision_fields(d), paper_of[d.right].id) for d in decisions))
-        merged.append(memo.get(same_decisions, paper, lambda p, d=decisions: _compact(_merged_json(p, d, paper_of))))
+        merged.append(
+            memo.get(same_decisions, paper, lambda p, d=decisions: compact_json(_merged_json(p, d, paper_of)))
+        )
     report = _report(site, dedupe, counts, paper_of, [])
     report_parts = (
-        _compact(key) + ":" + ("[" + ",".join(merged) + "]" if key == "merged" else _compact(value))
+        compact_json(key) + ":" + ("[" + ",".join(merged) + "]" if key == "merged" else compact_json(value))
         for key, value in report.items()
     )
     return "{" + ",".join(report_parts) + "}\n"
