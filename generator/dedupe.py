@@ -120,14 +120,17 @@ def _entry_grams(keys: list[SignatureKeys]) -> EntryGrams:
 class DedupeMemo:
     """What a long-running process (the dev server) keeps between builds: the decisions between
     entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
-    objects).  Candidate pairs are always found again over all entries (a new entry can change
-    which pairs are compared).  Clustering is decided within each connected group of compared
+    objects).  Candidate pairs are found again over all entries (a new entry can change which
+    pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided within each connected group of compared
     entries alone, so a group whose entries and decisions did not change keeps its clusters."""
 
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
     groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
     fresh_pairs: int = 0
     fresh_groups: int = 0
+    blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them
+    blocking_reused: bool = False
 
 
 @dataclass
@@ -149,14 +152,9 @@ def deduplicate(
     ``prepared``: what :func:`prepare` made of consecutive runs of ``entries`` (computed here when
     not given); ``memo``: decisions of earlier builds to reuse.
     """
-    signatures, abstract_words = _signatures(entries, prepared if prepared is not None else _prepare_all(entries))
-    pairs = sorted(
-        blocking.candidate_pairs(
-            abstract_words,
-            [sig.title_key for sig in signatures],
-            [sig.ids for sig in signatures],
-        )
-    )
+    parts = prepared if prepared is not None else _prepare_all(entries)
+    signatures = _signatures(entries, parts)
+    pairs = _candidate_pairs(signatures, parts) if memo is None else _remembered_pairs(signatures, parts, memo)
     if memo is None:
         clusters, near_misses = _clusters(signatures, _judge_all(signatures, pairs))
     else:
@@ -239,13 +237,36 @@ def _prepare_chunk(state: tuple[list[Entry], bool], indexes: range) -> Prepared:
     return prepare(entries[indexes.start : indexes.stop], large)
 
 
-def _signatures(entries: list[Entry], parts: Sequence[Prepared]) -> tuple[list[_Signature], Abstracts]:
-    """Every entry's signature and its abstract for blocking (word hashes for a large input)."""
+def _signatures(entries: list[Entry], parts: Sequence[Prepared]) -> list[_Signature]:
     keys = chain.from_iterable(part.keys for part in parts)
-    signatures = [_Signature(entry, *k) for entry, k in zip(entries, keys, strict=True)]
-    if len(entries) < blocking.ARRAYS_FROM:
-        return signatures, [sig.abstract_key for sig in signatures]
-    return signatures, gram_arrays().EntryGrams.join([_grams_of(part) for part in parts])
+    return [_Signature(entry, *k) for entry, k in zip(entries, keys, strict=True)]
+
+
+def _candidate_pairs(signatures: list[_Signature], parts: Sequence[Prepared]) -> list[tuple[int, int]]:
+    """The pairs blocking finds worth comparing, in order."""
+    titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
+    return sorted(blocking.candidate_pairs(_blocking_abstracts(signatures, parts), titles, identifiers))
+
+
+def _blocking_abstracts(signatures: list[_Signature], parts: Sequence[Prepared]) -> Abstracts:
+    """Every entry's abstract as blocking reads it: its comparison key, or (large inputs) its grams."""
+    if len(signatures) < blocking.ARRAYS_FROM:
+        return [sig.abstract_key for sig in signatures]
+    return gram_arrays().EntryGrams.join([_grams_of(part) for part in parts])
+
+
+def _remembered_pairs(
+    signatures: list[_Signature], parts: Sequence[Prepared], memo: DedupeMemo
+) -> list[tuple[int, int]]:
+    """:func:`_candidate_pairs`, reused when every entry has the keys blocking read last time (an edit
+    of scores, authors or dates): blocking reads only the keys, in order, so it would find the same."""
+    keys = [part.keys for part in parts]
+    previous = memo.blocked_keys
+    same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
+    if not same:
+        memo.pairs = _candidate_pairs(signatures, parts)
+    memo.blocked_keys, memo.blocking_reused = keys, same
+    return memo.pairs
 
 
 def _grams_of(part: Prepared) -> EntryGrams:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -276,3 +277,18 @@ def test_the_dev_servers_group_by_group_clustering_equals_clustering_all_at_once
     entries[7] = entry(FLAMINGO_V2.replace("few-shot", "few shot"), "h.txt")
     assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
     assert memo.fresh_groups == 1, "only the changed entry's group is clustered again"
+
+
+def test_the_dev_server_blocks_again_only_when_a_blocking_key_changed():
+    entries = [entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), entry(FLAMINGO_V1, "c.txt")]
+    memo = DedupeMemo()
+    deduplicate(list(entries), memo=memo)
+    assert not memo.blocking_reused
+    entries[2] = dataclasses.replace(entries[2], venue="Elsewhere", score=9.5)  # a new object, the same keys
+    assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+    assert memo.blocking_reused
+    entries[2] = entry(MOTIVATED_A.replace("study", "survey"), "c.txt")  # now it resembles the first
+    result = deduplicate(list(entries), memo=memo)
+    assert not memo.blocking_reused
+    assert _outcome(result) == _outcome(deduplicate(list(entries)))
+    assert result.compared_pairs == deduplicate(list(entries)).compared_pairs > 1

@@ -174,6 +174,7 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     before = {name: source.prepared for name, source in cache.sources.items()}
     build(options, cache)
     assert cache.parsed == [page.name]
+    assert cache.dedupe.blocking_reused, "a metric edit leaves every blocking key as it was"
     assert 0 < len(cache.rendered) < 12  # only the changed profile and the pages showing it
     kept = [name for name, source in cache.sources.items() if source.prepared is before[name]]
     assert sorted(kept) == sorted(set(before) - {page.name}), "only the changed file is prepared for dedupe anew"
@@ -184,6 +185,7 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     text = listing.read_text(encoding="utf-8")
     listing.write_text(text.replace("Abstract: ", "Abstract: Revised. ", 1), encoding="utf-8")
     build(options, cache)
+    assert not cache.dedupe.blocking_reused, "an abstract edit is blocked again"
     assert len(cache.dedupe.decisions) > cache.dedupe.fresh_pairs, "decisions between unchanged entries are reused"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
