@@ -10,8 +10,10 @@ give the same pairs.  A hash collision can only add a candidate pair, never hide
 from __future__ import annotations
 
 import array
+import functools
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 # NumPy asks Linux for transparent huge pages for large arrays; where the kernel then compacts
@@ -83,10 +85,55 @@ OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 6
 
 
 def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int]) -> set[Pair]:
-    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`)."""
-    owners, keys = _unique_keys(grams.owners, grams.keys)
-    sizes = np.bincount(owners, minlength=grams.count) + np.array(exact_sizes, dtype=np.int64)
-    return _shared_gram_pairs(owners, keys, sizes)
+    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`).
+
+    The keys are cut into slices by their top bits, and each slice's pairs are counted in its own
+    thread (NumPy's sorts and array operations release the GIL, so the slices use every core);
+    the slices' counts are then added up.  Equal keys always fall in the same slice.
+    """
+    slices = _key_slices(grams, SLICES)
+    with ThreadPoolExecutor(len(slices)) as pool:
+        counted = list(pool.map(functools.partial(_slice_pair_counts, grams.count), slices))
+    codes, counts = _added_counts([(codes, counts) for codes, counts, _ in counted])
+    sizes = sum(keys_per_entry for *_, keys_per_entry in counted) + np.array(exact_sizes, dtype=np.int64)
+    return _enough_shared(codes, counts, sizes)
+
+
+SLICES = min(os.cpu_count() or 1, 4)  # threads counting pairs; rounded down to a power of two
+
+
+def _key_slices(grams: EntryGrams, wanted: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(owners, keys) of the grams in each slice of the key space (a power of two, at most ``wanted``)."""
+    bits = max(0, wanted.bit_length() - 1)
+    if bits == 0:
+        return [(grams.owners, grams.keys)]
+    slice_of = grams.keys.view(np.uint64) >> np.uint64(64 - bits)
+    return [(grams.owners[slice_of == index], grams.keys[slice_of == index]) for index in range(1 << bits)]
+
+
+def _slice_pair_counts(
+    entry_count: int, rows: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One slice's pair codes (``left * entry_count + right``, sorted), how many keys each pair
+    shares, and how many distinct keys of the slice each entry has."""
+    owners, keys = _unique_keys(*rows)
+    left, right = _gram_posting_pairs(owners, keys)
+    codes, counts = _counted(left.astype(np.int64) * entry_count + right)
+    return codes, counts, np.bincount(owners, minlength=entry_count)
+
+
+def _added_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted codes with counts, from several such arrays (a stable sort merges their sorted runs)."""
+    if len(parts) == 1:
+        return parts[0]
+    codes = np.concatenate([codes for codes, _ in parts])
+    counts = np.concatenate([counts for _, counts in parts])
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    if not len(codes):
+        return codes, counts
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[starts], np.add.reduceat(counts, starts)
 
 
 def word_hashes(text: str) -> np.ndarray:
@@ -162,10 +209,8 @@ def _unique_packed(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np
     return (packed & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int32), (packed >> shift).view(np.int64)
 
 
-def _shared_gram_pairs(owners: np.ndarray, keys: np.ndarray, sizes: np.ndarray) -> set[Pair]:
+def _enough_shared(codes: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> set[Pair]:
     """Pairs sharing at least :data:`MIN_SHARED` grams and :data:`SHARED_FRACTION` of the smaller's keys."""
-    left, right = _gram_posting_pairs(owners, keys)
-    codes, counts = _counted(left.astype(np.int64) * len(sizes) + right)
     left, right = codes // len(sizes), codes % len(sizes)
     enough = (counts >= MIN_SHARED) & (counts >= SHARED_FRACTION * np.minimum(sizes[left], sizes[right]))
     return set(zip(left[enough].tolist(), right[enough].tolist(), strict=True))

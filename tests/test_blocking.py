@@ -10,22 +10,25 @@ from collections import Counter, defaultdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import blocking
+from generator import blocking, gram_arrays
 from generator.gram_arrays import EntryGrams
 
-PATHS = {"plain": 10**9, "arrays": 0}  # blocking.ARRAYS_FROM for each implementation
+# blocking.ARRAYS_FROM and gram_arrays.SLICES for each implementation: plain Python, NumPy in one
+# thread, NumPy with the keys cut in four slices counted in four threads
+PATHS = {"plain": (10**9, 1), "arrays": (0, 1), "arrays-sliced": (0, 4)}
 
 
 def candidate_pairs(abstracts, titles, identifiers, path=None):
-    """Both implementations must agree; return their common answer."""
+    """All implementations must agree; return their common answer."""
     answers = {}
-    for name, threshold in PATHS.items():
-        if path in (None, name):
-            original, blocking.ARRAYS_FROM = blocking.ARRAYS_FROM, threshold
+    for name, (threshold, slices) in PATHS.items():
+        if path is None or name.startswith(path):
+            original = blocking.ARRAYS_FROM, gram_arrays.SLICES
+            blocking.ARRAYS_FROM, gram_arrays.SLICES = threshold, slices
             try:
                 answers[name] = blocking.candidate_pairs(abstracts, titles, identifiers)
             finally:
-                blocking.ARRAYS_FROM = original
+                blocking.ARRAYS_FROM, gram_arrays.SLICES = original
     assert len({frozenset(answer) for answer in answers.values()}) == 1, answers
     return next(iter(answers.values()))
 
