@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.bios import load_bios, stray_bio_files
-from generator.catalog import Catalog, build_catalog
+from generator.catalog import build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
-from generator.dedupe import DedupeMemo, DedupeResult, Prepared, deduplicate, prepare
+from generator.dedupe import DedupeMemo, DedupeResult, deduplicate
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, report_json_text, to_json
 from generator.memo import PaperMemo, TextMemo
@@ -21,7 +21,7 @@ from generator.merge import MergeMemo, cluster_title, configured_bios, merge_sit
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
 from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
-from generator.parallel import fork_map
+from generator.reading import ParsedSource, read_sources
 from generator.render import (
     PageCache,
     Renderer,
@@ -31,11 +31,10 @@ from generator.render import (
     render_pages,
     search_index,
 )
-from generator.sources import parse_source
+from generator.source_cache import SourceCache
 from generator.write import OutputFiles, Staging, check_output_folder, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
 
 
 @dataclass
@@ -79,15 +78,6 @@ class BuildOptions:
 
 
 @dataclass
-class ParsedSource:
-    """One parsed source file, with what dedupe prepared from its entries in the same worker."""
-
-    fingerprint: tuple[int, int]  # modification time and size when it was parsed
-    doc: SourceDoc
-    prepared: Prepared
-
-
-@dataclass
 class BuildCache:
     """What a long-running process (the dev server) keeps between builds to redo only what changed."""
 
@@ -97,7 +87,8 @@ class BuildCache:
     merge: MergeMemo = field(default_factory=MergeMemo)
     papers: PaperMemo = field(default_factory=PaperMemo)
     blocks: TextMemo = field(default_factory=TextMemo)
-    parsed: list[str] = field(default_factory=list)
+    parsed: list[str] = field(default_factory=list)  # files the last build parsed
+    loaded: list[str] = field(default_factory=list)  # files it loaded from the persistent cache
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
 
@@ -143,9 +134,11 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     renderer = Renderer(asset_dir("templates"), options.cache_dir)
     config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
-    sources, skipped = parse_sources(
-        options.seeds_dir, catalog, cache, config.max_source_mb * 1_000_000, options.keep_going
+    store = SourceCache.open(options.cache_dir, options.seeds_dir)
+    reading = read_sources(
+        options.seeds_dir, catalog, cache.sources, config.max_source_mb * 1_000_000, store, options.keep_going
     )
+    sources, skipped, cache.parsed, cache.loaded = reading.sources, reading.skipped, reading.parsed, reading.loaded
     docs = [source.doc for source in sources]
     entries = all_entries(docs)
     laps.mark("parse")
@@ -209,70 +202,6 @@ def shown_path(path: Path, seeds_dir: Path) -> str:
         return path.resolve().relative_to(seeds_dir.resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-def parse_sources(
-    seeds_dir: Path, catalog: Catalog, cache: BuildCache, max_bytes: int, keep_going: bool = False
-) -> tuple[list[ParsedSource], list[Problem]]:
-    """Parse every catalogued source (unchanged ones from the cache); report all files' problems.
-
-    With ``keep_going`` a bad file is skipped and its problems become warnings.
-    """
-    fingerprints, problems = _fingerprints(seeds_dir, catalog.files)
-    stale = [
-        name
-        for name in fingerprints
-        if name not in cache.sources or cache.sources[name].fingerprint != fingerprints[name]
-    ]
-    for name, result in zip(stale, parse_many([(seeds_dir / name, name) for name in stale], max_bytes), strict=True):
-        if isinstance(result, list):
-            cache.sources.pop(name, None)
-            problems += result
-        else:
-            cache.sources[name] = ParsedSource(fingerprints[name], *result)
-    cache.parsed = [name for name in stale if name in cache.sources]
-    if problems and not keep_going:
-        raise BuildError(problems)
-    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
-    return [cache.sources[name] for name in catalog.files if name in cache.sources and name in fingerprints], skipped
-
-
-def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
-    """Modification time and size of each file; a problem for each file that cannot be read."""
-    fingerprints, problems = {}, []
-    for name in names:
-        try:
-            stat = (seeds_dir / name).stat()
-            fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
-        except OSError as error:
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    f"cannot read file: {error.strerror or error}",
-                    "check that the file exists and is readable (a broken link?)",
-                )
-            )
-    return fingerprints, problems
-
-
-def parse_many(files: list[tuple[Path, str]], max_bytes: int) -> list[tuple[SourceDoc, Prepared] | list[Problem]]:
-    """Parse files and prepare their entries for dedupe (or give their problems), in order.
-
-    Many files are parsed on every core; their workers also compute the entries' blocking keys
-    for the large-input blocking, so that work is spread over the cores too.
-    """
-    parallel = len(files) >= PARALLEL_FILES
-    return fork_map(_parse_one, (max_bytes, parallel), files, PARALLEL_FILES)
-
-
-def _parse_one(state: tuple[int, bool], item: tuple[Path, str]) -> tuple[SourceDoc, Prepared] | list[Problem]:
-    max_bytes, with_grams = state
-    try:
-        doc = parse_source(item[0], item[1], max_bytes)
-    except BuildError as error:
-        return error.problems
-    return doc, prepare(doc.entries, with_grams)
 
 
 def all_entries(docs: list[SourceDoc]) -> list[Entry]:

@@ -8,10 +8,11 @@ On Linux a worker dies with its parent: a build killed mid-way leaves no worker 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -41,17 +42,47 @@ def fork_map_while(
     meanwhile: Callable[[], Extra],
 ) -> tuple[list[Result], Extra]:
     """:func:`fork_map`, and ``meanwhile()`` run in this process while the workers work."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(items) < threshold or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not _worth_forking(items, threshold):
         return [function(state, item) for item in items], meanwhile()
+    with _forked_pool(function, state) as (pool, workers):
+        results = pool.map(_call_inherited, items, chunksize=_chunk_size(items, workers))  # submits every item
+        extra = meanwhile()
+        return list(results), extra
+
+
+def fork_imap(
+    function: Callable[[Any, Item], Result], state: Any, items: Sequence[Item], threshold: int
+) -> Iterator[Result]:
+    """:func:`fork_map`, giving each result as it arrives (in order), so a caller can turn it into
+    something else before the next: results never need to be held all at once."""
+    if not _worth_forking(items, threshold):
+        yield from (function(state, item) for item in items)
+        return
+    with _forked_pool(function, state) as (pool, workers):
+        yield from pool.map(_call_inherited, items, chunksize=_chunk_size(items, workers))
+
+
+def _workers() -> int:
+    return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def _worth_forking(items: Sequence[Any], threshold: int) -> bool:
+    return len(items) >= threshold and _workers() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _chunk_size(items: Sequence[Any], workers: int) -> int:
+    return max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+
+
+@contextlib.contextmanager
+def _forked_pool(function: Callable[[Any, Any], Any], state: Any) -> Iterator[tuple[ProcessPoolExecutor, int]]:
+    """A pool of forked workers that call ``function(state, item)``, with its number of workers."""
+    workers = _workers()
     _inherited["call"] = (function, state)  # set before the workers fork, so they see it
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            chunksize = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
-            results = pool.map(_call_inherited, items, chunksize=chunksize)  # submits every item at once
-            extra = meanwhile()
-            return list(results), extra
+            yield pool, workers
     finally:
         _inherited.clear()
 

@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m generator`` as a user would, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
@@ -25,7 +27,17 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds in the tests (and the command lines they run) cache into this session's own folder,
+    never the user's ``~/.cache``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture

@@ -238,14 +238,13 @@ def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path)
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
-    from generator import blocking, dedupe, render
-    from generator import build as build_module
+    from generator import blocking, dedupe, reading, render
     from generator.build import BuildOptions, build
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
     build(BuildOptions(seeds, tmp_path / "serial", seeds / "site.yaml"))
-    monkeypatch.setattr(build_module, "PARALLEL_FILES", 1)
+    monkeypatch.setattr(reading, "PARALLEL_FILES", 1)
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
     monkeypatch.setattr(dedupe, "SIGNATURE_CHUNK", 7)
     monkeypatch.setattr(dedupe, "JUDGE_CHUNK", 5)

@@ -1,0 +1,167 @@
+"""The reading stage: every catalogued source parsed, or taken from a cache.
+
+Three ways to get a source, cheapest first: the dev server keeps parsed sources in memory while
+their files are unchanged (same modification time and size); the persistent cache
+(:mod:`generator.source_cache`) holds sources parsed by earlier builds, by content; anything else
+is parsed.  Many files are read on every core, in forked workers that also compute what dedupe
+needs of the entries (signature and blocking keys), so that work is spread over the cores too.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from generator.catalog import Catalog
+from generator.dedupe import Prepared, prepare
+from generator.errors import BuildError, Problem
+from generator.model import SourceDoc
+from generator.parallel import fork_imap
+from generator.source_cache import SourceCache
+from generator.sources import parse_source
+
+PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
+
+
+@dataclass
+class ParsedSource:
+    """One parsed source file, with what dedupe prepared from its entries in the same worker."""
+
+    fingerprint: tuple[int, int]  # modification time and size when it was parsed
+    doc: SourceDoc
+    prepared: Prepared
+    key: str = ""  # its key in the persistent cache ("" when not kept there)
+
+
+@dataclass
+class Reading:
+    """What a build read: the sources in catalogue order, the problems of files skipped with
+    ``--keep-going``, and which files were parsed or loaded from the persistent cache (the
+    others were kept in memory by the dev server)."""
+
+    sources: list[ParsedSource]
+    skipped: list[Problem]
+    parsed: list[str]
+    loaded: list[str]
+
+
+class _Outcome(NamedTuple):
+    """A worker's answer for one file: the parsed source (pickled when it goes to or came from the
+    persistent cache) or the file's problems; its cache key; whether it was loaded."""
+
+    result: tuple[SourceDoc, Prepared] | bytes | list[Problem]
+    key: str = ""
+    loaded: bool = False
+
+
+def read_sources(
+    seeds_dir: Path,
+    catalog: Catalog,
+    kept: dict[str, ParsedSource],
+    max_bytes: int,
+    store: SourceCache | None = None,
+    keep_going: bool = False,
+) -> Reading:
+    """Read every catalogued source; ``kept`` (the dev server's, else empty) is updated in place.
+
+    Every file's problems are reported together; with ``keep_going`` a bad file is skipped and
+    its problems become warnings.  The persistent cache keeps only the sources read now.
+    """
+    fingerprints, problems = _fingerprints(seeds_dir, catalog.files)
+    stale = [name for name in fingerprints if name not in kept or kept[name].fingerprint != fingerprints[name]]
+    loaded = []
+    for name, outcome in zip(
+        stale, read_many([(seeds_dir / name, name) for name in stale], max_bytes, store), strict=True
+    ):
+        if isinstance(outcome.result, list):
+            kept.pop(name, None)
+            problems += outcome.result
+            continue
+        kept[name] = ParsedSource(fingerprints[name], *outcome.result, key=outcome.key)  # type: ignore[misc]
+        loaded += [name] if outcome.loaded else []
+    if problems and not keep_going:
+        raise BuildError(problems)
+    sources = [kept[name] for name in catalog.files if name in kept and name in fingerprints]
+    if store is not None:
+        store.prune({source.key for source in sources})
+    skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
+    return Reading(sources, skipped, [name for name in stale if name in kept and name not in loaded], loaded)
+
+
+def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
+    """Modification time and size of each file; a problem for each file that cannot be read."""
+    fingerprints, problems = {}, []
+    for name in names:
+        try:
+            stat = (seeds_dir / name).stat()
+            fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
+        except OSError as error:
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    f"cannot read file: {error.strerror or error}",
+                    "check that the file exists and is readable (a broken link?)",
+                )
+            )
+    return fingerprints, problems
+
+
+def read_many(files: list[tuple[Path, str]], max_bytes: int, store: SourceCache | None = None) -> list[_Outcome]:
+    """Load or parse ``(path, shown path)`` files, in order: each a parsed source or its problems.
+
+    A cached entry that cannot be unpickled (damaged) is parsed again, and the entry rewritten.
+    """
+    outcomes = fork_imap(_read_one, (max_bytes, len(files) >= PARALLEL_FILES, store), files, PARALLEL_FILES)
+    return [_unpickled(outcome, file, max_bytes, store) for outcome, file in zip(outcomes, files, strict=True)]
+
+
+def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, store: SourceCache | None) -> _Outcome:
+    if not isinstance(outcome.result, bytes):
+        return outcome
+    try:
+        doc, prepared = pickle.loads(outcome.result)
+        if isinstance(doc, SourceDoc) and isinstance(prepared, Prepared):
+            return _Outcome((doc, prepared), outcome.key, outcome.loaded)
+    except Exception:  # a damaged cache entry: any error unpickling it
+        pass
+    return _unpickled(_parse_and_store(max_bytes, False, store, file, outcome.key), file, max_bytes, None)
+
+
+def _read_one(state: tuple[int, bool, SourceCache | None], file: tuple[Path, str]) -> _Outcome:
+    max_bytes, with_grams, store = state
+    key = _cache_key(store, file, max_bytes)
+    if store is not None and key and (blob := store.load(key)) is not None:
+        return _Outcome(blob, key, loaded=True)
+    return _parse_and_store(max_bytes, with_grams, store, file, key)
+
+
+def _parse_and_store(
+    max_bytes: int, with_grams: bool, store: SourceCache | None, file: tuple[Path, str], key: str
+) -> _Outcome:
+    """Parse a file; a source that parses is kept in the persistent cache (pickled once, here)."""
+    try:
+        doc = parse_source(file[0], file[1], max_bytes)
+    except BuildError as error:
+        return _Outcome(error.problems)
+    parsed = doc, prepare(doc.entries, with_grams)
+    if store is None or not key:
+        return _Outcome(parsed)
+    blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+    store.store(key, blob)
+    return _Outcome(blob, key)
+
+
+def _cache_key(store: SourceCache | None, file: tuple[Path, str], max_bytes: int) -> str:
+    """The file's key in the persistent cache; "" when there is none or the file cannot be read
+    within the size limit (parsing then reports why)."""
+    if store is None:
+        return ""
+    try:
+        if file[0].stat().st_size > max_bytes:
+            return ""
+        return store.key(file[1], file[0].read_bytes())
+    except OSError:
+        return ""

@@ -1,0 +1,153 @@
+"""The persistent cache of parsed sources: a second build loads what the first parsed and writes
+the same site; an edited source, a changed generator or a damaged entry is parsed again."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+from conftest import ROOT, SEEDS, run_cli, tree_bytes
+
+sys.path.insert(0, str(ROOT / "bench"))
+from make_corpus import make_corpus
+
+from generator import reading, source_cache
+from generator.build import BuildCache, BuildOptions, build
+from generator.errors import BuildError
+from generator.render import Renderer
+
+
+def build_with_cache(seeds, out, cache_dir) -> BuildCache:
+    cache = BuildCache()
+    build(BuildOptions(seeds, out, seeds / "site.yaml", cache_dir=cache_dir), cache)
+    return cache
+
+
+def build_without_cache(seeds, out) -> None:
+    build(BuildOptions(seeds, out, seeds / "site.yaml", cache_dir=None))
+
+
+def cache_entries(cache_dir):
+    return sorted(cache_dir.glob("sources/*/*.parsed"))
+
+
+@pytest.fixture(params=["in-process", "forked"])
+def corpus(request, tmp_path, monkeypatch):
+    """A small synthetic site, read in this process or (as large sites are) by forked workers."""
+    if request.param == "forked":
+        monkeypatch.setattr(reading, "PARALLEL_FILES", 1)
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 5, 6)
+    return seeds
+
+
+def test_a_second_build_loads_every_source_and_writes_the_same_site(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    first = build_with_cache(corpus, tmp_path / "first", cache_dir)
+    assert first.loaded == [] and len(first.parsed) == 10
+    assert len(cache_entries(cache_dir)) == 10
+    second = build_with_cache(corpus, tmp_path / "second", cache_dir)
+    assert second.parsed == [] and sorted(second.loaded) == sorted(first.parsed)
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first") == tree_bytes(tmp_path / "plain")
+
+
+def test_an_edited_source_is_parsed_again_and_its_change_shows(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    listing = sorted(corpus.glob("*_list.txt"))[1]
+    listing.write_text(listing.read_text(encoding="utf-8").replace("Abstract: ", "Abstract: Zanzibar. ", 1))
+    cache = build_with_cache(corpus, tmp_path / "out", cache_dir)
+    assert cache.parsed == [listing.name] and len(cache.loaded) == 9
+    assert "Zanzibar." in (tmp_path / "out" / "papers.json").read_text(encoding="utf-8")
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(tmp_path / "out") == tree_bytes(tmp_path / "plain")
+    assert len(cache_entries(cache_dir)) == 10, "the entry of the edited file's old text is pruned"
+
+
+def test_a_changed_generator_parses_everything_again(tmp_path, corpus, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    monkeypatch.setattr(source_cache, "code_fingerprint", lambda: "another version of the code")
+    cache = build_with_cache(corpus, tmp_path / "out", cache_dir)
+    assert cache.loaded == [] and len(cache.parsed) == 10
+
+
+def test_the_code_fingerprint_covers_every_module_and_library_version():
+    source_cache.code_fingerprint.cache_clear()
+    fingerprint = source_cache.code_fingerprint()
+    assert len(fingerprint) == 64
+    modules = {path.name for path in source_cache.PACKAGE_DIR.rglob("*.py")}
+    assert {"rich_profile.py", "normalize.py", "dedupe.py", "source_cache.py"} <= modules
+
+
+def test_a_damaged_entry_is_parsed_again_and_rewritten(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    build_with_cache(corpus, tmp_path / "first", cache_dir)
+    for number, entry in enumerate(cache_entries(cache_dir)):
+        entry.write_bytes([b"", b"not a pickle", b"\x80\x05garbage"][number % 3])
+    cache = build_with_cache(corpus, tmp_path / "second", cache_dir)
+    assert cache.loaded == [] and len(cache.parsed) == 10
+    assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
+    assert len(build_with_cache(corpus, tmp_path / "third", cache_dir).loaded) == 10, "entries were rewritten"
+
+
+def test_files_with_problems_are_never_cached_and_always_reported(tmp_path):
+    cache_dir = tmp_path / "cache"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    bad = sorted(seeds.glob("*.txt"))[0]
+    bad.write_text("54.8CLOct 10, 2023\n", encoding="utf-8")  # a card head and nothing else
+    for _ in range(2):
+        with pytest.raises(BuildError) as raised:
+            build_with_cache(seeds, tmp_path / "out", cache_dir)
+        assert any(problem.path == bad.name for problem in raised.value.problems)
+    assert len(cache_entries(cache_dir)) == len(list(seeds.glob("*.txt"))) - 1
+
+
+def test_the_entries_of_removed_sources_are_pruned(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    (cache_entries(cache_dir)[0].parent / ".left-over.tmp").write_bytes(b"half written")
+    for path in corpus.glob("p00004_*.txt"):
+        path.unlink()
+    site = corpus / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("p00004", "p00003"), encoding="utf-8")
+    cache = build_with_cache(corpus, tmp_path / "out", cache_dir)
+    assert len(cache.loaded) == 8
+    assert len(cache_entries(cache_dir)) == 8
+    assert not list(cache_dir.glob("sources/*/.*")), "temporary files are removed too"
+
+
+def test_a_cache_folder_that_cannot_be_made_means_no_cache(tmp_path, corpus):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    cache = build_with_cache(corpus, tmp_path / "out", blocker / "cache")
+    assert len(cache.parsed) == 10
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(tmp_path / "out") == tree_bytes(tmp_path / "plain")
+
+
+def test_a_changed_template_always_shows(tmp_path):
+    templates, cache_dir = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ word }} one</p>", encoding="utf-8")
+    assert Renderer(templates, cache_dir).render("page.html", {"word": "a"}) == "<p>a one</p>"
+    assert list((cache_dir / "templates").iterdir()), "the compiled template was cached"
+    (templates / "page.html").write_text("<p>{{ word }} two</p>", encoding="utf-8")
+    assert Renderer(templates, cache_dir).render("page.html", {"word": "a"}) == "<p>a two</p>"
+
+
+def test_the_command_line_caches_unless_told_not_to(tmp_path):
+    import os
+
+    out, cache_home = tmp_path / "out", tmp_path / "home-cache"
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
+    for _ in range(2):
+        assert run_cli("build", "--seeds", SEEDS, "--out", out, env=env).returncode == 0
+    assert len(list(cache_home.glob("research-profiles/sources/*/*.parsed"))) == len(list(SEEDS.glob("*.txt")))
+    shutil.rmtree(cache_home)
+    result = run_cli("build", "--seeds", SEEDS, "--out", out, env=env | {"RESEARCH_PROFILES_NO_CACHE": "1"})
+    assert result.returncode == 0
+    assert not cache_home.exists()
