@@ -49,11 +49,13 @@ class Reading:
 
 class _Outcome(NamedTuple):
     """A worker's answer for one file: the parsed source (pickled when it goes to or came from the
-    persistent cache) or the file's problems; its cache key; whether it was loaded."""
+    persistent cache) or the file's problems; its cache key; whether it was loaded; the pickled
+    source still to be stored."""
 
     result: tuple[SourceDoc, Prepared] | bytes | list[Problem]
     key: str = ""
     loaded: bool = False
+    blob: bytes = b""
 
 
 def read_sources(
@@ -67,25 +69,23 @@ def read_sources(
     """Read every catalogued source; ``kept`` (the dev server's, else empty) is updated in place.
 
     Every file's problems are reported together; with ``keep_going`` a bad file is skipped and
-    its problems become warnings.  The persistent cache keeps only the sources read now.
+    its problems become warnings.  The persistent cache keeps the sources that parsed, and only them.
     """
     fingerprints, problems = _fingerprints(seeds_dir, catalog.files)
     stale = [name for name in fingerprints if name not in kept or kept[name].fingerprint != fingerprints[name]]
-    loaded = []
-    for name, outcome in zip(
-        stale, read_many([(seeds_dir / name, name) for name in stale], max_bytes, store), strict=True
-    ):
+    outcomes = read_many([(seeds_dir / name, name) for name in stale], max_bytes, store)
+    for name, outcome in zip(stale, outcomes, strict=True):
         if isinstance(outcome.result, list):
             kept.pop(name, None)
             problems += outcome.result
-            continue
-        kept[name] = ParsedSource(fingerprints[name], *outcome.result, key=outcome.key)  # type: ignore[misc]
-        loaded += [name] if outcome.loaded else []
+        else:
+            kept[name] = ParsedSource(fingerprints[name], *outcome.result, key=outcome.key)  # type: ignore[misc]
+    sources = [kept[name] for name in catalog.files if name in kept and name in fingerprints]
+    if store is not None:  # also when other files fail: the sources that did parse are kept
+        store.update({outcome.key: outcome.blob for outcome in outcomes if outcome.blob}, {s.key for s in sources})
     if problems and not keep_going:
         raise BuildError(problems)
-    sources = [kept[name] for name in catalog.files if name in kept and name in fingerprints]
-    if store is not None:
-        store.prune({source.key for source in sources})
+    loaded = [name for name, outcome in zip(stale, outcomes, strict=True) if outcome.loaded]
     skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
     return Reading(sources, skipped, [name for name in stale if name in kept and name not in loaded], loaded)
 
@@ -124,10 +124,10 @@ def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, store:
     try:
         doc, prepared = pickle.loads(outcome.result)
         if isinstance(doc, SourceDoc) and isinstance(prepared, Prepared):
-            return _Outcome((doc, prepared), outcome.key, outcome.loaded)
+            return _Outcome((doc, prepared), outcome.key, outcome.loaded, b"" if outcome.loaded else outcome.result)
     except Exception:  # a damaged cache entry: any error unpickling it
         pass
-    return _unpickled(_parse_and_store(max_bytes, False, store, file, outcome.key), file, max_bytes, None)
+    return _unpickled(_parse(max_bytes, False, store, file, outcome.key), file, max_bytes, None)
 
 
 def _read_one(state: tuple[int, bool, SourceCache | None], file: tuple[Path, str]) -> _Outcome:
@@ -135,13 +135,12 @@ def _read_one(state: tuple[int, bool, SourceCache | None], file: tuple[Path, str
     key = _cache_key(store, file, max_bytes)
     if store is not None and key and (blob := store.load(key)) is not None:
         return _Outcome(blob, key, loaded=True)
-    return _parse_and_store(max_bytes, with_grams, store, file, key)
+    return _parse(max_bytes, with_grams, store, file, key)
 
 
-def _parse_and_store(
-    max_bytes: int, with_grams: bool, store: SourceCache | None, file: tuple[Path, str], key: str
-) -> _Outcome:
-    """Parse a file; a source that parses is kept in the persistent cache (pickled once, here)."""
+def _parse(max_bytes: int, with_grams: bool, store: SourceCache | None, file: tuple[Path, str], key: str) -> _Outcome:
+    """Parse a file; a source that parses and has a cache key is pickled here, once: the same bytes
+    go to the main process and (written there in the background) into the persistent cache."""
     try:
         doc = parse_source(file[0], file[1], max_bytes)
     except BuildError as error:
@@ -149,9 +148,7 @@ def _parse_and_store(
     parsed = doc, prepare(doc.entries, with_grams)
     if store is None or not key:
         return _Outcome(parsed)
-    blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-    store.store(key, blob)
-    return _Outcome(blob, key)
+    return _Outcome(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), key)
 
 
 def _cache_key(store: SourceCache | None, file: tuple[Path, str], max_bytes: int) -> str:

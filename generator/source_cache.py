@@ -3,9 +3,15 @@
 A source is loaded instead of parsed when its bytes, the name errors give it and the generator
 itself (every module's code, the Python and library versions) are all as when it was parsed: the
 key is a SHA-256 digest of all of them, so an edited source or an upgraded generator always parses
-anew.  Only sources that parsed without errors are kept.  Each site (seeds folder) has its own
-folder, which a build prunes to the sources it read; an unreadable or damaged entry is a miss and
-a failed write is skipped, so the cache can only make a build faster, never different.
+anew.  Only sources that parsed without errors are kept.
+
+Each site (seeds folder) has its own folder: pack files, each written whole by one build with the
+sources it parsed (creating one file per source cost a second at 2,000 sources; one sequential
+file costs a twentieth of that), and an index of where each source's entry lies.  The index lists
+only the sources the last build read; packs no longer listed are deleted, and packs mostly made of
+such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
+An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
+only make a build faster, never different.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -21,7 +28,11 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("numpy", "bibtexparser", "pyyaml")  # whose versions can change what a parse gives
-SUFFIX = ".parsed"
+INDEX = "index.json"
+PACK_PREFIX = "pack-"
+COMPACT_WHEN = 2  # rewrite the packs when they hold more than this many times the live bytes
+
+Location = tuple[str, int, int]  # pack file name, offset, length
 
 
 @functools.cache
@@ -37,24 +48,24 @@ def code_fingerprint() -> str:
 
 
 class SourceCache:
-    """One site's folder of parsed sources: ``<cache>/sources/<site digest>/<key>.parsed``."""
+    """One site's folder of parsed sources: ``<cache>/sources/<site digest>/``."""
 
-    def __init__(self, cache_dir: Path, seeds_dir: Path) -> None:
-        site = hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]
-        self.folder = cache_dir / "sources" / site
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.fingerprint = code_fingerprint()
+        self.index: dict[str, Location] = _read_index(folder / INDEX)
 
     @classmethod
     def open(cls, cache_dir: Path | None, seeds_dir: Path) -> SourceCache | None:
         """The site's cache, or None without a cache folder or where it cannot be made and written."""
         if cache_dir is None:
             return None
-        cache = cls(cache_dir, seeds_dir)
+        folder = cache_dir / "sources" / hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]
         try:
-            cache.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
             return None
-        return cache if os.access(cache.folder, os.W_OK) else None
+        return cls(folder) if os.access(folder, os.W_OK) else None
 
     def key(self, shown_path: str, data: bytes) -> str:
         """The key of a source with these bytes, shown under this name, parsed by this generator."""
@@ -62,28 +73,75 @@ class SourceCache:
         return hashlib.sha256(header + data).hexdigest()
 
     def load(self, key: str) -> bytes | None:
+        """The entry stored under ``key``; None when there is none or it cannot be read whole."""
+        if key not in self.index:
+            return None
+        pack, offset, length = self.index[key]
         try:
-            return (self.folder / (key + SUFFIX)).read_bytes()
+            with open(self.folder / pack, "rb") as stream:
+                stream.seek(offset)
+                blob = stream.read(length)
         except OSError:
             return None
+        return blob if len(blob) == length else None
 
-    def store(self, key: str, blob: bytes) -> None:
-        """Write an entry atomically (a reader never sees half of one); a failed write is skipped."""
+    def update(self, fresh: dict[str, bytes], used: set[str]) -> None:
+        """Store the ``fresh`` entries (in one new pack) and keep only the ``used`` ones."""
         with contextlib.suppress(OSError):
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(blob)
-                os.replace(temporary, self.folder / (key + SUFFIX))
-            except OSError:
-                os.unlink(temporary)
-                raise
+            kept = {key: self.index[key] for key in sorted(used) if key in self.index and key not in fresh}
+            if _wasted(self.folder, kept):
+                kept, fresh = {}, {key: blob for key in kept if (blob := self.load(key)) is not None} | fresh
+            self.index = kept | self._write_pack(fresh)
+            _replace(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
+            self._remove_unlisted()
 
-    def prune(self, used: set[str]) -> None:
-        """Delete the entries (and left-over temporary files) of sources this build did not read."""
-        with contextlib.suppress(OSError):
-            for path in self.folder.iterdir():
-                if path.name.endswith(SUFFIX) and path.name[: -len(SUFFIX)] in used:
-                    continue
+    def _write_pack(self, blobs: dict[str, bytes]) -> dict[str, Location]:
+        if not blobs:
+            return {}
+        locations, offset, parts = {}, 0, []
+        for key in sorted(blobs):
+            locations[key] = ("", offset, len(blobs[key]))
+            offset += len(blobs[key])
+            parts.append(blobs[key])
+        pack = _replace(self.folder / PACK_PREFIX, b"".join(parts), unique=True)
+        return {key: (pack, start, length) for key, (_, start, length) in locations.items()}
+
+    def _remove_unlisted(self) -> None:
+        """Delete packs the index no longer points into, and left-over temporary files."""
+        listed = {pack for pack, _, _ in self.index.values()} | {INDEX}
+        for path in self.folder.iterdir():
+            if path.name not in listed:
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+def _read_index(path: Path) -> dict[str, Location]:
+    """The index, or an empty one when it is missing or damaged."""
+    try:
+        entries = json.loads(path.read_bytes())
+        return {str(key): (str(pack), int(offset), int(length)) for key, (pack, offset, length) in entries.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _wasted(folder: Path, kept: dict[str, Location]) -> bool:
+    """Do the packs the kept entries lie in hold mostly entries no longer used?"""
+    packs = {pack for pack, _, _ in kept.values()}
+    stored = sum((folder / pack).stat().st_size for pack in packs)
+    return stored > COMPACT_WHEN * sum(length for _, _, length in kept.values())
+
+
+def _replace(path: Path, data: bytes, unique: bool = False) -> str:
+    """Write ``data`` to ``path`` atomically (a reader never sees half of it); with ``unique``, to a
+    new file whose name starts with ``path``'s.  Returns the file's name."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        target = path.with_name(path.name + Path(temporary).stem[1:]) if unique else path
+        os.replace(temporary, target)
+        return target.name
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -3,6 +3,7 @@ the same site; an edited source, a changed generator or a damaged entry is parse
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
@@ -28,8 +29,14 @@ def build_without_cache(seeds, out) -> None:
     build(BuildOptions(seeds, out, seeds / "site.yaml", cache_dir=None))
 
 
-def cache_entries(cache_dir):
-    return sorted(cache_dir.glob("sources/*/*.parsed"))
+def cache_entries(cache_dir) -> dict:
+    """The index of the site's cache folder: key → (pack, offset, length)."""
+    (index,) = cache_dir.glob("sources/*/index.json")
+    return json.loads(index.read_text(encoding="utf-8"))
+
+
+def pack_bytes(cache_dir) -> int:
+    return sum(path.stat().st_size for path in cache_dir.glob("sources/*/pack-*"))
 
 
 @pytest.fixture(params=["in-process", "forked"])
@@ -49,6 +56,7 @@ def test_a_second_build_loads_every_source_and_writes_the_same_site(tmp_path, co
     assert len(cache_entries(cache_dir)) == 10
     second = build_with_cache(corpus, tmp_path / "second", cache_dir)
     assert second.parsed == [] and sorted(second.loaded) == sorted(first.parsed)
+    assert len(list(cache_dir.glob("sources/*/pack-*"))) == 1, "one pack holds the first build's sources"
     build_without_cache(corpus, tmp_path / "plain")
     assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first") == tree_bytes(tmp_path / "plain")
 
@@ -82,13 +90,21 @@ def test_the_code_fingerprint_covers_every_module_and_library_version():
     assert {"rich_profile.py", "normalize.py", "dedupe.py", "source_cache.py"} <= modules
 
 
-def test_a_damaged_entry_is_parsed_again_and_rewritten(tmp_path, corpus):
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "missing", "bad index"])
+def test_a_damaged_entry_is_parsed_again_and_rewritten(tmp_path, corpus, damage):
     cache_dir = tmp_path / "cache"
     build_with_cache(corpus, tmp_path / "first", cache_dir)
-    for number, entry in enumerate(cache_entries(cache_dir)):
-        entry.write_bytes([b"", b"not a pickle", b"\x80\x05garbage"][number % 3])
+    (pack,) = cache_dir.glob("sources/*/pack-*")
+    if damage == "garbage":
+        pack.write_bytes(b"\x80\x05not a pickle" * (pack.stat().st_size // 15))
+    elif damage == "truncated":
+        pack.write_bytes(pack.read_bytes()[: pack.stat().st_size // 2])
+    elif damage == "missing":
+        pack.unlink()
+    else:
+        pack.with_name("index.json").write_text('{"key": "not a location"', encoding="utf-8")
     cache = build_with_cache(corpus, tmp_path / "second", cache_dir)
-    assert cache.loaded == [] and len(cache.parsed) == 10
+    assert len(cache.parsed) >= 5 and len(cache.loaded) + len(cache.parsed) == 10
     assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
     assert len(build_with_cache(corpus, tmp_path / "third", cache_dir).loaded) == 10, "entries were rewritten"
 
@@ -103,13 +119,14 @@ def test_files_with_problems_are_never_cached_and_always_reported(tmp_path):
         with pytest.raises(BuildError) as raised:
             build_with_cache(seeds, tmp_path / "out", cache_dir)
         assert any(problem.path == bad.name for problem in raised.value.problems)
-    assert len(cache_entries(cache_dir)) == len(list(seeds.glob("*.txt"))) - 1
+    assert len(cache_entries(cache_dir)) == len(list(seeds.glob("*.txt"))) - 1, "the sources that parsed are kept"
 
 
 def test_the_entries_of_removed_sources_are_pruned(tmp_path, corpus):
     cache_dir = tmp_path / "cache"
     build_with_cache(corpus, tmp_path / "out", cache_dir)
-    (cache_entries(cache_dir)[0].parent / ".left-over.tmp").write_bytes(b"half written")
+    (pack,) = cache_dir.glob("sources/*/pack-*")
+    (pack.parent / ".left-over.tmp").write_bytes(b"half written")
     for path in corpus.glob("p00004_*.txt"):
         path.unlink()
     site = corpus / "site.yaml"
@@ -117,7 +134,35 @@ def test_the_entries_of_removed_sources_are_pruned(tmp_path, corpus):
     cache = build_with_cache(corpus, tmp_path / "out", cache_dir)
     assert len(cache.loaded) == 8
     assert len(cache_entries(cache_dir)) == 8
-    assert not list(cache_dir.glob("sources/*/.*")), "temporary files are removed too"
+    assert not list(cache_dir.glob("sources/*/.*")), "temporary files are removed"
+
+
+def test_a_pack_mostly_of_entries_no_longer_used_is_compacted(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    (first_pack,) = cache_dir.glob("sources/*/pack-*")
+    for listing in sorted(corpus.glob("*.txt"))[1:]:
+        listing.write_text(listing.read_text(encoding="utf-8") + "\n\n\n", encoding="utf-8")
+    assert len(build_with_cache(corpus, tmp_path / "out", cache_dir).parsed) == 9
+    assert not first_pack.exists(), "its one live entry was moved into the new pack"
+    assert len(list(cache_dir.glob("sources/*/pack-*"))) == 1
+    assert len(build_with_cache(corpus, tmp_path / "again", cache_dir).loaded) == 10
+    assert tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "out")
+
+
+def test_garbage_in_packs_stays_bounded(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    live = sum(length for _, _, length in cache_entries(cache_dir).values())
+    for number, listing in enumerate(sorted(corpus.glob("*.txt")) * 2):
+        listing.write_text(listing.read_text(encoding="utf-8") + f"\n\n{' ' * number}\n", encoding="utf-8")
+        cache = build_with_cache(corpus, tmp_path / "out", cache_dir)
+        assert cache.parsed == [listing.name] and len(cache.loaded) == 9
+        assert pack_bytes(cache_dir) <= 2 * live + max(length for _, _, length in cache_entries(cache_dir).values())
+    packs = {pack for pack, _, _ in cache_entries(cache_dir).values()}
+    assert {path.name for path in cache_dir.glob("sources/*/pack-*")} == packs, "unlisted packs are deleted"
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(tmp_path / "out") == tree_bytes(tmp_path / "plain")
 
 
 def test_a_cache_folder_that_cannot_be_made_means_no_cache(tmp_path, corpus):
@@ -146,7 +191,7 @@ def test_the_command_line_caches_unless_told_not_to(tmp_path):
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
     for _ in range(2):
         assert run_cli("build", "--seeds", SEEDS, "--out", out, env=env).returncode == 0
-    assert len(list(cache_home.glob("research-profiles/sources/*/*.parsed"))) == len(list(SEEDS.glob("*.txt")))
+    assert len(cache_entries(cache_home / "research-profiles")) == len(list(SEEDS.glob("*.txt")))
     shutil.rmtree(cache_home)
     result = run_cli("build", "--seeds", SEEDS, "--out", out, env=env | {"RESEARCH_PROFILES_NO_CACHE": "1"})
     assert result.returncode == 0
