@@ -14,6 +14,7 @@ from generator.bios import load_bios, stray_bio_files
 from generator.catalog import build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, deduplicate
+from generator.disk_cache import DiskCache
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, report_json_text, to_json
 from generator.memo import PaperMemo, TextMemo
@@ -31,7 +32,6 @@ from generator.render import (
     render_pages,
     search_index,
 )
-from generator.source_cache import SourceCache
 from generator.write import OutputFiles, Staging, check_output_folder, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -134,7 +134,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     renderer = Renderer(asset_dir("templates"), options.cache_dir)
     config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
-    store = SourceCache.open(options.cache_dir, options.seeds_dir)
+    store = DiskCache.open(options.cache_dir, options.seeds_dir)
     reading = read_sources(
         options.seeds_dir, catalog, cache.sources, config.max_source_mb * 1_000_000, store, options.keep_going
     )
@@ -153,12 +153,15 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     site.warnings = skipped + site.warnings
     site.warnings += stray_bio_files(options.seeds_dir, slugs)
     laps.mark("merge")
+    pages = kept_pages(cache, store, options.out_dir)
     with Staging(options.out_dir) as staging:
         folders = (staging.folder, options.out_dir)
-        output = assemble_output(site, dedupe, renderer, cache, (len(docs), len(entries)), folders)
+        output = assemble_output(site, dedupe, renderer, cache, pages, (len(docs), len(entries)), folders)
         laps.mark("render")  # pages are written into the staging folder as they are rendered
         write_site(output, staging)
         laps.mark("write")
+    if store is not None and pages is not None:
+        store.save_pages(options.out_dir, pages)
     return BuildSummary(
         len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files), laps.times
     )
@@ -208,30 +211,46 @@ def all_entries(docs: list[SourceDoc]) -> list[Entry]:
     return [entry for doc in docs for entry in doc.entries]
 
 
+def kept_pages(cache: BuildCache, store: DiskCache | None, out_dir: Path) -> PageCache | None:
+    """The digests by which unchanged pages are linked instead of rendered: the dev server's (first
+    filled from disk), else those the last build of ``out_dir`` kept on disk; None without a cache."""
+    if cache.incremental:
+        if not cache.pages and store is not None:
+            cache.pages.update(store.load_pages(out_dir))
+        return cache.pages
+    return store.load_pages(out_dir) if store is not None else None
+
+
 def assemble_output(
     site: Site,
     dedupe: DedupeResult,
     renderer: Renderer,
     cache: BuildCache,
+    pages: PageCache | None,
     counts: tuple[int, int],
     folders: tuple[Path, Path],
 ) -> OutputFiles:
     """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries.
 
-    Pages are written straight into the staging ``folder``; the dev server links unchanged pages
-    from the live output folder ``previous`` instead of rendering them again.
+    Pages are written straight into the staging ``folder``; with ``pages`` (digests of the pages in
+    the live output folder ``previous``), unchanged pages are linked from there instead of rendered
+    again, and ``pages`` is updated to the pages written now.
     """
     folder, previous = folders
     report = functools.cache(lambda: report_json(site, dedupe, *counts))  # built once, where needed
     output = OutputFiles()
     memo = cache.papers if cache.incremental else None
-    target = RenderTarget(folder)
     report_text = functools.cache(lambda: to_json(report()))
+    target = (
+        RenderTarget(folder)
+        if pages is None
+        else RenderTarget(folder, pages, previous, None, {"report.html": report_text})
+    )
     if memo is not None:
         memo.start_build()
         cache.blocks.start_build()
         report_text = functools.cache(lambda: report_json_text(site, dedupe, counts, memo))
-        target = RenderTarget(folder, cache.pages, previous, memo, {"report.html": report_text}, cache.blocks)
+        target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),
         "report.json": report_text,

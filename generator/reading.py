@@ -2,7 +2,7 @@
 
 Three ways to get a source, cheapest first: the dev server keeps parsed sources in memory while
 their files are unchanged (same modification time and size); the persistent cache
-(:mod:`generator.source_cache`) holds sources parsed by earlier builds, by content; anything else
+(:mod:`generator.disk_cache`) holds sources parsed by earlier builds, by content; anything else
 is parsed.  Many files are read on every core, in forked workers that also compute what dedupe
 needs of the entries (signature and blocking keys), so that work is spread over the cores too.
 """
@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 from generator.catalog import Catalog
 from generator.dedupe import Prepared, prepare
+from generator.disk_cache import DiskCache
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
 from generator.parallel import fork_imap
-from generator.source_cache import SourceCache
 from generator.sources import parse_source
 
 PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
@@ -63,7 +63,7 @@ def read_sources(
     catalog: Catalog,
     kept: dict[str, ParsedSource],
     max_bytes: int,
-    store: SourceCache | None = None,
+    store: DiskCache | None = None,
     keep_going: bool = False,
 ) -> Reading:
     """Read every catalogued source; ``kept`` (the dev server's, else empty) is updated in place.
@@ -109,7 +109,7 @@ def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[in
     return fingerprints, problems
 
 
-def read_many(files: list[tuple[Path, str]], max_bytes: int, store: SourceCache | None = None) -> list[_Outcome]:
+def read_many(files: list[tuple[Path, str]], max_bytes: int, store: DiskCache | None = None) -> list[_Outcome]:
     """Load or parse ``(path, shown path)`` files, in order: each a parsed source or its problems.
 
     A cached entry that cannot be unpickled (damaged) is parsed again, and the entry rewritten.
@@ -118,7 +118,7 @@ def read_many(files: list[tuple[Path, str]], max_bytes: int, store: SourceCache 
     return [_unpickled(outcome, file, max_bytes, store) for outcome, file in zip(outcomes, files, strict=True)]
 
 
-def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, store: SourceCache | None) -> _Outcome:
+def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, store: DiskCache | None) -> _Outcome:
     if not isinstance(outcome.result, bytes):
         return outcome
     try:
@@ -130,7 +130,7 @@ def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, store:
     return _unpickled(_parse(max_bytes, False, store, file, outcome.key), file, max_bytes, None)
 
 
-def _read_one(state: tuple[int, bool, SourceCache | None], file: tuple[Path, str]) -> _Outcome:
+def _read_one(state: tuple[int, bool, DiskCache | None], file: tuple[Path, str]) -> _Outcome:
     max_bytes, with_grams, store = state
     key = _cache_key(store, file, max_bytes)
     if store is not None and key and (blob := store.load(key)) is not None:
@@ -138,7 +138,7 @@ def _read_one(state: tuple[int, bool, SourceCache | None], file: tuple[Path, str
     return _parse(max_bytes, with_grams, store, file, key)
 
 
-def _parse(max_bytes: int, with_grams: bool, store: SourceCache | None, file: tuple[Path, str], key: str) -> _Outcome:
+def _parse(max_bytes: int, with_grams: bool, store: DiskCache | None, file: tuple[Path, str], key: str) -> _Outcome:
     """Parse a file; a source that parses and has a cache key is pickled here, once: the same bytes
     go to the main process and (written there in the background) into the persistent cache."""
     try:
@@ -151,7 +151,7 @@ def _parse(max_bytes: int, with_grams: bool, store: SourceCache | None, file: tu
     return _Outcome(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), key)
 
 
-def _cache_key(store: SourceCache | None, file: tuple[Path, str], max_bytes: int) -> str:
+def _cache_key(store: DiskCache | None, file: tuple[Path, str], max_bytes: int) -> str:
     """The file's key in the persistent cache; "" when there is none or the file cannot be read
     within the size limit (parsing then reports why)."""
     if store is None:

@@ -13,7 +13,7 @@ from conftest import ROOT, SEEDS, run_cli, tree_bytes
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus
 
-from generator import reading, source_cache
+from generator import disk_cache, reading
 from generator.build import BuildCache, BuildOptions, build
 from generator.errors import BuildError
 from generator.render import Renderer
@@ -77,17 +77,17 @@ def test_an_edited_source_is_parsed_again_and_its_change_shows(tmp_path, corpus)
 def test_a_changed_generator_parses_everything_again(tmp_path, corpus, monkeypatch):
     cache_dir = tmp_path / "cache"
     build_with_cache(corpus, tmp_path / "out", cache_dir)
-    monkeypatch.setattr(source_cache, "code_fingerprint", lambda: "another version of the code")
+    monkeypatch.setattr(disk_cache, "code_fingerprint", lambda: "another version of the code")
     cache = build_with_cache(corpus, tmp_path / "out", cache_dir)
     assert cache.loaded == [] and len(cache.parsed) == 10
 
 
 def test_the_code_fingerprint_covers_every_module_and_library_version():
-    source_cache.code_fingerprint.cache_clear()
-    fingerprint = source_cache.code_fingerprint()
+    disk_cache.code_fingerprint.cache_clear()
+    fingerprint = disk_cache.code_fingerprint()
     assert len(fingerprint) == 64
-    modules = {path.name for path in source_cache.PACKAGE_DIR.rglob("*.py")}
-    assert {"rich_profile.py", "normalize.py", "dedupe.py", "source_cache.py"} <= modules
+    modules = {path.name for path in disk_cache.PACKAGE_DIR.rglob("*.py")}
+    assert {"rich_profile.py", "normalize.py", "dedupe.py", "disk_cache.py"} <= modules
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "missing", "bad index"])
@@ -196,3 +196,72 @@ def test_the_command_line_caches_unless_told_not_to(tmp_path):
     result = run_cli("build", "--seeds", SEEDS, "--out", out, env=env | {"RESEARCH_PROFILES_NO_CACHE": "1"})
     assert result.returncode == 0
     assert not cache_home.exists()
+
+
+def profile_pages(cache: BuildCache) -> list[str]:
+    return [job for job in cache.rendered if job.endswith("/index.html")]
+
+
+def test_a_second_build_links_every_unchanged_page_instead_of_rendering_it(tmp_path, corpus):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    assert len(profile_pages(build_with_cache(corpus, out, cache_dir))) == 5
+    second = build_with_cache(corpus, out, cache_dir)
+    assert profile_pages(second) == [] and "report.html" not in second.rendered
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+
+
+def test_after_an_edit_only_the_pages_showing_it_are_rendered(tmp_path, corpus):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    page = sorted(corpus.glob("*_page.txt"))[2]
+    page.write_text(page.read_text(encoding="utf-8").replace("h-index", "h-index7", 1), encoding="utf-8")
+    cache = build_with_cache(corpus, out, cache_dir)
+    assert profile_pages(cache) == ["person-00002/index.html"]
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+
+
+def test_a_changed_template_renders_every_page_again(tmp_path, corpus, monkeypatch):
+    from generator import build as build_module
+
+    templates = tmp_path / "templates"
+    shutil.copytree(build_module.asset_dir("templates"), templates)
+    original = build_module.asset_dir
+    monkeypatch.setattr(build_module, "asset_dir", lambda name: templates if name == "templates" else original(name))
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    card = templates / "_card.html"
+    card.write_text(card.read_text(encoding="utf-8").replace('<h3 class="card-title">', '<h3 class="card-title x">'))
+    cache = build_with_cache(corpus, out, cache_dir)
+    assert len(profile_pages(cache)) == 5
+    assert 'class="card-title x"' in (out / "person-00000" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_output_file_edited_by_hand_is_rendered_again(tmp_path, corpus):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    page = out / "person-00001" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>"), encoding="utf-8")
+    cache = build_with_cache(corpus, out, cache_dir)
+    assert profile_pages(cache) == ["person-00001/index.html"]
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+
+
+@pytest.mark.parametrize("change", ["another output folder", "another generator", "damaged record"])
+def test_pages_are_reused_only_for_the_output_and_generator_that_wrote_them(tmp_path, corpus, change, monkeypatch):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    if change == "another output folder":
+        shutil.copytree(out, tmp_path / "copy")
+        out = tmp_path / "copy"
+    elif change == "another generator":
+        monkeypatch.setattr(disk_cache, "code_fingerprint", lambda: "another version of the code")
+    else:
+        (pages,) = cache_dir.glob("sources/*/pages.json")
+        pages.write_text('{"output": 1}', encoding="utf-8")
+    cache = build_with_cache(corpus, out, cache_dir)
+    assert len(profile_pages(cache)) == 5
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")

@@ -1,4 +1,6 @@
-"""Parsed sources kept between separate builds, keyed by content.
+"""What separate builds of one site keep on disk: parsed sources, and the digests of the pages written.
+
+Sources.
 
 A source is loaded instead of parsed when its bytes, the name errors give it and the generator
 itself (every module's code, the Python and library versions) are all as when it was parsed: the
@@ -12,6 +14,12 @@ only the sources the last build read; packs no longer listed are deleted, and pa
 such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
 only make a build faster, never different.
+
+Pages.  After each build, the digest of every page's inputs (as the dev server computes it: the
+templates, the site-wide values and each paper's fields) and the size and modification time of its
+files are kept with the output folder they were written to and the generator's fingerprint.  The
+next build of that output links a page whose digest is unchanged from the output, if the file is
+still the one written, instead of rendering it again.
 """
 
 from __future__ import annotations
@@ -25,10 +33,15 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.render import PageCache
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-LIBRARIES = ("numpy", "bibtexparser", "pyyaml")  # whose versions can change what a parse gives
+LIBRARIES = ("numpy", "bibtexparser", "pyyaml", "jinja2", "markupsafe", "nh3", "markdown", "orjson")  # change output
 INDEX = "index.json"
+PAGES = "pages.json"
 PACK_PREFIX = "pack-"
 COMPACT_WHEN = 2  # rewrite the packs when they hold more than this many times the live bytes
 
@@ -47,7 +60,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class SourceCache:
+class DiskCache:
     """One site's folder of parsed sources: ``<cache>/sources/<site digest>/``."""
 
     def __init__(self, folder: Path) -> None:
@@ -56,7 +69,7 @@ class SourceCache:
         self.index: dict[str, Location] = _read_index(folder / INDEX)
 
     @classmethod
-    def open(cls, cache_dir: Path | None, seeds_dir: Path) -> SourceCache | None:
+    def open(cls, cache_dir: Path | None, seeds_dir: Path) -> DiskCache | None:
         """The site's cache, or None without a cache folder or where it cannot be made and written."""
         if cache_dir is None:
             return None
@@ -95,6 +108,25 @@ class SourceCache:
             _replace(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
             self._remove_unlisted()
 
+    def load_pages(self, out_dir: Path) -> PageCache:
+        """The digests and files of the pages last written to ``out_dir`` by this generator (else none)."""
+        try:
+            kept = json.loads((self.folder / PAGES).read_bytes())
+            if kept["output"] != str(out_dir.resolve()) or kept["generator"] != self.fingerprint:
+                return {}
+            return {
+                str(job): (str(digest), {str(name): (int(size), int(time)) for name, (size, time) in files.items()})
+                for job, (digest, files) in kept["pages"].items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return {}
+
+    def save_pages(self, out_dir: Path, pages: PageCache) -> None:
+        """Keep the pages just written to ``out_dir`` for the next build (a failed write is skipped)."""
+        kept = {"output": str(out_dir.resolve()), "generator": self.fingerprint, "pages": pages}
+        with contextlib.suppress(OSError):
+            _replace(self.folder / PAGES, json.dumps(kept, sort_keys=True).encode())
+
     def _write_pack(self, blobs: dict[str, bytes]) -> dict[str, Location]:
         if not blobs:
             return {}
@@ -108,7 +140,7 @@ class SourceCache:
 
     def _remove_unlisted(self) -> None:
         """Delete packs the index no longer points into, and left-over temporary files."""
-        listed = {pack for pack, _, _ in self.index.values()} | {INDEX}
+        listed = {pack for pack, _, _ in self.index.values()} | {INDEX, PAGES}
         for path in self.folder.iterdir():
             if path.name not in listed:
                 with contextlib.suppress(OSError):
