@@ -13,7 +13,7 @@ from pathlib import Path
 from generator.bios import load_bios, stray_bio_files
 from generator.catalog import build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
-from generator.dedupe import DedupeMemo, DedupeResult, deduplicate
+from generator.dedupe import DedupeMemo, DedupeResult, deduplicate, restored_result, result_state
 from generator.disk_cache import DiskCache
 from generator.errors import BuildError, Problem
 from generator.export import papers_json_chunks, report_json, report_json_text, to_json
@@ -89,6 +89,7 @@ class BuildCache:
     blocks: TextMemo = field(default_factory=TextMemo)
     parsed: list[str] = field(default_factory=list)  # files the last build parsed
     loaded: list[str] = field(default_factory=list)  # files it loaded from the persistent cache
+    dedupe_restored: bool = False  # did it restore its clusters from the persistent cache?
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
 
@@ -142,8 +143,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     docs = [source.doc for source in sources]
     entries = all_entries(docs)
     laps.mark("parse")
-    prepared = [source.prepared for source in sources]
-    dedupe = deduplicate(entries, prepared, cache.dedupe if cache.incremental else None)
+    dedupe = deduplicate_sources(sources, entries, cache, store)
     laps.mark("dedupe")
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
@@ -209,6 +209,26 @@ def shown_path(path: Path, seeds_dir: Path) -> str:
 
 def all_entries(docs: list[SourceDoc]) -> list[Entry]:
     return [entry for doc in docs for entry in doc.entries]
+
+
+def deduplicate_sources(
+    sources: list[ParsedSource], entries: list[Entry], cache: BuildCache, store: DiskCache | None
+) -> DedupeResult:
+    """Cluster the entries into papers; a build whose sources are all as the last build's restores its
+    clusters from disk instead (the dev server keeps its own memo)."""
+    prepared = [source.prepared for source in sources]
+    if cache.incremental or store is None:
+        return deduplicate(entries, prepared, cache.dedupe if cache.incremental else None)
+    digest = store.sources_digest([source.key for source in sources])
+    state = store.load_result(digest) if digest else None
+    restored = restored_result(state, entries) if state is not None else None  # type: ignore[arg-type]
+    cache.dedupe_restored = restored is not None
+    if restored is not None:
+        return restored
+    result = deduplicate(entries, prepared)
+    if digest:
+        store.save_result(digest, result_state(result))
+    return result
 
 
 def kept_pages(cache: BuildCache, store: DiskCache | None, out_dir: Path) -> PageCache | None:

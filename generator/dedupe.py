@@ -144,6 +144,28 @@ class _GroupClusters:
     near_misses: list[PairDecision]
 
 
+ResultState = tuple[list[tuple[list[Location], list[PairDecision]]], list[PairDecision], int]
+
+
+def result_state(result: DedupeResult) -> ResultState:
+    """``result`` in plain values, each entry by its location: what a later build can restore."""
+    clusters = [([entry.location for entry in cluster.entries], cluster.decisions) for cluster in result.clusters]
+    return clusters, result.near_misses, result.compared_pairs
+
+
+def restored_result(state: ResultState, entries: list[Entry]) -> DedupeResult | None:
+    """The result :func:`result_state` described, over these ``entries``; None unless it covers
+    each of them exactly once (it was made from other entries)."""
+    by_location = {entry.location: entry for entry in entries}
+    clustered = [location for locations, _ in state[0] for location in locations]
+    if len(clustered) != len(by_location) or set(clustered) != by_location.keys():
+        return None
+    clusters = [
+        Cluster([by_location[location] for location in locations], decisions) for locations, decisions in state[0]
+    ]
+    return DedupeResult(clusters, state[1], state[2])
+
+
 def deduplicate(
     entries: list[Entry], prepared: Sequence[Prepared] | None = None, memo: DedupeMemo | None = None
 ) -> DedupeResult:

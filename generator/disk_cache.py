@@ -15,6 +15,10 @@ such garbage are compacted.  The index is replaced atomically, after the pack it
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
 only make a build faster, never different.
 
+Deduplication.  The clusters of the last build are kept with a digest of its sources' keys, in
+order: a build whose sources are all as then (only templates or site.yaml changed, or nothing)
+restores them instead of deduplicating again.
+
 Pages.  After each build, the digest of every page's inputs (as the dev server computes it: the
 templates, the site-wide values and each paper's fields) and the size and modification time of its
 files are kept with the output folder they were written to and the generator's fingerprint.  The
@@ -29,6 +33,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import sys
 import tempfile
 from importlib import metadata
@@ -42,6 +47,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("numpy", "bibtexparser", "pyyaml", "jinja2", "markupsafe", "nh3", "markdown", "orjson")  # change output
 INDEX = "index.json"
 PAGES = "pages.json"
+DEDUPE = "dedupe.pickle"
 PACK_PREFIX = "pack-"
 COMPACT_WHEN = 2  # rewrite the packs when they hold more than this many times the live bytes
 
@@ -108,6 +114,23 @@ class DiskCache:
             _replace(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
             self._remove_unlisted()
 
+    def sources_digest(self, keys: list[str]) -> str:
+        """A digest of every source, in order, by their keys; "" when one of them has no key."""
+        return hashlib.sha256("\0".join(keys).encode()).hexdigest() if all(keys) else ""
+
+    def load_result(self, digest: str) -> object | None:
+        """What :meth:`save_result` kept for sources with this digest (else None)."""
+        try:
+            kept_digest, state = pickle.loads((self.folder / DEDUPE).read_bytes())
+        except Exception:  # missing or damaged: any error reading or unpickling it
+            return None
+        return state if kept_digest == digest else None
+
+    def save_result(self, digest: str, state: object) -> None:
+        """Keep a stage's result for the next build with the same sources (a failed write is skipped)."""
+        with contextlib.suppress(OSError):
+            _replace(self.folder / DEDUPE, pickle.dumps((digest, state), protocol=pickle.HIGHEST_PROTOCOL))
+
     def load_pages(self, out_dir: Path) -> PageCache:
         """The digests and files of the pages last written to ``out_dir`` by this generator (else none)."""
         try:
@@ -140,7 +163,7 @@ class DiskCache:
 
     def _remove_unlisted(self) -> None:
         """Delete packs the index no longer points into, and left-over temporary files."""
-        listed = {pack for pack, _, _ in self.index.values()} | {INDEX, PAGES}
+        listed = {pack for pack, _, _ in self.index.values()} | {INDEX, PAGES, DEDUPE}
         for path in self.folder.iterdir():
             if path.name not in listed:
                 with contextlib.suppress(OSError):

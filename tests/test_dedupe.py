@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from generator.dedupe import DedupeMemo, deduplicate
+from generator.dedupe import DedupeMemo, deduplicate, restored_result, result_state
 from generator.model import Entry, Location
 from generator.normalize import clean_text, strip_ellipsis
 from generator.sources import abstract_list
@@ -292,3 +292,15 @@ def test_the_dev_server_blocks_again_only_when_a_blocking_key_changed():
     assert not memo.blocking_reused
     assert _outcome(result) == _outcome(deduplicate(list(entries)))
     assert result.compared_pairs == deduplicate(list(entries)).compared_pairs > 1
+
+
+def test_a_kept_result_is_restored_only_over_the_entries_it_was_made_from():
+    entries = [entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), entry(FLAMINGO_V1, "c.txt")]
+    result = deduplicate(list(entries))
+    state = result_state(result)
+    copies = [dataclasses.replace(item) for item in entries]  # the same entries, parsed again
+    restored = restored_result(state, copies)
+    assert restored is not None and _outcome(restored) == _outcome(result)
+    assert all(item in copies for cluster in restored.clusters for item in cluster.entries)
+    assert restored_result(state, copies[:2]) is None, "an entry is missing"
+    assert restored_result(state, [*copies, entry(FLAMINGO_V2, "d.txt")]) is None, "an entry is new"

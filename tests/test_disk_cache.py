@@ -265,3 +265,36 @@ def test_pages_are_reused_only_for_the_output_and_generator_that_wrote_them(tmp_
     assert len(profile_pages(cache)) == 5
     build_without_cache(corpus, tmp_path / "plain")
     assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+
+
+def test_a_build_with_the_same_sources_restores_its_clusters(tmp_path, corpus):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    assert not build_with_cache(corpus, out, cache_dir).dedupe_restored
+    assert build_with_cache(corpus, out, cache_dir).dedupe_restored
+    site = corpus / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("Benchmark corpus", "Another title"), encoding="utf-8")
+    assert build_with_cache(corpus, out, cache_dir).dedupe_restored, "site.yaml is not a source"
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+    assert "Another title" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_source_is_deduplicated_again(tmp_path, corpus):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    listing = sorted(corpus.glob("*_list.txt"))[0]
+    listing.write_text(listing.read_text(encoding="utf-8").replace("Abstract: ", "Abstract: Revised. ", 1))
+    assert not build_with_cache(corpus, out, cache_dir).dedupe_restored
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+    assert build_with_cache(corpus, out, cache_dir).dedupe_restored
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])
+def test_a_damaged_dedupe_record_is_a_miss(tmp_path, corpus, damage):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    (record,) = cache_dir.glob("sources/*/dedupe.pickle")
+    record.write_bytes(damage)
+    assert not build_with_cache(corpus, tmp_path / "again", cache_dir).dedupe_restored
+    assert tree_bytes(tmp_path / "again") == tree_bytes(out)
