@@ -7,9 +7,9 @@ itself (every module's code, the Python and library versions) are all as when it
 key is a SHA-256 digest of all of them, so an edited source or an upgraded generator always parses
 anew.  Only sources that parsed without errors are kept.
 
-Each site (seeds folder) has its own folder: pack files, each written whole by one build with the
-sources it parsed (creating one file per source cost a second at 2,000 sources; one sequential
-file costs a twentieth of that), and an index of where each source's entry lies.  The index lists
+Each site (seeds folder) has its own folder: pack files, each written by one build with the
+sources it parsed, appended as they arrive (creating one file per source cost a second at 2,000
+sources; one sequential file costs a twentieth of that), and an index of where each source's entry lies.  The index lists
 only the sources the last build read; packs no longer listed are deleted, and packs mostly made of
 such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
@@ -104,15 +104,27 @@ class DiskCache:
             return None
         return blob if len(blob) == length else None
 
-    def update(self, fresh: dict[str, bytes], used: set[str]) -> None:
-        """Store the ``fresh`` entries (in one new pack) and keep only the ``used`` ones."""
+    def new_pack(self) -> PackWriter:
+        """A pack to add this build's freshly parsed sources to, one at a time, as they come."""
+        return PackWriter(self.folder)
+
+    def update(self, written: dict[str, Location], used: set[str]) -> None:
+        """List the entries just ``written`` and the kept ones still ``used``; drop the rest."""
         with contextlib.suppress(OSError):
-            kept = {key: self.index[key] for key in sorted(used) if key in self.index and key not in fresh}
+            kept = {key: self.index[key] for key in sorted(used) if key in self.index and key not in written}
             if _wasted(self.folder, kept):
-                kept, fresh = {}, {key: blob for key in kept if (blob := self.load(key)) is not None} | fresh
-            self.index = kept | self._write_pack(fresh)
+                kept = self._compacted(kept)
+            self.index = kept | written
             _replace(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
             self._remove_unlisted()
+
+    def _compacted(self, kept: dict[str, Location]) -> dict[str, Location]:
+        """The kept entries copied into a new pack of their own (the old packs are then unlisted)."""
+        pack = self.new_pack()
+        for key in kept:
+            if (blob := self.load(key)) is not None:
+                pack.add(key, blob)
+        return pack.finish()
 
     def sources_digest(self, keys: list[str]) -> str:
         """A digest of every source, in order, by their keys; "" when one of them has no key."""
@@ -150,17 +162,6 @@ class DiskCache:
         with contextlib.suppress(OSError):
             _replace(self.folder / PAGES, json.dumps(kept, sort_keys=True).encode())
 
-    def _write_pack(self, blobs: dict[str, bytes]) -> dict[str, Location]:
-        if not blobs:
-            return {}
-        locations, offset, parts = {}, 0, []
-        for key in sorted(blobs):
-            locations[key] = ("", offset, len(blobs[key]))
-            offset += len(blobs[key])
-            parts.append(blobs[key])
-        pack = _replace(self.folder / PACK_PREFIX, b"".join(parts), unique=True)
-        return {key: (pack, start, length) for key, (_, start, length) in locations.items()}
-
     def _remove_unlisted(self) -> None:
         """Delete packs the index no longer points into, and left-over temporary files."""
         listed = {pack for pack, _, _ in self.index.values()} | {INDEX, PAGES, DEDUPE}
@@ -168,6 +169,46 @@ class DiskCache:
             if path.name not in listed:
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+class PackWriter:
+    """A new pack file, written as entries are added; :meth:`finish` names it (atomically) and
+    gives where each entry lies.  Nothing is held in memory but the locations."""
+
+    def __init__(self, folder: Path) -> None:
+        self.locations: dict[str, tuple[int, int]] = {}
+        self.size = 0
+        self.failed = False
+        try:
+            handle, self.temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+            self.stream = os.fdopen(handle, "wb")
+        except OSError:
+            self.failed = True
+
+    def add(self, key: str, blob: bytes) -> None:
+        """Append an entry; after a failed write the pack is given up (:meth:`finish` lists nothing)."""
+        if self.failed:
+            return
+        try:
+            self.stream.write(blob)
+        except OSError:
+            self.failed = True
+            return
+        self.locations[key] = (self.size, len(blob))
+        self.size += len(blob)
+
+    def finish(self) -> dict[str, Location]:
+        """Close the pack and give its entries' locations; an empty or failed pack is deleted."""
+        if not hasattr(self, "stream"):
+            return {}
+        with contextlib.suppress(OSError):
+            self.stream.close()
+            if self.locations and not self.failed:
+                name = PACK_PREFIX + Path(self.temporary).stem[1:]
+                os.replace(self.temporary, Path(self.temporary).with_name(name))
+                return {key: (name, offset, length) for key, (offset, length) in self.locations.items()}
+            os.unlink(self.temporary)
+        return {}
 
 
 def _read_index(path: Path) -> dict[str, Location]:
@@ -186,16 +227,13 @@ def _wasted(folder: Path, kept: dict[str, Location]) -> bool:
     return stored > COMPACT_WHEN * sum(length for _, _, length in kept.values())
 
 
-def _replace(path: Path, data: bytes, unique: bool = False) -> str:
-    """Write ``data`` to ``path`` atomically (a reader never sees half of it); with ``unique``, to a
-    new file whose name starts with ``path``'s.  Returns the file's name."""
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a reader never sees half of it)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        target = path.with_name(path.name + Path(temporary).stem[1:]) if unique else path
-        os.replace(temporary, target)
-        return target.name
+        os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

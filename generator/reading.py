@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from generator.catalog import Catalog
 from generator.dedupe import Prepared, prepare
-from generator.disk_cache import DiskCache
+from generator.disk_cache import DiskCache, Location, PackWriter
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
 from generator.parallel import fork_imap
@@ -49,13 +49,11 @@ class Reading:
 
 class _Outcome(NamedTuple):
     """A worker's answer for one file: the parsed source (pickled when it goes to or came from the
-    persistent cache) or the file's problems; its cache key; whether it was loaded; the pickled
-    source still to be stored."""
+    persistent cache) or the file's problems; its cache key; whether it was loaded."""
 
     result: tuple[SourceDoc, Prepared] | bytes | list[Problem]
     key: str = ""
     loaded: bool = False
-    blob: bytes = b""
 
 
 def read_sources(
@@ -73,7 +71,7 @@ def read_sources(
     """
     fingerprints, problems = _fingerprints(seeds_dir, catalog.files)
     stale = [name for name in fingerprints if name not in kept or kept[name].fingerprint != fingerprints[name]]
-    outcomes = read_many([(seeds_dir / name, name) for name in stale], max_bytes, store)
+    outcomes, written = read_many([(seeds_dir / name, name) for name in stale], max_bytes, store)
     for name, outcome in zip(stale, outcomes, strict=True):
         if isinstance(outcome.result, list):
             kept.pop(name, None)
@@ -82,7 +80,7 @@ def read_sources(
             kept[name] = ParsedSource(fingerprints[name], *outcome.result, key=outcome.key)  # type: ignore[misc]
     sources = [kept[name] for name in catalog.files if name in kept and name in fingerprints]
     if store is not None:  # also when other files fail: the sources that did parse are kept
-        store.update({outcome.key: outcome.blob for outcome in outcomes if outcome.blob}, {s.key for s in sources})
+        store.update(written, {source.key for source in sources})
     if problems and not keep_going:
         raise BuildError(problems)
     loaded = [name for name, outcome in zip(stale, outcomes, strict=True) if outcome.loaded]
@@ -109,25 +107,34 @@ def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[in
     return fingerprints, problems
 
 
-def read_many(files: list[tuple[Path, str]], max_bytes: int, store: DiskCache | None = None) -> list[_Outcome]:
-    """Load or parse ``(path, shown path)`` files, in order: each a parsed source or its problems.
+def read_many(
+    files: list[tuple[Path, str]], max_bytes: int, store: DiskCache | None = None
+) -> tuple[list[_Outcome], dict[str, Location]]:
+    """Load or parse ``(path, shown path)`` files, in order: each a parsed source or its problems;
+    and where the sources parsed now were written in the disk cache (one new pack, appended to as
+    each arrives, so that they are never all held at once).
 
-    A cached entry that cannot be unpickled (damaged) is parsed again, and the entry rewritten.
+    A cached entry that cannot be unpickled (damaged) is parsed again, and written again.
     """
+    pack = store.new_pack() if store is not None else None
     outcomes = fork_imap(_read_one, (max_bytes, len(files) >= PARALLEL_FILES, store), files, PARALLEL_FILES)
-    return [_unpickled(outcome, file, max_bytes, store) for outcome, file in zip(outcomes, files, strict=True)]
+    read = [_unpickled(outcome, file, max_bytes, pack) for outcome, file in zip(outcomes, files, strict=True)]
+    return read, pack.finish() if pack is not None else {}
 
 
-def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, store: DiskCache | None) -> _Outcome:
+def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, pack: PackWriter | None) -> _Outcome:
+    """The outcome with its source unpickled; a source parsed now goes into the ``pack``."""
     if not isinstance(outcome.result, bytes):
         return outcome
     try:
         doc, prepared = pickle.loads(outcome.result)
-        if isinstance(doc, SourceDoc) and isinstance(prepared, Prepared):
-            return _Outcome((doc, prepared), outcome.key, outcome.loaded, b"" if outcome.loaded else outcome.result)
     except Exception:  # a damaged cache entry: any error unpickling it
-        pass
-    return _unpickled(_parse(max_bytes, False, store, file, outcome.key), file, max_bytes, None)
+        doc = prepared = None
+    if not (isinstance(doc, SourceDoc) and isinstance(prepared, Prepared)):
+        return _unpickled(_parse(max_bytes, False, pack is not None, file, outcome.key), file, max_bytes, pack)
+    if pack is not None and not outcome.loaded:
+        pack.add(outcome.key, outcome.result)
+    return _Outcome((doc, prepared), outcome.key, outcome.loaded)
 
 
 def _read_one(state: tuple[int, bool, DiskCache | None], file: tuple[Path, str]) -> _Outcome:
@@ -135,18 +142,18 @@ def _read_one(state: tuple[int, bool, DiskCache | None], file: tuple[Path, str])
     key = _cache_key(store, file, max_bytes)
     if store is not None and key and (blob := store.load(key)) is not None:
         return _Outcome(blob, key, loaded=True)
-    return _parse(max_bytes, with_grams, store, file, key)
+    return _parse(max_bytes, with_grams, store is not None and bool(key), file, key)
 
 
-def _parse(max_bytes: int, with_grams: bool, store: DiskCache | None, file: tuple[Path, str], key: str) -> _Outcome:
-    """Parse a file; a source that parses and has a cache key is pickled here, once: the same bytes
-    go to the main process and (written there in the background) into the persistent cache."""
+def _parse(max_bytes: int, with_grams: bool, pickled: bool, file: tuple[Path, str], key: str) -> _Outcome:
+    """Parse a file; with ``pickled``, a source that parses is pickled here, once: the same bytes go
+    to the main process and into the disk cache."""
     try:
         doc = parse_source(file[0], file[1], max_bytes)
     except BuildError as error:
         return _Outcome(error.problems)
     parsed = doc, prepare(doc.entries, with_grams)
-    if store is None or not key:
+    if not pickled:
         return _Outcome(parsed)
     return _Outcome(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), key)
 
