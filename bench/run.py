@@ -5,8 +5,8 @@ Usage: python bench/run.py [--sizes 10x30,100x50,1000x50,2000x50] [--repeat 3] [
 First the shipped seeds, built by the command line as a whole process (interpreter start
 included). Then, for each size (profiles x papers), it generates a corpus with
 bench/make_corpus.py and times, each in a fresh process: a cold build (no output and an
-empty template cache) and a warm build (output and cache present, files cached by the
-system), with the wall time of every stage, the whole process's wall time, the peak RSS of
+empty cache folder) and a warm build (the same build again: output and disk cache present,
+files cached by the system), with the wall time of every stage, the whole process's wall time, the peak RSS of
 the main process and of the largest worker, and the output size; in-process incremental
 rebuilds (what the dev server does) after changing a metric on one profile page, then an
 abstract in one list (which changes pair decisions and the report); and the deduplication's
