@@ -16,7 +16,7 @@ from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeMemo, DedupeResult, deduplicate, restored_result, result_state
 from generator.disk_cache import DiskCache
 from generator.errors import BuildError, Problem
-from generator.export import papers_json_chunks, report_json, report_json_text, to_json
+from generator.export import joined_report, papers_json_chunks, report_json, report_parts, to_json
 from generator.memo import PaperMemo, TextMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
@@ -269,7 +269,9 @@ def assemble_output(
     if memo is not None:
         memo.start_build()
         cache.blocks.start_build()
-        report_text = functools.cache(lambda: report_json_text(site, dedupe, counts, memo))
+        parts = functools.cache(lambda: report_parts(site, dedupe, counts, memo))
+        report_text = functools.cache(lambda: joined_report(*parts()))
+        report = functools.cache(lambda: parts()[0] | {"merged": parts()[1]})  # each merged paper as its JSON text
         target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),

@@ -111,9 +111,12 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
     return _report(site, dedupe, (source_count, entry_count), paper_of, merged)
 
 
-def report_json_text(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo) -> str:
-    """``report.json`` as :func:`to_json` writes :func:`report_json`, with each merged paper's part
-    remembered in ``memo`` (the dev server's) while the paper and its decisions stay the same."""
+def report_parts(
+    site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo
+) -> tuple[dict[str, Any], list[str]]:
+    """:func:`report_json` as the dev server keeps it: the report with its ``merged`` list left
+    empty, and each merged paper's part as JSON text, remembered in ``memo`` while the paper and
+    its decisions stay the same."""
     paper_of = _papers_by_location(site)
     merged = []
     for paper, decisions in _merged_papers(site, dedupe, paper_of):
@@ -121,12 +124,16 @@ def report_json_text(site: Site, dedupe: DedupeResult, counts: tuple[int, int], 
         merged.append(
             memo.get(same_decisions, paper, lambda p, d=decisions: compact_json(_merged_json(p, d, paper_of)))
         )
-    report = _report(site, dedupe, counts, paper_of, [])
-    report_parts = (
+    return _report(site, dedupe, counts, paper_of, []), merged
+
+
+def joined_report(report: dict[str, Any], merged: list[str]) -> str:
+    """``report.json`` as :func:`to_json` writes :func:`report_json`, from :func:`report_parts`."""
+    parts = (
         compact_json(key) + ":" + ("[" + ",".join(merged) + "]" if key == "merged" else compact_json(value))
         for key, value in report.items()
     )
-    return "{" + ",".join(report_parts) + "}\n"
+    return "{" + ",".join(parts) + "}\n"
 
 
 def _decision_fields(decision: PairDecision) -> tuple:

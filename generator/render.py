@@ -179,7 +179,7 @@ def page_jobs(site: Site) -> dict[str, Job]:
 
 
 def site_contexts(
-    site: Site, report: Callable[[], dict[str, Any]], merged_block: Callable[[dict[str, Any]], Markup]
+    site: Site, report: Callable[[], dict[str, Any]], merged_block: Callable[[dict[str, Any] | str], Markup]
 ) -> dict[str, Callable[[], dict[str, Any]]]:
     """Template → how to build the context of each site-wide page."""
     return {
@@ -360,16 +360,20 @@ class _JobState:
             return None
 
 
-def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[str, Any]], Markup]:
-    """How to render the report page's block for one merged paper; the dev server keeps blocks by their
-    data.  (A plain function, not a method of the job state: the state's contexts hold it, and a
-    reference cycle would keep the whole site alive until the cycle collector runs.)"""
+def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[str, Any] | str], Markup]:
+    """How to render the report page's block for one merged paper, given as its report data; the
+    dev server gives it as its ``report.json`` text instead, and keeps blocks by that text (a key
+    that costs nothing to make).  (A plain function, not a method of the job state: the state's
+    contexts hold it, and a reference cycle would keep the whole site alive until the cycle
+    collector runs.)"""
 
-    def merged_block(paper: dict[str, Any]) -> Markup:
-        def render() -> Markup:
+    def merged_block(paper: dict[str, Any] | str) -> Markup:
+        if isinstance(paper, dict):
             return renderer.macro("_report.html", "merged_paper", paper)
-
-        return render() if memo is None else memo.get(repr(paper), render)
+        text = paper
+        if memo is None:
+            return merged_block(orjson.loads(text))
+        return memo.get(text, lambda: merged_block(orjson.loads(text)))
 
     return merged_block
 
@@ -711,7 +715,7 @@ def site_people(site: Site) -> dict[tuple[str, str], str]:
 
 
 def report_context(
-    site: Site, report: dict[str, Any], merged_block: Callable[[dict[str, Any]], Markup]
+    site: Site, report: dict[str, Any], merged_block: Callable[[dict[str, Any] | str], Markup]
 ) -> dict[str, Any]:
     description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
     blocks = [merged_block(paper) for paper in report["merged"]]
