@@ -20,7 +20,7 @@ from generator.disk_cache import DiskCache, Location, PackWriter
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
 from generator.parallel import fork_imap
-from generator.sources import parse_source
+from generator.sources import SOURCE_SUFFIXES, parse_source, source_bytes
 
 PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
 
@@ -117,12 +117,16 @@ def read_many(
     A cached entry that cannot be unpickled (damaged) is parsed again, and written again.
     """
     pack = store.new_pack() if store is not None else None
-    outcomes = fork_imap(_read_one, (max_bytes, len(files) >= PARALLEL_FILES, store), files, PARALLEL_FILES)
-    read = [_unpickled(outcome, file, max_bytes, pack) for outcome, file in zip(outcomes, files, strict=True)]
+    state = (max_bytes, len(files) >= PARALLEL_FILES, store)
+    outcomes = fork_imap(_read_one, state, files, PARALLEL_FILES)
+    read = [_unpickled(outcome, file, state, pack) for outcome, file in zip(outcomes, files, strict=True)]
     return read, pack.finish() if pack is not None else {}
 
 
-def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, pack: PackWriter | None) -> _Outcome:
+ReadState = tuple[int, bool, "DiskCache | None"]  # size limit, prepare blocking grams?, the disk cache
+
+
+def _unpickled(outcome: _Outcome, file: tuple[Path, str], state: ReadState, pack: PackWriter | None) -> _Outcome:
     """The outcome with its source unpickled; a source parsed now goes into the ``pack``."""
     if not isinstance(outcome.result, bytes):
         return outcome
@@ -131,41 +135,45 @@ def _unpickled(outcome: _Outcome, file: tuple[Path, str], max_bytes: int, pack: 
     except Exception:  # a damaged cache entry: any error unpickling it
         doc = prepared = None
     if not (isinstance(doc, SourceDoc) and isinstance(prepared, Prepared)):
-        return _unpickled(_parse(max_bytes, False, pack is not None, file, outcome.key), file, max_bytes, pack)
+        if not outcome.loaded:
+            raise RuntimeError(f"{file[1]}: a source just parsed does not unpickle")
+        return _unpickled(_read_one(state, file, load=False), file, state, pack)
     if pack is not None and not outcome.loaded:
         pack.add(outcome.key, outcome.result)
     return _Outcome((doc, prepared), outcome.key, outcome.loaded)
 
 
-def _read_one(state: tuple[int, bool, DiskCache | None], file: tuple[Path, str]) -> _Outcome:
+def _read_one(state: ReadState, file: tuple[Path, str], load: bool = True) -> _Outcome:
+    """Load a source from the disk cache (unless ``load`` is false: its entry was damaged), else
+    parse it.  The bytes its key is made of are the bytes parsed: a file saved again meanwhile can
+    never be kept under the key of its former text."""
     max_bytes, with_grams, store = state
-    key = _cache_key(store, file, max_bytes)
-    if store is not None and key and (blob := store.load(key)) is not None:
+    data = _cacheable_bytes(file, max_bytes) if store is not None else None
+    key = store.key(file[1], data) if store is not None and data is not None else ""
+    if store is not None and key and load and (blob := store.load(key)) is not None:
         return _Outcome(blob, key, loaded=True)
-    return _parse(max_bytes, with_grams, store is not None and bool(key), file, key)
+    return _parse(max_bytes, with_grams, file, key, data)
 
 
-def _parse(max_bytes: int, with_grams: bool, pickled: bool, file: tuple[Path, str], key: str) -> _Outcome:
-    """Parse a file; with ``pickled``, a source that parses is pickled here, once: the same bytes go
-    to the main process and into the disk cache."""
+def _parse(max_bytes: int, with_grams: bool, file: tuple[Path, str], key: str, data: bytes | None) -> _Outcome:
+    """Parse a file; with a cache ``key``, a source that parses is pickled here, once: the same bytes
+    go to the main process and into the disk cache."""
     try:
-        doc = parse_source(file[0], file[1], max_bytes)
+        doc = parse_source(file[0], file[1], max_bytes, data)
     except BuildError as error:
         return _Outcome(error.problems)
     parsed = doc, prepare(doc.entries, with_grams)
-    if not pickled:
+    if not key:
         return _Outcome(parsed)
     return _Outcome(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), key)
 
 
-def _cache_key(store: DiskCache | None, file: tuple[Path, str], max_bytes: int) -> str:
-    """The file's key in the persistent cache; "" when there is none or the file cannot be read
-    within the size limit (parsing then reports why)."""
-    if store is None:
-        return ""
+def _cacheable_bytes(file: tuple[Path, str], max_bytes: int) -> bytes | None:
+    """The file's bytes, if it is a source type that is read within the size limit (else parsing
+    reports why, and nothing is cached)."""
+    if file[0].suffix.lower() not in SOURCE_SUFFIXES:
+        return None
     try:
-        if file[0].stat().st_size > max_bytes:
-            return ""
-        return store.key(file[1], file[0].read_bytes())
-    except OSError:
-        return ""
+        return source_bytes(file[0], file[1], max_bytes)
+    except BuildError:
+        return None

@@ -106,6 +106,8 @@ def test_a_damaged_entry_is_parsed_again_and_rewritten(tmp_path, corpus, damage)
     cache = build_with_cache(corpus, tmp_path / "second", cache_dir)
     assert len(cache.parsed) >= 5 and len(cache.loaded) + len(cache.parsed) == 10
     assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
+    assert len(build_with_cache(corpus, tmp_path / "third", cache_dir).loaded) == 10, "damaged entries are rewritten"
+    assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
     assert len(build_with_cache(corpus, tmp_path / "third", cache_dir).loaded) == 10, "entries were rewritten"
 
 

@@ -75,3 +75,17 @@ def test_unsupported_suffix(tmp_path):
     with pytest.raises(BuildError) as caught:
         parse_source(path, "paper.pdf")
     assert "unsupported source type" in caught.value.problems[0].message
+
+
+def test_a_source_is_parsed_from_the_bytes_given_not_read_again(tmp_path):
+    """The disk cache keys a source by the bytes it read; parsing those same bytes means a file
+    saved again meanwhile is never kept under the key of its former text."""
+    from generator.sources import parse_source
+
+    path = tmp_path / "list.txt"
+    path.write_text("Abstract: The text now on disk, which is long enough to be an abstract.\n", encoding="utf-8")
+    given = b"Abstract: The text that was read and hashed, long enough to be an abstract too.\n"
+    doc = parse_source(path, "list.txt", data=given)
+    assert [entry.abstract for entry in doc.entries] == [
+        "The text that was read and hashed, long enough to be an abstract too."
+    ]

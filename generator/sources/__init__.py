@@ -31,8 +31,8 @@ def _fail(path: str, line: int, message: str, hint: str = "") -> BuildError:
     return BuildError([Problem(path, line, message, hint)])
 
 
-def read_text(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list[Problem]]:
-    """Read a source as text: UTF-8 (BOM allowed), else Windows-1252 with a warning; refuse binary data."""
+def source_bytes(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A source file's bytes; a file over ``max_bytes`` or unreadable is a located problem."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -47,6 +47,16 @@ def read_text(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -
         raise _fail(
             shown_path, 1, f"cannot read file: {error.strerror or error}", "check that the file exists and is readable"
         ) from None
+    return data
+
+
+def read_text(
+    path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None
+) -> tuple[str, list[Problem]]:
+    """Read a source as text (``data``: its bytes, when already read): UTF-8 (BOM allowed), else
+    Windows-1252 with a warning; refuse binary data."""
+    if data is None:
+        data = source_bytes(path, shown_path, max_bytes)
     if b"\x00" in data:
         raise _fail(
             shown_path,
@@ -98,8 +108,11 @@ def detect_format(lines: list[str]) -> str | None:
     return None
 
 
-def parse_source(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDoc:
-    """Read and parse one source file; ``shown_path`` is how errors name it."""
+def parse_source(
+    path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None
+) -> SourceDoc:
+    """Read and parse one source file (``data``: its bytes, when already read); ``shown_path`` is
+    how errors name it."""
     if path.suffix.lower() not in SOURCE_SUFFIXES:
         raise _fail(
             shown_path,
@@ -107,7 +120,7 @@ def parse_source(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES
             f"unsupported source type '{path.suffix or path.name}'",
             f"sources are {', '.join(SOURCE_SUFFIXES)} files; narrow the profile's 'sources' globs",
         )
-    text, notes = read_text(path, shown_path, max_bytes)
+    text, notes = read_text(path, shown_path, max_bytes, data)
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
         raise _fail(shown_path, 1, "empty source file", "paste the profile's text into it, or remove it")
