@@ -1,23 +1,21 @@
-"""What separate builds of one site keep on disk: parsed sources, and the digests of the pages written.
+"""What separate builds of one site keep on disk: parsed sources, the last deduplication, and the
+digests of the pages written.
 
-Sources.
-
-A source is loaded instead of parsed when its bytes, the name errors give it and the generator
-itself (every module's code, the Python and library versions) are all as when it was parsed: the
-key is a SHA-256 digest of all of them, so an edited source or an upgraded generator always parses
-anew.  Only sources that parsed without errors are kept.
-
-Each site (seeds folder) has its own folder: pack files, each written by one build with the
-sources it parsed, appended as they arrive (creating one file per source cost a second at 2,000
-sources; one sequential file costs a twentieth of that), and an index of where each source's entry lies.  The index lists
-only the sources the last build read; packs no longer listed are deleted, and packs mostly made of
+Sources.  A source is loaded instead of parsed when its bytes, the name errors give it and the
+generator itself (every module's code, the Python and library versions) are all as when it was
+parsed: the key is a SHA-256 digest of all of them, so an edited source or an upgraded generator
+always parses anew.  Only sources that parsed without errors are kept.  Each site (seeds folder)
+has its own folder: pack files, each written by one build with the sources it parsed, appended as
+they arrive (creating one file per source cost a second at 2,000 sources; one sequential file
+costs a twentieth of that), and an index of where each source's entry lies.  The index lists only
+the sources the last build read; packs no longer listed are deleted, and packs mostly made of
 such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
 only make a build faster, never different.
 
 Deduplication.  The clusters of the last build are kept with a digest of its sources' keys, in
-order: a build whose sources are all as then (only templates or site.yaml changed, or nothing)
-restores them instead of deduplicating again.
+order: a build whose sources are all as then (only templates, site.yaml or papers.yaml changed,
+or nothing) restores them instead of deduplicating again.
 
 Pages.  After each build, the digest of every page's inputs (as the dev server computes it: the
 templates, the site-wide values and each paper's fields) and the size and modification time of its
