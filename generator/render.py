@@ -322,7 +322,9 @@ class _JobState:
 
     def _inputs_digest(self, job: Job) -> str:
         """A digest of everything a page is made from: a site-wide page's context, or (cheaper than
-        building the context) the profile with the site-wide values and lookups its page uses."""
+        building the context) the profile with the site-wide values and lookups its page uses; and
+        of the files its job writes (a build's report job also writes report.json, the dev
+        server's does not: a digest kept by one is never taken for the other's)."""
         template, slug = job
         if slug:
             inputs = self.site_inputs + self._profile_inputs(self.profiles[slug])
@@ -330,7 +332,8 @@ class _JobState:
             inputs = self.site_inputs + self.target.page_inputs[template]()
         else:
             inputs = repr(self.context(job))
-        return hashlib.sha256(f"{self.renderer.fingerprint}{template}{inputs}".encode()).hexdigest()
+        files = "" if self.target.dev_server else PAGE_DATA_FILES.get(template, "")
+        return hashlib.sha256(f"{self.renderer.fingerprint}{template}{files}{inputs}".encode()).hexdigest()
 
     def _profile_inputs(self, profile: Profile) -> str:
         """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""

@@ -301,3 +301,21 @@ def test_a_damaged_dedupe_record_is_a_miss(tmp_path, corpus, damage):
     record.write_bytes(damage)
     assert not build_with_cache(corpus, tmp_path / "again", cache_dir).dedupe_restored
     assert tree_bytes(tmp_path / "again") == tree_bytes(out)
+
+
+def test_the_dev_servers_first_build_links_the_pages_a_build_left(tmp_path, corpus):
+    cache_dir, out = tmp_path / "cache", tmp_path / "out"
+    build_with_cache(corpus, out, cache_dir)
+    server = BuildCache(incremental=True)
+    options = BuildOptions(corpus, out, corpus / "site.yaml", cache_dir=cache_dir)
+    build(options, server)
+    assert profile_pages(server) == [] and len(server.loaded) == 10
+    listing = sorted(corpus.glob("*_list.txt"))[3]
+    listing.write_text(listing.read_text(encoding="utf-8").replace("Abstract: ", "Abstract: Revised. ", 1))
+    build(options, server)
+    assert server.parsed == [listing.name]
+    build_without_cache(corpus, tmp_path / "plain")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
+    after = build_with_cache(corpus, out, cache_dir)  # and a build after the dev server's
+    assert profile_pages(after) == [] and "report.html" in after.rendered, "its report job also writes report.json"
+    assert tree_bytes(out) == tree_bytes(tmp_path / "plain")
