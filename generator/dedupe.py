@@ -121,8 +121,9 @@ class DedupeMemo:
     """What a long-running process (the dev server) keeps between builds: the decisions between
     entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
     objects).  Candidate pairs are found again over all entries (a new entry can change which
-    pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided within each connected group of compared
-    entries alone, so a group whose entries and decisions did not change keeps its clusters."""
+    pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided
+    within each connected group of compared entries alone, so a group whose entries and decisions
+    did not change keeps its clusters."""
 
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
     groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)

@@ -36,7 +36,7 @@ import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from generator.render import PageCache
@@ -65,7 +65,8 @@ def code_fingerprint() -> str:
 
 
 class DiskCache:
-    """One site's folder of parsed sources: ``<cache>/sources/<site digest>/``."""
+    """One site's folder, ``<cache>/sources/<site digest>/``: its packs of parsed sources and their
+    index, the last deduplication, and the digests of the pages last written."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -177,6 +178,7 @@ class PackWriter:
         self.locations: dict[str, tuple[int, int]] = {}
         self.size = 0
         self.failed = False
+        self.stream: BinaryIO | None = None
         try:
             handle, self.temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
             self.stream = os.fdopen(handle, "wb")
@@ -185,7 +187,7 @@ class PackWriter:
 
     def add(self, key: str, blob: bytes) -> None:
         """Append an entry; after a failed write the pack is given up (:meth:`finish` lists nothing)."""
-        if self.failed:
+        if self.failed or self.stream is None:
             return
         try:
             self.stream.write(blob)
@@ -197,7 +199,7 @@ class PackWriter:
 
     def finish(self) -> dict[str, Location]:
         """Close the pack and give its entries' locations; an empty or failed pack is deleted."""
-        if not hasattr(self, "stream"):
+        if self.stream is None:
             return {}
         with contextlib.suppress(OSError):
             self.stream.close()

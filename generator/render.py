@@ -200,17 +200,16 @@ PageCache = dict[str, tuple[str, FileStats]]  # job path → (digest of its inpu
 class RenderTarget:
     """Where pages go: the staging ``folder``; with a ``cache`` (the dev server's, or one kept between
     builds), pages whose inputs did not change are linked from ``previous`` (the live output folder)
-    instead of rendered again,
-    and ``papers`` keeps what was derived from unchanged papers (digests, JSON fragments).  A
-    site-wide page's digest covers its whole context, unless ``page_inputs`` gives text that
-    determines it more cheaply (the report page: ``report.json``'s text)."""
+    instead of rendered again, and ``papers`` keeps what was derived from unchanged papers (digests,
+    JSON fragments).  A site-wide page's digest covers its whole context, unless ``page_inputs``
+    gives text that determines it more cheaply (the report page: ``report.json``'s text)."""
 
     folder: Path
     cache: PageCache | None = None
     previous: Path | None = None
     papers: PaperMemo | None = None
     page_inputs: dict[str, Callable[[], str]] = field(default_factory=dict)  # template → cheaper digest input
-    blocks: TextMemo | None = None  # the report page's blocks, by their data
+    blocks: TextMemo | None = None  # the report page's blocks, by their report.json text
     dev_server: bool = False  # link unchanged profile pages first; write data files here while workers render
 
 
