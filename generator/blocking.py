@@ -12,7 +12,7 @@ the smaller one's keys.  A key held by more than :data:`SMALL_POSTING`
 entries (boilerplate such as "in this paper we") only pairs near neighbours,
 so no key makes the work quadratic.
 
-Words are sampled by their CRC-32.  Small inputs are indexed here, plainly;
+Words are sampled by a 32-bit hash (:func:`word_hash`).  Small inputs are indexed here, plainly;
 from :data:`ARRAYS_FROM` entries on, :mod:`generator.gram_arrays` counts the
 same rule over NumPy arrays (imported only then: a small site need not pay
 for loading NumPy).
@@ -21,7 +21,6 @@ for loading NumPy).
 from __future__ import annotations
 
 import itertools
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -134,11 +133,35 @@ def _sampled(position: int, middle_hash: int) -> bool:
     return middle_hash % (DENSE_EVERY if position < DENSE_UNTIL else SAMPLE_EVERY) == 0
 
 
+# The word hash: a polynomial over the word's UTF-8 bytes modulo 2**64, then SplitMix64's finaliser
+# (so that every bit, the low ones used for sampling too, depends on every byte).  A polynomial
+# lets NumPy hash every word of a long text at once, from one running sum (gram_arrays).
+HASH_BASE = 0x100000001B3
+MIX_SHIFTS = (30, 27, 31)
+MIX_MULTIPLIERS = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+MASK64 = (1 << 64) - 1
+
+
+def word_hash(word: str) -> int:
+    """A word's 32-bit hash: deterministic, the same in every process and in both implementations."""
+    total = 0
+    for code in reversed(word.encode()):  # Horner's rule: the sum of byte k times HASH_BASE**k
+        total = (total * HASH_BASE + code) & MASK64
+    return mix64(total) >> 32
+
+
+def mix64(value: int) -> int:
+    """SplitMix64's finaliser of a 64-bit integer."""
+    for shift, multiplier in zip(MIX_SHIFTS, MIX_MULTIPLIERS, strict=False):
+        value = ((value ^ (value >> shift)) * multiplier) & MASK64
+    return value ^ (value >> MIX_SHIFTS[-1])
+
+
 class _WordHashes(dict[str, int]):
-    """Word → CRC-32, computed on first sight (a dictionary lookup in C afterwards)."""
+    """Word → :func:`word_hash`, computed on first sight (a dictionary lookup in C afterwards)."""
 
     def __missing__(self, word: str) -> int:
-        value = self[word] = zlib.crc32(word.encode())
+        value = self[word] = word_hash(word)
         return value
 
 

@@ -1,7 +1,7 @@
 """The NumPy side of blocking, for large inputs: shared word 3-grams counted over whole arrays.
 
 At 65,000 entries and millions of grams, a Python loop per gram would dominate the build; here
-words are CRC-32 hashes (computed with the other signature keys, on every core), a gram is a 64-bit
+words are 32-bit hashes (computed with the other signature keys, on every core), a gram is a 64-bit
 mix of its three words, and postings are runs of a sorted key array.  The rule is the one
 :mod:`generator.blocking` documents and implements plainly for small inputs; tests check that both
 give the same pairs.  A hash collision can only add a candidate pair, never hide one.
@@ -9,10 +9,9 @@ give the same pairs.  A hash collision can only add a candidate pair, never hide
 
 from __future__ import annotations
 
-import array
 import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -27,14 +26,17 @@ import numpy as np
 from generator.blocking import (
     DENSE_EVERY,
     DENSE_UNTIL,
+    HASH_BASE,
     LEADING_GRAMS,
     MIN_SHARED,
+    MIX_MULTIPLIERS,
+    MIX_SHIFTS,
     NEIGHBOUR_WINDOW,
     SAMPLE_EVERY,
     SHARED_FRACTION,
     SMALL_POSTING,
-    WORD_HASHES,
     Pair,
+    word_hash,
 )
 from generator.write import libc
 
@@ -158,8 +160,60 @@ def _added_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarra
 
 
 def word_hashes(text: str) -> np.ndarray:
-    """CRC-32 of each word of a comparison key: deterministic, so equal words hash alike in every process."""
-    return np.frombuffer(array.array("I", map(WORD_HASHES.__getitem__, text.split())), dtype=np.uint32)
+    """:func:`~generator.blocking.word_hash` of each word of a comparison key (words separated by
+    single spaces), all at once: the polynomial of a word is the difference of two running sums
+    of the text's bytes, divided by a power of the base (a multiplication: the base is odd)."""
+    data = text.encode()
+    if not data:
+        return np.zeros(0, dtype=np.uint32)
+    return np.concatenate([_piece_hashes(piece) for piece in _pieces(data)])
+
+
+PIECE_BYTES = 1 << 16  # a long text is hashed in pieces of about this size, cut between words
+SPACE = ord(" ")
+
+
+def _pieces(data: bytes) -> Iterator[bytes]:
+    start = 0
+    while (cut := data.find(b" ", start + PIECE_BYTES)) >= 0:
+        yield data[start:cut]
+        start = cut + 1
+    yield data[start:]
+
+
+def _piece_hashes(piece: bytes) -> np.ndarray:
+    powers, inverse_powers = _power_tables()
+    if len(piece) > len(powers):  # a piece holding a giant word: hashed word by word
+        return np.array([word_hash(word) for word in piece.decode().split(" ")], dtype=np.uint32)
+    codes = np.frombuffer(piece, dtype=np.uint8)
+    running = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.cumsum(codes * powers[: len(codes)], out=running[1:])
+    spaces = np.flatnonzero(codes == SPACE)
+    starts = np.concatenate(([0], spaces + 1))
+    ends = np.concatenate((spaces, [len(codes)]))
+    return _mixed((running[ends] - running[starts]) * inverse_powers[starts])
+
+
+@functools.cache
+def _power_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Powers 0, 1, 2… of the hash base and of its inverse modulo 2**64 (NumPy's integers wrap)."""
+    count = 4 * PIECE_BYTES
+    return _powers(HASH_BASE, count), _powers(pow(HASH_BASE, -1, 1 << 64), count)
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    factors = np.full(count, base, dtype=np.uint64)
+    factors[0] = 1
+    return np.cumprod(factors, dtype=np.uint64)
+
+
+def _mixed(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser of each value (see :func:`~generator.blocking.mix64`), top 32 bits."""
+    for shift, multiplier in zip(MIX_SHIFTS, MIX_MULTIPLIERS, strict=False):
+        values ^= values >> np.uint64(shift)
+        values *= np.uint64(multiplier)
+    values ^= values >> np.uint64(MIX_SHIFTS[-1])
+    return (values >> np.uint64(32)).astype(np.uint32)
 
 
 @dataclass

@@ -4,7 +4,6 @@ candidate pairs of a plain reading of the documented rule."""
 from __future__ import annotations
 
 import itertools
-import zlib
 from collections import Counter, defaultdict
 
 from hypothesis import given, settings
@@ -33,13 +32,23 @@ def candidate_pairs(abstracts, titles, identifiers, path=None):
     return next(iter(answers.values()))
 
 
+def _reference_word_hash(word: str) -> int:
+    """The documented word hash, written out: a polynomial over the bytes modulo 2**64, then
+    SplitMix64's finaliser, top 32 bits."""
+    modulus = 1 << 64
+    value = sum(code * pow(blocking.HASH_BASE, k, modulus) for k, code in enumerate(word.encode())) % modulus
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % modulus
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % modulus
+    return (value ^ (value >> 31)) >> 32
+
+
 def _reference_keys(abstract: str, title: str, ids: list[str]) -> set:
     """An entry's blocking keys, written out the slow and obvious way."""
     words = abstract.split()
     keys: set = set()
     for position, gram in enumerate(zip(words, words[1:], words[2:], strict=False)):
         every = 1 if position < blocking.LEADING_GRAMS else 3 if position < blocking.DENSE_UNTIL else 8
-        if zlib.crc32(gram[1].encode()) % every == 0:
+        if _reference_word_hash(gram[1]) % every == 0:
             keys.add(("abstract", *gram))
     title_words = title.split()
     keys |= {("title", *gram) for gram in zip(title_words, title_words[1:], title_words[2:], strict=False)}
@@ -162,3 +171,25 @@ def test_many_entries_fall_back_to_a_two_key_sort(monkeypatch):
     base = " ".join(f"w{n}" for n in range(90))
     abstracts = [base, "x " + base, base.replace("w7", "y"), "unrelated words only here now", base + " z"]
     assert candidate_pairs(abstracts, [""] * 5, [[]] * 5) == {(0, 1), (0, 2), (0, 4), (1, 2), (1, 4), (2, 4)}
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_characters=" ", blacklist_categories=("Cs",)), min_size=1), max_size=40
+    )
+)
+@settings(max_examples=200)
+def test_word_hashes_of_a_text_are_each_words_hash(words):
+    text = " ".join(words)
+    assert gram_arrays.word_hashes(text).tolist() == [_reference_word_hash(word) for word in words]
+    assert [blocking.word_hash(word) for word in words] == [_reference_word_hash(word) for word in words]
+
+
+def test_a_long_text_is_hashed_in_pieces_and_a_giant_word_whole(monkeypatch):
+    monkeypatch.setattr(gram_arrays, "PIECE_BYTES", 64)
+    gram_arrays._power_tables.cache_clear()
+    try:
+        words = [f"w{n}" for n in range(500)] + ["x" * 1000] + ["last"]
+        assert gram_arrays.word_hashes(" ".join(words)).tolist() == [_reference_word_hash(word) for word in words]
+    finally:
+        gram_arrays._power_tables.cache_clear()
