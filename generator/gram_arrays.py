@@ -186,8 +186,9 @@ def _piece_hashes(piece: bytes) -> np.ndarray:
     if len(piece) > len(powers):  # a piece holding a giant word: hashed word by word
         return np.array([word_hash(word) for word in piece.decode().split(" ")], dtype=np.uint32)
     codes = np.frombuffer(piece, dtype=np.uint8)
-    running = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum(codes * powers[: len(codes)], out=running[1:])
+    running = np.zeros(len(codes) + 1, dtype=np.uint64)  # running[k]: the sum of the first k terms
+    np.multiply(codes.astype(np.uint64), powers[: len(codes)], out=running[1:])  # one type: NumPy's fast loop
+    np.cumsum(running[1:], out=running[1:])
     spaces = np.flatnonzero(codes == SPACE)
     starts = np.concatenate(([0], spaces + 1))
     ends = np.concatenate((spaces, [len(codes)]))
