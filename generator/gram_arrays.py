@@ -38,27 +38,7 @@ from generator.blocking import (
     Pair,
     word_hash,
 )
-from generator.write import libc
-
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
-LARGE_ALLOCATION = 128 * 1024
-
-
-def _return_large_arrays_to_the_system() -> None:
-    """Have glibc's malloc give every large block (array) back to the system when it is freed.
-
-    By default glibc raises its threshold for mapping blocks on their own each time a large one is
-    freed, and later large blocks then come from its heaps, per thread, which it keeps: blocking's
-    temporary arrays, counted in threads, left ~250 MB of a 1,000-profile build resident for
-    nothing (and inherited by every forked worker).  A fixed threshold keeps the peak at what is
-    really in use.  Elsewhere than glibc, nothing happens.
-    """
-    c_library = libc()
-    if c_library is not None and hasattr(c_library, "mallopt"):
-        c_library.mallopt(M_MMAP_THRESHOLD, LARGE_ALLOCATION)
-
-
-_return_large_arrays_to_the_system()
+from generator.memory import map_large_blocks
 
 
 @dataclass
@@ -114,6 +94,7 @@ def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int]) -> set[Pair]:
     thread (NumPy's sorts and array operations release the GIL, so the slices use every core);
     the slices' counts are then added up.  Equal keys always fall in the same slice.
     """
+    map_large_blocks()  # the threads' temporary arrays are given back, not kept in their heaps
     slices = _key_slices(grams, SLICES)
     with ThreadPoolExecutor(len(slices)) as pool:
         counted = list(pool.map(functools.partial(_slice_pair_counts, grams.count), slices))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from generator.memory import keep_freed_blocks
 from generator.write import libc
 
 MAX_WORKERS = 4
@@ -81,13 +82,18 @@ def _forked_pool(function: Callable[[Any, Any], Any], state: Any) -> Iterator[tu
     _inherited["call"] = (function, state)  # set before the workers fork, so they see it
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             yield pool, workers
     finally:
         _inherited.clear()
 
 
 PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(parent: int) -> None:
+    _die_with_parent(parent)
+    keep_freed_blocks()  # a worker lives for one stage: freed blocks are reused, not mapped afresh
 
 
 def _die_with_parent(parent: int) -> None:
