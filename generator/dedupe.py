@@ -123,7 +123,8 @@ class DedupeMemo:
     objects).  Candidate pairs are found again over all entries (a new entry can change which
     pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided
     within each connected group of compared entries alone, so a group whose entries and decisions
-    did not change keeps its clusters."""
+    did not change keeps its clusters; over the same pairs, only the groups holding an entry parsed
+    anew are looked at (see :class:`_LastBuild`)."""
 
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
     groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
@@ -132,6 +133,7 @@ class DedupeMemo:
     blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
     pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them
     blocking_reused: bool = False
+    last: _LastBuild | None = None
 
 
 @dataclass
@@ -143,6 +145,28 @@ class _GroupClusters:
     decisions: list[PairDecision]
     clusters: list[Cluster]
     near_misses: list[PairDecision]
+
+
+@dataclass
+class _Group:
+    """A connected group of compared entries, by index, and its key in :attr:`DedupeMemo.groups`."""
+
+    members: list[int]
+    pairs: list[tuple[int, int]]
+    key: tuple[int, ...]
+
+
+@dataclass
+class _LastBuild:
+    """The last build by entry index, over its candidate ``pairs`` (the very list): a build over
+    the same pairs has the same groups, and needs to judge and cluster again only the groups
+    holding an entry that is not the object it was (its source was parsed anew)."""
+
+    pairs: list[tuple[int, int]]
+    entries: list[Entry]
+    judged: dict[tuple[int, int], PairDecision]
+    groups: list[_Group]
+    group_of: list[int]  # entry index → its group's place in ``groups``
 
 
 ResultState = tuple[list[tuple[list[Location], list[PairDecision]]], list[PairDecision], int]
@@ -180,6 +204,8 @@ def deduplicate(
     pairs = _candidate_pairs(signatures, parts) if memo is None else _remembered_pairs(signatures, parts, memo)
     if memo is None:
         clusters, near_misses = _clusters(signatures, _judge_all(signatures, pairs))
+    elif memo.last is not None and memo.last.pairs is pairs:
+        clusters, near_misses = _regrouped_changes(signatures, memo)
     else:
         clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
@@ -203,17 +229,79 @@ def _remembered_clusters(
     order keeps the order of its pairs, so each group clusters alone as it does among all.
     """
     kept, memo.groups, memo.fresh_groups = memo.groups, {}, 0
-    clusters: list[Cluster] = []
-    near_misses: list[PairDecision] = []
-    for members, pairs in _groups(len(signatures), judged):
-        key = (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
-        if key not in kept:
-            kept[key] = _group_clusters(signatures, judged, members, pairs)
+    groups = [
+        _Group(members, pairs, _group_key(signatures, judged, members, pairs))
+        for members, pairs in _groups(len(signatures), judged)
+    ]
+    for group in groups:
+        if group.key not in kept:
+            kept[group.key] = _group_clusters(signatures, judged, group.members, group.pairs)
             memo.fresh_groups += 1
-        memo.groups[key] = kept[key]
-        clusters += kept[key].clusters
-        near_misses += kept[key].near_misses
-    return sorted(clusters, key=lambda cluster: cluster.entries[0].location), near_misses
+        memo.groups[group.key] = kept[group.key]
+    entries = [sig.entry for sig in signatures]
+    memo.last = _LastBuild(memo.pairs, entries, judged, groups, _group_numbers(len(entries), groups))
+    return _assembled(memo, groups)
+
+
+def _regrouped_changes(signatures: list[_Signature], memo: DedupeMemo) -> tuple[list[Cluster], list[PairDecision]]:
+    """:func:`_remembered_clusters` over the pairs of the last build (``memo.last``): only the pairs
+    touching an entry parsed anew are judged, only their groups clustered.  Nothing in the memo
+    changes until all is computed."""
+    last = memo.last
+    assert last is not None
+    changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
+    touched = [last.groups[number] for number in sorted({last.group_of[i] for i in changed})]
+    fresh = [pair for group in touched for pair in group.pairs if not changed.isdisjoint(pair)]
+    judged = last.judged | _judge_all(signatures, fresh)
+    results = [_group_clusters(signatures, judged, group.members, group.pairs) for group in touched]
+    _replace_decisions(memo.decisions, last.entries, signatures, {pair: judged[pair] for pair in fresh})
+    for group, result in zip(touched, results, strict=True):
+        del memo.groups[group.key]
+        group.key = _group_key(signatures, judged, group.members, group.pairs)
+        memo.groups[group.key] = result
+    last.entries, last.judged = [sig.entry for sig in signatures], judged
+    memo.fresh_pairs, memo.fresh_groups = len(fresh), len(touched)
+    return _assembled(memo, last.groups)
+
+
+def _replace_decisions(
+    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]],
+    old_entries: list[Entry],
+    signatures: list[_Signature],
+    fresh: dict[tuple[int, int], PairDecision],
+) -> None:
+    """Move the decisions of the ``fresh`` pairs from the old entries' identities to the new ones'."""
+    for (i, j), decision in fresh.items():
+        del decisions[(id(old_entries[i]), id(old_entries[j]))]
+        left, right = signatures[i].entry, signatures[j].entry
+        decisions[(id(left), id(right))] = (left, right, decision)
+
+
+def _group_key(
+    signatures: list[_Signature],
+    judged: dict[tuple[int, int], PairDecision],
+    members: list[int],
+    pairs: list[tuple[int, int]],
+) -> tuple[int, ...]:
+    """A group's identity: its entries' and decisions' (objects the memo holds, so never reused)."""
+    return (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
+
+
+def _group_numbers(count: int, groups: list[_Group]) -> list[int]:
+    group_of = [0] * count
+    for number, group in enumerate(groups):
+        for index in group.members:
+            group_of[index] = number
+    return group_of
+
+
+def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], list[PairDecision]]:
+    """All groups' clusters (in location order) and near misses (in group order)."""
+    results = [memo.groups[group.key] for group in groups]
+    clusters = sorted(
+        (cluster for result in results for cluster in result.clusters), key=lambda cluster: cluster.entries[0].location
+    )
+    return clusters, [decision for result in results for decision in result.near_misses]
 
 
 def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:

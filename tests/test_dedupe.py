@@ -294,6 +294,36 @@ def test_the_dev_server_blocks_again_only_when_a_blocking_key_changed():
     assert result.compared_pairs == deduplicate(list(entries)).compared_pairs > 1
 
 
+def test_over_the_same_pairs_only_the_changed_entries_pairs_are_judged_again():
+    seven, three = TEMPLATE.format(size=7), TEMPLATE.format(size=3)
+    entries = [
+        entry(MOTIVATED_A, "a.txt"),
+        entry(seven, "b.txt"),
+        entry(MOTIVATED_B, "c.txt"),
+        entry(three, "d.txt"),
+        entry(cut(MOTIVATED_B, 0.7), "e.txt"),
+        entry(FLAMINGO_V1, "f.txt"),
+    ]
+    memo = DedupeMemo()
+    deduplicate(list(entries), memo=memo)
+    for round_number, index in enumerate([4, 4, 0, 5], 1):
+        entries[index] = dataclasses.replace(entries[index], score=float(round_number))  # new object, same keys
+        result = deduplicate(list(entries), memo=memo)
+        assert memo.blocking_reused
+        assert _outcome(result) == _outcome(deduplicate(list(entries)))
+        touching = [pair for pair in memo.pairs if index in pair]
+        assert memo.fresh_pairs == len(touching), "only the pairs touching the new entry are judged"
+        assert memo.fresh_groups == 1
+        assert len(memo.decisions) == len(memo.pairs), "the decisions are kept by the new entry's identity"
+    entries[2] = entry(MOTIVATED_A.replace("study", "survey"), "c.txt")  # a key changes: blocked again
+    result = deduplicate(list(entries), memo=memo)
+    assert not memo.blocking_reused
+    assert _outcome(result) == _outcome(deduplicate(list(entries)))
+    entries[1] = dataclasses.replace(entries[1], venue="Elsewhere")
+    assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+    assert memo.blocking_reused and memo.fresh_groups == 1
+
+
 def test_a_kept_result_is_restored_only_over_the_entries_it_was_made_from():
     entries = [entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), entry(FLAMINGO_V1, "c.txt")]
     result = deduplicate(list(entries))
