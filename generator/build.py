@@ -92,6 +92,17 @@ class BuildCache:
     dedupe_restored: bool = False  # did it restore its clusters from the persistent cache?
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
+    spare: SpareOutput | None = None
+
+
+@dataclass
+class SpareOutput:
+    """The dev server's copy of the output before the live one, and its pages' digests: the next
+    build writes into it, keeping the pages it would write alike, instead of into an empty folder
+    (no deleting the retired output, no linking every unchanged page again)."""
+
+    folder: Path
+    pages: PageCache
 
 
 def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummary:
@@ -154,12 +165,15 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     site.warnings += stray_bio_files(options.seeds_dir, slugs)
     laps.mark("merge")
     pages = kept_pages(cache, store, options.out_dir)
-    with Staging(options.out_dir) as staging:
-        folders = (staging.folder, options.out_dir)
-        output = assemble_output(site, dedupe, renderer, cache, pages, (len(docs), len(entries)), folders)
+    spare, cache.spare = cache.spare, None  # taken: this build writes into it (and deletes it if it fails)
+    with Staging(options.out_dir, spare.folder if spare else None, keep_spare=cache.incremental) as staging:
+        live_pages = dict(pages or {})  # once swapped out, the live output is the next spare
+        held = spare.pages if spare is not None and staging.held else {}
+        output = assemble_output(site, dedupe, renderer, cache, (pages, held), (len(docs), len(entries)), staging)
         laps.mark("render")  # pages are written into the staging folder as they are rendered
         write_site(output, staging)
         laps.mark("write")
+    cache.spare = SpareOutput(staging.spare, live_pages) if staging.spare is not None else None
     if store is not None and pages is not None:
         store.save_pages(options.out_dir, pages)
     return BuildSummary(
@@ -246,17 +260,18 @@ def assemble_output(
     dedupe: DedupeResult,
     renderer: Renderer,
     cache: BuildCache,
-    pages: PageCache | None,
+    digests: tuple[PageCache | None, PageCache],
     counts: tuple[int, int],
-    folders: tuple[Path, Path],
+    staging: Staging,
 ) -> OutputFiles:
     """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries.
 
-    Pages are written straight into the staging ``folder``; with ``pages`` (digests of the pages in
-    the live output folder ``previous``), unchanged pages are linked from there instead of rendered
-    again, and ``pages`` is updated to the pages written now.
+    Pages are written straight into the ``staging`` folder; with ``pages`` (digests of the pages in
+    the live output folder), unchanged pages are linked from there instead of rendered again, and
+    ``pages`` is updated to the pages written now; the dev server's unchanged pages that the
+    staging folder already holds (``held``) are kept there.
     """
-    folder, previous = folders
+    (pages, held), folder, previous = digests, staging.folder, staging.out_dir
     report = functools.cache(lambda: report_json(site, dedupe, *counts))  # built once, where needed
     output = OutputFiles()
     memo = cache.papers if cache.incremental else None
@@ -273,6 +288,7 @@ def assemble_output(
         report_text = functools.cache(lambda: joined_report(*parts()))
         report = functools.cache(lambda: parts()[0] | {"merged": parts()[1]})  # each merged paper as its JSON text
         target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
+        target.held, target.keep_only = held, staging.keep_only
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),
         "report.json": report_text,

@@ -211,6 +211,8 @@ class RenderTarget:
     page_inputs: dict[str, Callable[[], str]] = field(default_factory=dict)  # template → cheaper digest input
     blocks: TextMemo | None = None  # the report page's blocks, by their report.json text
     dev_server: bool = False  # link unchanged profile pages first; write data files here while workers render
+    held: PageCache = field(default_factory=dict)  # pages the staging folder already holds (the dev server's spare)
+    keep_only: Callable[[set[str]], None] | None = None  # removes the folder's other files
 
 
 def render_pages(
@@ -266,19 +268,31 @@ class _JobState:
         self.lookups = SiteLookups.of(site)
         self.profiles = {profile.slug: profile for profile in site.profiles}
         site_values = (site.title, site.base_url, site.site_url, self.lookups)
-        self.site_inputs = repr(site_values) if target.cache is not None else ""
+        self.site_inputs = _digest(repr(site_values)) if target.cache is not None else ""  # hashed once, not per page
         self.papers = target.papers if target.papers is not None else PaperMemo()
 
     def unchanged_profile_pages(self, jobs: list[tuple[str, Job]]) -> list[JobResult]:
-        """The dev server's profile pages whose inputs did not change, linked from the previous output here
-        (digests of unchanged papers are remembered, so this costs little)."""
+        """The dev server's profile pages whose inputs did not change: kept where the staging folder
+        already holds them (every other file it holds is removed first), else linked from the previous
+        output here (digests of unchanged papers are remembered, so this costs little)."""
         if not self.target.dev_server:
             return []
-        results = []
-        for path, job in jobs:
-            if job[1] and (stats := self._reuse(path, digest := self._inputs_digest(job))) is not None:
+        digests = {path: self._inputs_digest(job) for path, job in jobs if job[1]}
+        held = {path: stats for path, digest in digests.items() if (stats := self._held(path, digest)) is not None}
+        if self.target.keep_only is not None:
+            self.target.keep_only({name for stats in held.values() for name in stats})
+        results = [(path, digests[path], stats, False) for path, stats in held.items()]
+        for path, digest in digests.items():
+            if path not in held and (stats := self._reuse(path, digest)) is not None:
                 results.append((path, digest, stats, False))
         return results
+
+    def _held(self, path: str, digest: str) -> FileStats | None:
+        """The job's files, if the staging folder holds them as written for these inputs."""
+        held_digest, stats = self.target.held.get(path, ("", {}))
+        if held_digest != digest or not stats:
+            return None
+        return stats if all(_stat_of(self.target.folder / name) == stat for name, stat in stats.items()) else None
 
     def data_jobs_in_pool(self) -> list[tuple[str, Job]]:
         """``build`` writes the data files on every core, first (the largest jobs); a data file made
@@ -332,7 +346,7 @@ class _JobState:
         else:
             inputs = repr(self.context(job))
         files = "" if self.target.dev_server else PAGE_DATA_FILES.get(template, "")
-        return hashlib.sha256(f"{self.renderer.fingerprint}{template}{files}{inputs}".encode()).hexdigest()
+        return _digest(f"{self.renderer.fingerprint}{template}{files}{inputs}")
 
     def _profile_inputs(self, profile: Profile) -> str:
         """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""
@@ -383,13 +397,25 @@ def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[s
 def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, int]) -> tuple[int, int]:
     """Hard-link ``previous/name`` into ``folder`` if it is still the file written (same size and time)."""
     source = previous / name
-    current = source.stat()
-    if (current.st_size, current.st_mtime_ns) != stat:
+    if _stat_of(source) != stat:
         raise ValueError(f"{source} changed since it was written")
     target = folder / name
     target.parent.mkdir(parents=True, exist_ok=True)
     os.link(source, target)
     return stat
+
+
+def _stat_of(path: Path) -> tuple[int, int] | None:
+    """Size and modification time of a file (None if it is gone): a file as written keeps both."""
+    try:
+        current = path.stat()
+    except FileNotFoundError:
+        return None
+    return current.st_size, current.st_mtime_ns
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _paper_digest(paper: Paper) -> str:

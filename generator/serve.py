@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import re
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from livereload import Server
 
 from generator.build import BuildCache, BuildOptions, asset_dir, build
 from generator.errors import BuildError, Problem
+from generator.write import discard
 
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -83,6 +85,12 @@ class DevSession:
             f"{verb} in {seconds:.2f}s ({what}): re-parsed {len(self.cache.parsed)} of {summary.sources} sources, "
             f"re-rendered {len(self.cache.rendered)} pages; {summary.papers} papers, {len(summary.warnings)} warnings"
         )
+
+    def close(self) -> None:
+        """Remove the copy of the previous output the rebuilds kept (any later build would remove it)."""
+        if self.cache.spare is not None:
+            discard(self.cache.spare.folder)
+            self.cache.spare = None
 
     def on_change(self) -> None:
         """Watcher callback: rebuild when something really changed (one line per rebuild)."""
@@ -183,4 +191,12 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
     for path in session.watched_paths():
         server.watch(str(path), session.on_change)
     print(f"Serving {options.out_dir}/ on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
+    signal.signal(signal.SIGTERM, _stop)  # stop as on Ctrl+C: tidy up on the way out
+    try:
+        server.serve(host=host, port=port, debug=False, open_url_delay=1 if open_browser else None)
+    finally:
+        session.close()
+
+
+def _stop(*_: object) -> None:
+    raise KeyboardInterrupt

@@ -65,14 +65,37 @@ class OutputFiles:
 
 
 class Staging:
-    """The temporary folder a build writes into, beside the output folder; removed on failure."""
+    """The temporary folder a build writes into, beside the output folder; removed on failure.
 
-    def __init__(self, out_dir: Path) -> None:
+    The dev server passes the ``spare`` folder its last build kept (the output before the live
+    one, see :func:`write_site`): that folder becomes the staging folder, ``held`` names the files
+    it holds, and a build keeps those it would write alike and removes the others
+    (:meth:`keep_only`) before writing.  Without a usable spare, the folder starts empty.
+    """
+
+    def __init__(self, out_dir: Path, spare: Path | None = None, keep_spare: bool = False) -> None:
         self.out_dir = out_dir
+        self.keep_spare = keep_spare  # after the swap, keep the retired output as the next spare
+        self.spare: Path | None = None  # where it was kept
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        recover_interrupted(out_dir)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-        (self.folder / MARKER).write_text(MARKER_HEADER, encoding="utf-8")  # first: recognisable if killed
+        recover_interrupted(out_dir, keep=spare)
+        self.held = _manifest(spare) if spare is not None and spare.is_dir() else set()
+        if self.held:
+            assert spare is not None
+            self.folder = spare.rename(spare.with_name(spare.name.replace(".spare-", ".build-")))
+        else:
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+            (self.folder / MARKER).write_text(MARKER_HEADER, encoding="utf-8")  # first: recognisable if killed
+
+    def keep_only(self, kept: set[str]) -> None:
+        """Remove every held file but ``kept`` (and folders left empty): what the build writes is new."""
+        removed = sorted(self.held - kept)
+        for name in removed:
+            (self.folder / name).unlink(missing_ok=True)
+        for folder in sorted({(self.folder / name).parent for name in removed}, reverse=True):
+            if folder != self.folder and not any(folder.iterdir()):
+                folder.rmdir()
+        self.held = kept & self.held
 
     def __enter__(self) -> Staging:
         return self
@@ -80,6 +103,15 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is not None:
             discard(self.folder)
+
+
+def _manifest(folder: Path) -> set[str]:
+    """The files one of this tool's folders holds, as its marker lists them (empty if it has none)."""
+    marker = folder / MARKER
+    if not marker.is_file():
+        return set()
+    lines = marker.read_text(encoding="utf-8", errors="replace").splitlines()
+    return {line for line in lines if line and not line.startswith("#")}
 
 
 def write_file(folder: Path, relative: str, content: str | bytes | Iterable[str]) -> None:
@@ -159,11 +191,9 @@ def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
 def foreign_files(out_dir: Path) -> list[str]:
     """Files in ``out_dir`` that the last build did not write (all of them when there is no marker)."""
     present = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if not p.is_dir())
-    marker = out_dir / MARKER
-    if not marker.is_file():
+    if not (out_dir / MARKER).is_file():
         return present
-    manifest = marker.read_text(encoding="utf-8", errors="replace").splitlines()
-    written = {line for line in manifest if line and not line.startswith("#")} | {MARKER}
+    written = _manifest(out_dir) | {MARKER}
     return [name for name in present if name not in written]
 
 
@@ -171,17 +201,25 @@ def write_site(output: OutputFiles, staging: Staging) -> None:
     """Finish ``staging`` with ``output``'s unwritten files and swap it in; the old output stays on failure."""
     if output.collisions:
         raise BuildError(output.collisions)
+    staging.keep_only(set(output.files))  # held files no job kept (a removed profile's)
     for relative, content in output.files.items():
         if content is not None:
             write_file(staging.folder, relative, content)
     manifest = MARKER_HEADER + "".join(f"{name}\n" for name in sorted(output.files))
     (staging.folder / MARKER).write_text(manifest, encoding="utf-8")
     os.chmod(staging.folder, 0o755)
-    _swap(staging.folder, staging.out_dir)
+    retired = _swap(staging.folder, staging.out_dir)
+    if retired is not None and staging.keep_spare:
+        staging.spare = retired.rename(
+            retired.with_name(f".{staging.out_dir.name}.spare-{retired.name.rpartition('-')[2]}")
+        )
+    elif retired is not None:
+        discard(retired)
 
 
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Put ``staging`` where ``out_dir`` is; delete the previous output only afterwards.
+def _swap(staging: Path, out_dir: Path) -> Path | None:
+    """Put ``staging`` where ``out_dir`` is; return where the previous output now is (None if there
+    was none), to be deleted or kept only after the swap succeeded.
 
     On Linux the two folders are exchanged in one atomic ``renameat2(RENAME_EXCHANGE)``, so
     ``out_dir`` always exists and is always complete; elsewhere two renames are used and a
@@ -189,10 +227,9 @@ def _swap(staging: Path, out_dir: Path) -> None:
     """
     if not out_dir.exists():
         staging.rename(out_dir)
-        return
+        return None
     if _exchange(staging, out_dir):
-        discard(staging)  # now the previous output
-        return
+        return staging  # now the previous output
     retired = staging.with_name(staging.name.replace(".build-", ".old-"))
     out_dir.rename(retired)
     try:
@@ -200,7 +237,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
     except OSError:
         retired.rename(out_dir)
         raise
-    discard(retired)
+    return retired
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -224,8 +261,9 @@ def libc() -> ctypes.CDLL | None:
         return None
 
 
-def recover_interrupted(out_dir: Path) -> None:
-    """Clean up after a build that was killed: restore a retired output, remove staging folders.
+def recover_interrupted(out_dir: Path, keep: Path | None = None) -> None:
+    """Clean up after a build that was killed: restore a retired output, remove staging folders and
+    the spare folders of dev servers (but the one to ``keep``).
 
     Only folders carrying this tool's marker are touched.
     """
@@ -234,7 +272,12 @@ def recover_interrupted(out_dir: Path) -> None:
         return
     for trash in sorted(parent.glob(f".{out_dir.name}.trash-*")):
         shutil.rmtree(trash, ignore_errors=True)  # only ever made by discard(), from a folder of ours
-    leftovers = sorted(parent.glob(f".{out_dir.name}.build-*")) + sorted(parent.glob(f".{out_dir.name}.old-*"))
+    leftovers = [
+        folder
+        for kind in ("build", "old", "spare")
+        for folder in sorted(parent.glob(f".{out_dir.name}.{kind}-*"))
+        if folder != keep
+    ]
     for folder in leftovers:
         if not (folder / MARKER).is_file() and any(folder.iterdir()):
             continue  # not ours, or not even started: leave it

@@ -237,6 +237,99 @@ def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path)
     assert tree_bytes(tmp_path / "out") == expected
 
 
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _files_but_marker(folder: Path) -> dict[str, bytes]:
+    return {name: data for name, data in tree_bytes(folder).items() if name != MARKER}
+
+
+def test_the_dev_server_builds_into_its_spare_copy_of_the_previous_output(tmp_path):
+    """Each rebuild writes into the output before the live one (kept as a spare), keeping its
+    unchanged pages: the retired output keeps exactly what it held (nothing is written through a
+    link the two share), and the result is always the full build's."""
+    from generator.build import BuildCache, BuildOptions, build
+
+    seeds, out, full = tmp_path / "seeds", tmp_path / "out", tmp_path / "full"
+    make_corpus(seeds, 6, 5)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, out, seeds / "site.yaml")
+    build(options, cache)
+    pages = sorted(seeds.glob("*_page.txt"))
+    for number, page in enumerate([pages[0], pages[1], pages[0], pages[2]]):
+        before = tree_bytes(out)
+        _edit(page, "h-index", f"h-index{number}")
+        build(options, cache)
+        assert cache.spare is not None
+        assert tree_bytes(cache.spare.folder) == before, "the retired output holds what it held"
+        assert len(cache.rendered) < 6
+        build(BuildOptions(seeds, full, seeds / "site.yaml"))
+        assert tree_bytes(out) == tree_bytes(full)
+
+    live_page = sorted(out.glob("*/index.html"))[0]
+    with live_page.open("r+b") as stream:  # edited in place: the spare shares this file
+        stream.write(b"<!-- by hand -->")
+    _edit(pages[4], "h-index", "h-index9")
+    build(options, cache)
+    build(BuildOptions(seeds, full, seeds / "site.yaml"))
+    assert tree_bytes(out) == tree_bytes(full), "a page edited by hand is never kept"
+
+    config = seeds / "site.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    slug_line = next(index for index, line in enumerate(lines) if "slug:" in line)
+    removed_slug = lines[slug_line].split("slug:")[1].strip()
+    config.write_text(
+        "".join(lines).replace(f"slug: {removed_slug}", f"slug: {removed_slug}-renamed"), encoding="utf-8"
+    )
+    build(options, cache)
+    build(BuildOptions(seeds, full, seeds / "site.yaml"))
+    assert not (out / removed_slug).exists(), "a profile's old folder is removed from the reused folder"
+    assert tree_bytes(out) == tree_bytes(full)
+
+
+def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_servers_spare(tmp_path, monkeypatch):
+    from generator import build as build_module
+    from generator.build import BuildCache, BuildOptions, build
+    from generator.errors import BuildError
+
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    make_corpus(seeds, 4, 5)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, out, seeds / "site.yaml")
+    build(options, cache)
+    build(options, cache)
+    spare = cache.spare
+    assert spare is not None and spare.folder.is_dir()
+    good = tree_bytes(out)
+    page = sorted(seeds.glob("*_page.txt"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n99.9XXJan 99, 2023\nTitle\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(options, cache)
+    assert tree_bytes(out) == good
+    assert cache.spare == spare and spare.folder.is_dir(), "a source error stops the build before the spare is used"
+    page.write_text(text, encoding="utf-8")
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "write_site", disk_full)
+    with pytest.raises(OSError):
+        build(options, cache)
+    assert tree_bytes(out) == good
+    assert cache.spare is None and not list(tmp_path.glob(".out.*")), "a build failing mid-way deletes the spare"
+    monkeypatch.undo()
+    build(options, cache)
+    build(options, cache)
+    assert tree_bytes(out) == good
+    assert cache.spare is not None and cache.spare.folder.is_dir()
+    assert run_cli("build", "--seeds", str(seeds), "--out", str(out)).returncode == 0
+    assert not list(tmp_path.glob(".out.*")), "a command-line build removes a dev server's spare"
+
+
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     from generator import blocking, dedupe, reading, render
     from generator.build import BuildOptions, build

@@ -115,6 +115,16 @@ def test_a_changed_seed_shows_up_in_the_served_page(server, seeds_copy):
     assert 1 <= rerendered < 7  # only the pages that show the changed paper
 
 
+def test_stopping_the_server_removes_the_copy_of_the_previous_output_it_kept(server, seeds_copy, tmp_path):
+    edit(seeds_copy / RICH, FLAMINGO, "Flamingo Renamed For The Test")
+    wait_for(lambda: "rebuilt in" in server.output(), "the rebuild")
+    assert list(tmp_path.glob(".out.spare-*")), "the retired output is kept for the next rebuild"
+    server.stop()
+    assert server.process.returncode is not None
+    assert not list(tmp_path.glob(".out.*")), "nothing is left beside the output"
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
 def test_a_broken_source_shows_an_error_page_and_fixing_it_recovers(server, seeds_copy, tmp_path):
     before = (tmp_path / "out" / "arthur-mensch" / "index.html").read_bytes()
     original = (seeds_copy / RICH).read_text(encoding="utf-8")
