@@ -57,7 +57,7 @@ NOT_WORD = re.compile(r"[^0-9a-z]+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CleanText:
     """Display text plus how much LaTeX could not be converted."""
 
