@@ -607,7 +607,12 @@ def metric_view(metric: Metric) -> dict[str, Any]:
     return {"label": metric.label, "value": value + suffix, "source": str(metric.location)}
 
 
-@dataclass(frozen=True, slots=True)
+# The views below are slotted dataclasses, not dicts: Jinja looks ``x.name`` up as an attribute
+# first, and on a dict that fails (an exception raised and caught) before the key is tried.  Not
+# frozen either: a frozen dataclass costs several times as much to make, and cards are many.
+
+
+@dataclass(slots=True)
 class AuthorView:
     """One name in a card's author line."""
 
@@ -615,9 +620,26 @@ class AuthorView:
     is_person: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
+class CardLink:
+    """One of a card's outgoing links (arXiv, DOI, PDF, code)."""
+
+    label: str
+    href: str
+    kind: str
+
+
+@dataclass(slots=True)
+class OtherProfile:
+    """Another profile of the site that shows the same paper."""
+
+    slug: str
+    name: str
+
+
+@dataclass(slots=True)
 class CardView:
-    """What one paper card shows on one profile's page (attributes: fast in Jinja)."""
+    """What one paper card shows on one profile's page."""
 
     id: str
     title: str
@@ -635,9 +657,9 @@ class CardView:
     score_source: str
     code: bool
     abstract: str
-    also_on: list[dict[str, str]]
+    also_on: list[OtherProfile]
     url: str
-    links: list[dict[str, str]]
+    links: list[CardLink]
     venue: str
     tags: list[str]
     bibtex: str
@@ -654,18 +676,18 @@ def fold_authors(authors: list[AuthorView]) -> tuple[list[AuthorView], list[Auth
     return shown, [a for a in authors[AUTHORS_BEFORE_FOLD:] if not a.is_person]
 
 
-def paper_links(paper: Paper) -> list[dict[str, str]]:
+def paper_links(paper: Paper) -> list[CardLink]:
     """The card's outgoing links: arXiv, DOI, PDF, code (an unverified identifier says so)."""
     note = " (unverified)" if paper.unverified else ""
     links = []
     if paper.arxiv:
-        links.append({"label": f"arXiv{note}", "href": arxiv_url(paper.arxiv), "kind": "arxiv"})
+        links.append(CardLink(f"arXiv{note}", arxiv_url(paper.arxiv), "arxiv"))
     if paper.doi:
-        links.append({"label": f"DOI{note}", "href": doi_url(paper.doi), "kind": "doi"})
+        links.append(CardLink(f"DOI{note}", doi_url(paper.doi), "doi"))
     if paper.pdf:
-        links.append({"label": "PDF", "href": paper.pdf, "kind": "pdf"})
+        links.append(CardLink("PDF", paper.pdf, "pdf"))
     if paper.code_url:
-        links.append({"label": "Code", "href": paper.code_url, "kind": "code"})
+        links.append(CardLink("Code", paper.code_url, "code"))
     return links
 
 
@@ -698,7 +720,7 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str
         score_source=str(paper.provenance.get("score", "")),
         code=paper.code or bool(paper.code_url),
         abstract=paper.abstract,
-        also_on=[{"slug": slug, "name": names[slug]} for slug in paper.profiles if slug != profile.slug],
+        also_on=[OtherProfile(slug, names[slug]) for slug in paper.profiles if slug != profile.slug],
         url=title_link(paper),
         links=paper_links(paper),
         venue=paper.venue,
