@@ -52,6 +52,15 @@ ENVIRONMENT_OPTIONS: dict[str, Any] = {
 }
 
 
+def scores_text(scores: dict[str, float]) -> str:
+    """``{"abstract": 97.5, "prefix": 100.0}`` → ``abstract 97.5, prefix 100.0`` (a report row's
+    similarities, as one text: the report page has tens of thousands of rows)."""
+    return ", ".join(f"{name} {value}" for name, value in scores.items())
+
+
+FILTERS = {"scores_text": scores_text}
+
+
 def default_cache_dir() -> Path | None:
     """``$XDG_CACHE_HOME/research-profiles`` (``~/.cache/…``); None when ``RESEARCH_PROFILES_NO_CACHE`` is set."""
     if os.environ.get("RESEARCH_PROFILES_NO_CACHE"):
@@ -107,6 +116,7 @@ class Renderer:
             bytecode_cache=template_cache(cache_dir),
             **ENVIRONMENT_OPTIONS,
         )
+        self.environment.filters.update(FILTERS)
         names = self.environment.list_templates(extensions=["html", "xml"])
         with template_errors(templates_dir):
             self.templates = {name: self.environment.get_template(name) for name in names}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import BuildError
-from generator.render import Renderer
+from generator.render import Renderer, scores_text
 
 
 def test_template_syntax_error_names_the_template_and_line(tmp_path):
@@ -79,3 +79,8 @@ def test_a_failed_cache_write_is_skipped(tmp_path):
         loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=_TolerantBytecodeCache(str(not_a_folder))
     )
     assert environment.get_template("page.html").render(x=1) == "<p>1</p>"
+
+
+def test_a_report_rows_similarities_read_as_one_text_in_their_order():
+    assert scores_text({"title": 100.0, "abstract": 97.5, "prefix": 99.1}) == "title 100.0, abstract 97.5, prefix 99.1"
+    assert scores_text({}) == ""
