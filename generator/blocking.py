@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def candidate_pairs(
     inputs) the entries' gram keys already computed, on every core, with the other signature keys;
     ``titles`` are comparison keys.
     """
-    exact_keys = _exact_keys(titles, identifiers)
+    exact_keys = exact_keys_of(titles, identifiers)
     pairs = _posting_pairs_of(_exact_postings(exact_keys))
     if isinstance(abstracts, Sequence) and len(titles) < ARRAYS_FROM:
         return pairs | _plain_gram_pairs(abstracts, titles, exact_keys)
@@ -60,7 +60,7 @@ def candidate_pairs(
     return pairs | shared_gram_pairs(grams, [len(keys) for keys in exact_keys])
 
 
-def _exact_keys(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> list[set[str]]:
+def exact_keys_of(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> list[set[str]]:
     """Each entry's title and identifier keys."""
     return [
         ({"title:" + title} if title else set()) | {"id:" + identifier for identifier in ids}
@@ -68,22 +68,27 @@ def _exact_keys(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> 
     ]
 
 
-def _exact_postings(exact_keys: list[set[str]]) -> list[list[int]]:
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, keys in enumerate(exact_keys):
+def postings_of(keys_of_entries: Iterable[Iterable[Hashable]]) -> dict[Hashable, list[int]]:
+    """Key → the indexes of the entries holding it, in order."""
+    postings: dict[Hashable, list[int]] = defaultdict(list)
+    for index, keys in enumerate(keys_of_entries):
         for key in keys:
             postings[key].append(index)
-    return [members for members in postings.values() if len(members) > 1]
+    return postings
+
+
+def _exact_postings(exact_keys: list[set[str]]) -> list[list[int]]:
+    return [members for members in postings_of(exact_keys).values() if len(members) > 1]
 
 
 def _posting_pairs_of(postings: Iterable[list[int]]) -> set[Pair]:
     pairs: set[Pair] = set()
     for members in postings:
-        pairs.update(_member_pairs(members))
+        pairs.update(member_pairs(members))
     return pairs
 
 
-def _member_pairs(members: list[int]) -> Iterable[Pair]:
+def member_pairs(members: list[int]) -> Iterable[Pair]:
     """All pairs of a small posting; only near neighbours of a large one."""
     if len(members) <= SMALL_POSTING:
         return itertools.combinations(members, 2)
@@ -97,14 +102,10 @@ def _member_pairs(members: list[int]) -> Iterable[Pair]:
 def _plain_gram_pairs(abstracts: Sequence[str], titles: Sequence[str], exact_keys: list[set[str]]) -> set[Pair]:
     """Pairs sharing enough grams, with a dictionary of postings (the rule, for small inputs)."""
     keys = [_abstract_grams(abstract) | _title_grams(title) for abstract, title in zip(abstracts, titles, strict=True)]
-    postings: dict[tuple, list[int]] = defaultdict(list)
-    for index, entry_keys in enumerate(keys):
-        for key in entry_keys:
-            postings[key].append(index)
     shared: Counter[Pair] = Counter()
-    for members in postings.values():
+    for members in postings_of(keys).values():
         if len(members) > 1:
-            shared.update(_member_pairs(members))
+            shared.update(member_pairs(members))
     sizes = [len(entry_keys) + len(exact) for entry_keys, exact in zip(keys, exact_keys, strict=True)]
     return {
         (i, j)

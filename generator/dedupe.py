@@ -31,6 +31,7 @@ from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
 
 if TYPE_CHECKING:
+    from generator.blocking_index import BlockingIndex
     from generator.gram_arrays import EntryGrams
 
 MIN_PREFIX_WORDS = 20
@@ -133,6 +134,8 @@ class DedupeMemo:
     blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
     pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them
     blocking_reused: bool = False
+    blocking: BlockingIndex | None = None  # the counts behind them (large inputs), to update after an edit
+    blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
     last: _LastBuild | None = None
 
 
@@ -375,9 +378,44 @@ def _remembered_pairs(
     previous = memo.blocked_keys
     same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
     if not same:
-        memo.pairs = _candidate_pairs(signatures, parts)
+        memo.pairs = _updated_pairs(signatures, parts, _changed_entries(keys, previous), memo)
     memo.blocked_keys, memo.blocking_reused = keys, same
     return memo.pairs
+
+
+def _updated_pairs(
+    signatures: list[_Signature], parts: Sequence[Prepared], changed: list[int] | None, memo: DedupeMemo
+) -> list[tuple[int, int]]:
+    """Blocking again, the dev server's way: when only some entries' keys changed (same sources,
+    as many entries each), only their keys are counted again in the index kept from the last
+    build (large inputs); otherwise blocking runs over all entries, and the index is made anew."""
+    index, memo.blocking = memo.blocking, None  # kept only if all goes well
+    memo.blocking_updated = index is not None and changed is not None
+    if index is not None and changed is not None:
+        before = list(chain.from_iterable(memo.blocked_keys))
+        old = [before[i][:2] for i in changed]
+        new = [(signatures[i].abstract_key, signatures[i].title_key) for i in changed]
+        index.update(changed, old, new, [signatures[i].ids for i in changed])
+    elif len(signatures) >= blocking.ARRAYS_FROM:
+        grams = _blocking_abstracts(signatures, parts)
+        titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
+        index = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+    if index is None:
+        return _candidate_pairs(signatures, parts)
+    memo.blocking = index
+    return sorted(index.pairs())
+
+
+def _changed_entries(keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]]) -> list[int] | None:
+    """The entries whose signature keys differ from the last build's, if the parts have the same sizes."""
+    if len(keys) != len(previous) or any(len(now) != len(before) for now, before in zip(keys, previous, strict=True)):
+        return None
+    changed, offset = [], 0
+    for now, before in zip(keys, previous, strict=True):
+        if now is not before and now != before:
+            changed += [offset + i for i, (key, old) in enumerate(zip(now, before, strict=True)) if key != old]
+        offset += len(now)
+    return changed
 
 
 def _grams_of(part: Prepared) -> EntryGrams:

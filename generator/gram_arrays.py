@@ -88,19 +88,114 @@ OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 6
 
 
 def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int]) -> set[Pair]:
-    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`).
+    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`)."""
+    return gram_counts(grams).passing(np.array(exact_sizes, dtype=np.int64))
 
-    The keys are cut into slices by their top bits, and each slice's pairs are counted in its own
-    thread (NumPy's sorts and array operations release the GIL, so the slices use every core);
-    the slices' counts are then added up.  Equal keys always fall in the same slice.
+
+@dataclass
+class GramCounts:
+    """What blocking counted over the gram keys of ``count`` entries: each pair's code (``left *
+    count + right``, sorted) and how many keys it shares by the posting rule, and each entry's
+    number of distinct keys; ``rows``, every entry's keys once (key above owner, sorted), lets
+    :meth:`update` count again only the keys an edit touched (None beyond 2**20 entries)."""
+
+    rows: np.ndarray | None
+    codes: np.ndarray
+    counts: np.ndarray
+    sizes: np.ndarray
+    count: int
+
+    def passing(self, exact_sizes: np.ndarray, codes: np.ndarray | None = None) -> set[Pair]:
+        """The pairs (among ``codes``, else all) that share enough grams, given each entry's exact keys."""
+        if codes is None:
+            return _enough_shared(self.codes, self.counts, self.sizes + exact_sizes)
+        position = np.minimum(np.searchsorted(self.codes, codes), max(len(self.codes) - 1, 0))
+        found = self.codes[position] == codes if len(self.codes) else np.zeros(len(codes), dtype=bool)
+        return _enough_shared(codes[found], self.counts[position[found]], self.sizes + exact_sizes)
+
+    def update(self, changed: np.ndarray, old: EntryGrams, new: EntryGrams) -> np.ndarray:
+        """Count again after the entries ``changed`` traded their ``old`` grams for ``new`` ones
+        (owners: site-wide indexes); return the codes of the pairs whose count or whose entry's
+        size changed.  Only the postings of the keys those entries had or have are counted, before
+        and after.  Updated in place."""
+        assert self.rows is not None
+        shift, mask = np.uint64(OWNER_BITS), np.uint64((1 << OWNER_BITS) - 1)
+        old_rows, new_rows = np.unique(_packed(old.owners, old.keys)), np.unique(_packed(new.owners, new.keys))
+        keys = np.union1d(old_rows >> shift, new_rows >> shift)
+        starts = np.searchsorted(self.rows, keys << shift)
+        before = self.rows[_ranges(starts, np.searchsorted(self.rows, (keys << shift) | mask, side="right"))]
+        after = np.sort(np.concatenate((before[~np.isin((before & mask).astype(np.int64), changed)], new_rows)))
+        pairs_before, pairs_after = _posting_counts(before, self.count), _posting_counts(after, self.count)
+        codes, counts = _added_counts([pairs_after, _negated(pairs_before)])
+        self._apply(codes[counts != 0], counts[counts != 0])  # a large posting's pairs mostly stay as they were
+        self.rows = _replaced(self.rows, old_rows, new_rows)
+        self.sizes[changed] = 0
+        np.add.at(self.sizes, (new_rows & mask).astype(np.int64), 1)
+        near = np.union1d(pairs_before[0], pairs_after[0])  # every pair sharing a key with a changed entry
+        with_changed = np.isin(near // self.count, changed) | np.isin(near % self.count, changed)
+        return np.union1d(codes[counts != 0], near[with_changed])
+
+    def _apply(self, delta_codes: np.ndarray, delta_counts: np.ndarray) -> None:
+        """Add the (sorted) deltas to the counts; pairs left sharing nothing are dropped."""
+        position = np.searchsorted(self.codes, delta_codes)
+        present = position < len(self.codes)
+        present[present] = self.codes[position[present]] == delta_codes[present]
+        self.counts[position[present]] += delta_counts[present]
+        if not present.all():
+            self.codes = np.insert(self.codes, position[~present], delta_codes[~present])
+            self.counts = np.insert(self.counts, position[~present], delta_counts[~present])
+        if (self.counts[np.searchsorted(self.codes, delta_codes)] == 0).any():
+            shared = self.counts != 0
+            self.codes, self.counts = self.codes[shared], self.counts[shared]
+
+
+def gram_counts(grams: EntryGrams) -> GramCounts:
+    """Count shared grams.  The keys are cut into slices by their top bits, and each slice's pairs
+    are counted in its own thread (NumPy's sorts and array operations release the GIL, so the
+    slices use every core); the slices' counts are then added up.  Equal keys always fall in the
+    same slice, and slices in order hold keys in order.
     """
     map_large_blocks()  # the threads' temporary arrays are given back, not kept in their heaps
     slices = _key_slices(grams, SLICES)
     with ThreadPoolExecutor(len(slices)) as pool:
         counted = list(pool.map(functools.partial(_slice_pair_counts, grams.count), slices))
-    codes, counts = _added_counts([(codes, counts) for codes, counts, _ in counted])
-    sizes = sum(keys_per_entry for *_, keys_per_entry in counted) + np.array(exact_sizes, dtype=np.int64)
-    return _enough_shared(codes, counts, sizes)
+    codes, counts = _added_counts([(codes, counts) for codes, counts, *_ in counted])
+    sizes = sum(keys_per_entry for _, _, keys_per_entry, _ in counted)
+    rows = None if any(rows is None for *_, rows in counted) else np.concatenate([rows for *_, rows in counted])
+    return GramCounts(rows, codes, counts, np.asarray(sizes, dtype=np.int64), grams.count)
+
+
+def _packed(owners: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Key (its top 44 bits) above owner, one 64-bit integer per gram."""
+    shift = np.uint64(OWNER_BITS)
+    return (keys.view(np.uint64) >> shift << shift) | owners.astype(np.uint64)
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The indexes ``start…stop-1`` of every range, concatenated."""
+    lengths = stops - starts
+    return np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+
+
+def _posting_counts(rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes and shared counts of the postings in ``rows`` (packed, sorted)."""
+    owners = (rows & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int64)
+    left, right = _gram_posting_pairs(owners, rows >> np.uint64(OWNER_BITS))
+    return _counted(left * count + right)
+
+
+def _negated(counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    return counted[0], -counted[1]
+
+
+def _replaced(rows: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Sorted ``rows`` with the rows ``old`` (all among them) replaced by the rows ``new``."""
+    gone, added = np.setdiff1d(old, new, assume_unique=True), np.setdiff1d(new, old, assume_unique=True)
+    if len(gone):
+        rows = np.delete(rows, np.searchsorted(rows, gone))
+    if len(added):
+        rows = np.insert(rows, np.searchsorted(rows, added), added)
+    return rows
 
 
 SLICES = min(os.cpu_count() or 1, 4)  # threads counting pairs; rounded down to a power of two
@@ -117,13 +212,13 @@ def _key_slices(grams: EntryGrams, wanted: int) -> list[tuple[np.ndarray, np.nda
 
 def _slice_pair_counts(
     entry_count: int, rows: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """One slice's pair codes (``left * entry_count + right``, sorted), how many keys each pair
-    shares, and how many distinct keys of the slice each entry has."""
-    owners, keys = _unique_keys(*rows)
+    shares, how many distinct keys of the slice each entry has, and its packed rows (if packed)."""
+    owners, keys, packed = _unique_keys(*rows)
     left, right = _gram_posting_pairs(owners, keys)
     codes, counts = _counted(left.astype(np.int64) * entry_count + right)
-    return codes, counts, np.bincount(owners, minlength=entry_count)
+    return codes, counts, np.bincount(owners, minlength=entry_count), packed
 
 
 def _added_counts(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -244,26 +339,27 @@ def _gram_keys(grams: _Grams, kind: int) -> np.ndarray:
     return mixed.view(np.int64)
 
 
-def _unique_keys(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(owner, key) arrays with each entry's keys counted once, sorted by key then owner."""
+def _unique_keys(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(owner, key) arrays with each entry's keys counted once, sorted by key then owner, and the
+    same rows packed in one integer each (None when owners do not fit in :data:`OWNER_BITS`)."""
     if not len(owners) or owners.max() < 1 << OWNER_BITS:
         return _unique_packed(owners, keys)
     order = np.lexsort((owners, keys))
     owners, keys = owners[order], keys[order]
     first = np.ones(len(keys), dtype=bool)
     first[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    return owners[first], keys[first]
+    return owners[first], keys[first], None
 
 
-def _unique_packed(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _unique_packed(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_unique_keys` by one sort of plain integers: the key's top bits above the owner's.
 
     Keeping 44 bits of a 64-bit key adds, at millions of grams, about one chance collision: at
     worst one extra shared gram for some pair (never a lost one).
     """
     shift = np.uint64(OWNER_BITS)
-    packed, _ = _counted((keys.view(np.uint64) >> shift << shift) | owners.astype(np.uint64))
-    return (packed & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int32), (packed >> shift).view(np.int64)
+    packed, _ = _counted(_packed(owners, keys))
+    return (packed & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int32), (packed >> shift).view(np.int64), packed
 
 
 def _enough_shared(codes: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> set[Pair]:

@@ -193,3 +193,35 @@ def test_a_long_text_is_hashed_in_pieces_and_a_giant_word_whole(monkeypatch):
         assert gram_arrays.word_hashes(" ".join(words)).tolist() == [_reference_word_hash(word) for word in words]
     finally:
         gram_arrays._power_tables.cache_clear()
+
+
+ENTRIES = st.lists(
+    st.tuples(TEXTS, st.lists(WORDS, max_size=6).map(" ".join), st.lists(st.sampled_from(["doi:1", "arxiv:2"]))),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(ENTRIES, st.lists(st.tuples(st.integers(0, 10**6), ENTRIES), max_size=4), st.integers(1, 4))
+def test_blocking_kept_up_to_date_after_edits_equals_blocking_anew(entries, edits, part_count):
+    """The dev server's index, updated edit after edit, gives the pairs blocking finds from scratch."""
+    from generator.blocking_index import BlockingIndex
+
+    abstracts, titles, ids = (list(column) for column in zip(*entries, strict=True))
+    size = max(1, len(abstracts) // part_count)
+    cuts = list(range(0, len(abstracts), size))
+
+    def parts() -> list[EntryGrams]:
+        return [EntryGrams.of(abstracts[start : start + size], titles[start : start + size]) for start in cuts]
+
+    index = BlockingIndex.of(EntryGrams.join(parts()), titles, ids)
+    assert index is not None
+    assert index.pairs() == candidate_pairs(abstracts, titles, ids)
+    for seed, replacements in edits:
+        changed = sorted({(seed * (n + 1)) % len(abstracts) for n in range(len(replacements))})
+        old = [(abstracts[i], titles[i]) for i in changed]
+        for position, (abstract, title, identifiers) in zip(changed, replacements, strict=False):
+            abstracts[position], titles[position], ids[position] = abstract, title, identifiers
+        index.update(changed, old, [(abstracts[i], titles[i]) for i in changed], [ids[i] for i in changed])
+        assert index.pairs() == candidate_pairs(abstracts, titles, ids)

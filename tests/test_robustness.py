@@ -186,6 +186,7 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     listing.write_text(text.replace("Abstract: ", "Abstract: Revised. ", 1), encoding="utf-8")
     build(options, cache)
     assert not cache.dedupe.blocking_reused, "an abstract edit is blocked again"
+    assert cache.dedupe.blocking_updated == (arrays_from == 1), "large inputs count again only the changed keys"
     assert len(cache.dedupe.decisions) > cache.dedupe.fresh_pairs, "decisions between unchanged entries are reused"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")

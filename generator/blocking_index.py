@@ -1,0 +1,94 @@
+"""Blocking kept up to date: what the dev server remembers so that an edit re-counts only its keys.
+
+Every count of :mod:`generator.blocking` is a sum over postings (the entries holding one key),
+and a posting changes only when one of its entries gained or lost the key.  So after some
+entries changed their keys (an edited abstract or title), the pairs are found again exactly by
+taking away what the touched postings contributed before and adding what they contribute now:
+shared grams are counted in NumPy (:meth:`~generator.gram_arrays.GramCounts.updated`), exact
+keys (titles, identifiers) here, each pair with the number of postings that pair it.  Only the
+pairs whose count changed, or that hold a changed entry (its number of keys changed), are
+checked against the thresholds again.  The result is the full blocking's, which tests check.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from generator.blocking import Pair, exact_keys_of, member_pairs, postings_of
+from generator.gram_arrays import EntryGrams, GramCounts, gram_counts
+
+
+@dataclass
+class BlockingIndex:
+    """Blocking's state over all entries: their exact keys and postings, how many exact postings
+    pair each two entries, the shared-gram counts, and the pairs that pass (see the module)."""
+
+    exact_keys: list[set[str]]
+    postings: dict[Hashable, list[int]]
+    exact_pairs: Counter[Pair]
+    grams: GramCounts
+    gram_pairs: set[Pair]
+
+    @classmethod
+    def of(cls, grams: EntryGrams, titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> BlockingIndex | None:
+        """Blocking over every entry, remembered (None when the counts cannot be updated later)."""
+        counts = gram_counts(grams)
+        if counts.rows is None:
+            return None
+        exact_keys = exact_keys_of(titles, identifiers)
+        postings = postings_of(exact_keys)
+        exact_pairs: Counter[Pair] = Counter()
+        for members in postings.values():
+            exact_pairs.update(member_pairs(members))
+        return cls(exact_keys, postings, exact_pairs, counts, counts.passing(_sizes(exact_keys)))
+
+    def pairs(self) -> set[Pair]:
+        """The candidate pairs: sharing an exact key, or enough grams."""
+        return set(self.exact_pairs) | self.gram_pairs
+
+    def update(
+        self,
+        changed: list[int],
+        old: Sequence[tuple[str, str]],
+        new: Sequence[tuple[str, str]],
+        identifiers: Sequence[Iterable[str]],
+    ) -> None:
+        """The entries ``changed`` (sorted indexes) had the ``old`` (abstract, title) comparison
+        keys and now have the ``new`` ones, and these ``identifiers``."""
+        self._update_exact(changed, exact_keys_of([title for _, title in new], identifiers))
+        entries = np.array(changed, dtype=np.int64)
+        touched = self.grams.update(entries, _grams_of(entries, old), _grams_of(entries, new))
+        count = self.grams.count
+        rechecked = {(int(code) // count, int(code) % count) for code in touched}
+        self.gram_pairs = (self.gram_pairs - rechecked) | self.grams.passing(_sizes(self.exact_keys), touched)
+
+    def _update_exact(self, changed: list[int], new_keys: list[set[str]]) -> None:
+        touched = {key for index in changed for key in self.exact_keys[index]} | set().union(*new_keys)
+        for key in sorted(touched):
+            self.exact_pairs.subtract(member_pairs(self.postings.get(key, [])))
+        for index, keys in zip(changed, new_keys, strict=True):
+            for key in self.exact_keys[index]:
+                self.postings[key].remove(index)
+            for key in keys:
+                self.postings[key].append(index)
+            self.exact_keys[index] = keys
+        for key in sorted(touched):
+            members = self.postings[key] = sorted(self.postings[key])
+            self.exact_pairs.update(member_pairs(members))
+            if not members:
+                del self.postings[key]
+        self.exact_pairs = +self.exact_pairs  # drop the pairs no posting holds any more
+
+
+def _grams_of(entries: np.ndarray, texts: Sequence[tuple[str, str]]) -> EntryGrams:
+    """The blocking keys of ``entries`` from their (abstract, title) keys, owned by their indexes."""
+    grams = EntryGrams.of([abstract for abstract, _ in texts], [title for _, title in texts])
+    return EntryGrams(entries[grams.owners], grams.keys, grams.count)
+
+
+def _sizes(exact_keys: list[set[str]]) -> np.ndarray:
+    return np.fromiter((len(keys) for keys in exact_keys), dtype=np.int64, count=len(exact_keys))
