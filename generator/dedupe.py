@@ -39,6 +39,7 @@ MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
 SIGNATURE_CHUNK = 4_000  # entries prepared per task when parsing did not; two tasks or more run on every core
 JUDGE_CHUNK = 2_000  # candidate pairs judged per task
+REGROUP_SHARE = 0.25  # the dev server clusters all entries again when an edit touches more of them
 
 SAME_ABSTRACT = 85.0
 EDITED_ABSTRACT = 70.0
@@ -207,8 +208,12 @@ def deduplicate(
     pairs = _candidate_pairs(signatures, parts) if memo is None else _remembered_pairs(signatures, parts, memo)
     if memo is None:
         clusters, near_misses = _clusters(signatures, _judge_all(signatures, pairs))
-    elif memo.last is not None and memo.last.pairs is pairs:
-        clusters, near_misses = _regrouped_changes(signatures, memo)
+    elif (
+        memo.last is not None
+        and len(memo.last.entries) == len(signatures)
+        and (regrouped := _regrouped_changes(signatures, pairs, memo))
+    ):
+        clusters, near_misses = regrouped
     else:
         clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
     return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
@@ -246,36 +251,72 @@ def _remembered_clusters(
     return _assembled(memo, groups)
 
 
-def _regrouped_changes(signatures: list[_Signature], memo: DedupeMemo) -> tuple[list[Cluster], list[PairDecision]]:
-    """:func:`_remembered_clusters` over the pairs of the last build (``memo.last``): only the pairs
-    touching an entry parsed anew are judged, only their groups clustered.  Nothing in the memo
-    changes until all is computed."""
+def _regrouped_changes(
+    signatures: list[_Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
+) -> tuple[list[Cluster], list[PairDecision]] | None:
+    """:func:`_remembered_clusters` from the last build (``memo.last``, over as many entries): only
+    the pairs that are new or touch an entry parsed anew are judged, and only the groups holding
+    such an entry, or a pair that came or went, are found and clustered again (a group none of
+    them touches is connected, judged and clustered as before).  None when that is most of the
+    site.  Nothing in the memo changes until all is computed."""
     last = memo.last
     assert last is not None
     changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
-    touched = [last.groups[number] for number in sorted({last.group_of[i] for i in changed})]
-    fresh = [pair for group in touched for pair in group.pairs if not changed.isdisjoint(pair)]
-    judged = last.judged | _judge_all(signatures, fresh)
-    results = [_group_clusters(signatures, judged, group.members, group.pairs) for group in touched]
-    _replace_decisions(memo.decisions, last.entries, signatures, {pair: judged[pair] for pair in fresh})
-    for group, result in zip(touched, results, strict=True):
-        del memo.groups[group.key]
-        group.key = _group_key(signatures, judged, group.members, group.pairs)
-        memo.groups[group.key] = result
-    last.entries, last.judged = [sig.entry for sig in signatures], judged
-    memo.fresh_pairs, memo.fresh_groups = len(fresh), len(touched)
+    now = set(pairs)
+    moved = [pair for pair in pairs if pair not in last.judged] + [pair for pair in last.judged if pair not in now]
+    touched = sorted({last.group_of[i] for i in changed.union(*moved)})
+    members = sorted(i for number in touched for i in last.groups[number].members)
+    if len(members) > REGROUP_SHARE * len(signatures):
+        return None
+    fresh = [pair for pair in pairs if pair not in last.judged or not changed.isdisjoint(pair)]
+    judged = _judge_all(signatures, fresh)
+    judged = {pair: judged[pair] if pair in judged else last.judged[pair] for pair in pairs}
+    inside = set(members)
+    groups = [
+        _Group(group_members, group_pairs, _group_key(signatures, judged, group_members, group_pairs))
+        for group_members, group_pairs in _groups_among(members, [pair for pair in pairs if pair[0] in inside])
+    ]
+    kept = [memo.groups.get(group.key) for group in groups]
+    results = [
+        result or _group_clusters(signatures, judged, *_ends(group)) for group, result in zip(groups, kept, strict=True)
+    ]
+    gone = [pair for pair in last.judged if pair not in now or not changed.isdisjoint(pair)]
+    _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
+    _replace_groups(memo, touched, dict(zip((group.key for group in groups), results, strict=True)), groups)
+    last.pairs, last.entries, last.judged = pairs, [sig.entry for sig in signatures], judged
+    memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
     return _assembled(memo, last.groups)
+
+
+def _replace_groups(
+    memo: DedupeMemo, touched: list[int], results: dict[tuple[int, ...], _GroupClusters], groups: list[_Group]
+) -> None:
+    """The last build's ``touched`` groups (by number) give way to ``groups``, clustered as ``results``."""
+    assert memo.last is not None
+    for number in touched:
+        del memo.groups[memo.last.groups[number].key]
+    memo.groups.update(results)
+    dropped = set(touched)
+    memo.last.groups = [group for number, group in enumerate(memo.last.groups) if number not in dropped] + groups
+    memo.last.group_of = _group_numbers(len(memo.last.group_of), memo.last.groups)
+
+
+def _ends(group: _Group) -> tuple[list[int], list[tuple[int, int]]]:
+    return group.members, group.pairs
 
 
 def _replace_decisions(
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]],
-    old_entries: list[Entry],
+    old: tuple[list[Entry], list[tuple[int, int]]],
     signatures: list[_Signature],
     fresh: dict[tuple[int, int], PairDecision],
 ) -> None:
-    """Move the decisions of the ``fresh`` pairs from the old entries' identities to the new ones'."""
-    for (i, j), decision in fresh.items():
+    """Forget the decisions of the ``old`` entries' pairs that went (or must be judged again), and
+    keep the ``fresh`` ones by the new entries' identities."""
+    old_entries, gone = old
+    for i, j in gone:
         del decisions[(id(old_entries[i]), id(old_entries[j]))]
+    for (i, j), decision in fresh.items():
         left, right = signatures[i].entry, signatures[j].entry
         decisions[(id(left), id(right))] = (left, right, decision)
 
@@ -309,16 +350,24 @@ def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], l
 
 def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:
     """Connected groups of entries linked by compared pairs: (members in order, their pairs in order)."""
-    forest = _Forest(count)
-    for i, j in judged:
-        forest.join(i, j)
+    return _groups_among(range(count), list(judged))
+
+
+def _groups_among(
+    entries: Sequence[int], pairs: list[tuple[int, int]]
+) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    """:func:`_groups` of some ``entries`` (in order), linked by ``pairs`` between them."""
+    local = {index: position for position, index in enumerate(entries)}
+    forest = _Forest(len(entries))
+    for i, j in pairs:
+        forest.join(local[i], local[j])
     members: dict[int, list[int]] = defaultdict(list)
-    for index in range(count):
-        members[forest.find(index)].append(index)
-    pairs: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for pair in judged:
-        pairs[forest.find(pair[0])].append(pair)
-    return [(members[root], pairs[root]) for root in members]
+    for index in entries:
+        members[forest.find(local[index])].append(index)
+    grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in pairs:
+        grouped[forest.find(local[pair[0]])].append(pair)
+    return [(members[root], grouped[root]) for root in members]
 
 
 def _group_clusters(

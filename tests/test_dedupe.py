@@ -6,7 +6,10 @@ import dataclasses
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import blocking, dedupe
 from generator.dedupe import DedupeMemo, deduplicate, restored_result, result_state
 from generator.model import Entry, Location
 from generator.normalize import clean_text, strip_ellipsis
@@ -334,3 +337,43 @@ def test_a_kept_result_is_restored_only_over_the_entries_it_was_made_from():
     assert all(item in copies for cluster in restored.clusters for item in cluster.entries)
     assert restored_result(state, copies[:2]) is None, "an entry is missing"
     assert restored_result(state, [*copies, entry(FLAMINGO_V2, "d.txt")]) is None, "an entry is new"
+
+
+POOL = [
+    MOTIVATED_A,
+    MOTIVATED_B,
+    cut(MOTIVATED_B, 0.7),
+    cut(MOTIVATION, 1.0),
+    FLAMINGO_V1,
+    FLAMINGO_V2,
+    TEMPLATE.format(size=7),
+    TEMPLATE.format(size=3),
+    cut(TEMPLATE.format(size=7).replace("Orca-7B", "Orca"), 0.95),
+    MOTIVATED_A.replace("study", "survey"),
+    "No abstract available.",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(range(len(POOL))), min_size=2, max_size=12),
+    st.lists(st.tuples(st.integers(0, 11), st.sampled_from(range(len(POOL)))), min_size=1, max_size=6),
+    st.booleans(),
+    st.sampled_from([0.0, 1.0]),
+)
+def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start, edits, numpy_blocking, share):
+    """Whatever changes (texts, hence pairs; or only objects), the memo's result is the full one,
+    whether the changed groups alone are clustered again (share 1.0) or all of them (0.0)."""
+    original = blocking.ARRAYS_FROM, dedupe.REGROUP_SHARE
+    blocking.ARRAYS_FROM, dedupe.REGROUP_SHARE = (1 if numpy_blocking else 10**9), share
+    try:
+        entries = [entry(POOL[text], f"{n:02}.txt") for n, text in enumerate(start)]
+        memo = DedupeMemo()
+        assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+        for position, text in edits:
+            position %= len(entries)
+            entries[position] = entry(POOL[text], f"{position:02}.txt")  # a new object, maybe new keys
+            assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+            assert len(memo.decisions) == len(memo.pairs)
+    finally:
+        blocking.ARRAYS_FROM, dedupe.REGROUP_SHARE = original
