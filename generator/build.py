@@ -13,7 +13,8 @@ from pathlib import Path
 from generator.bios import load_bios, stray_bio_files
 from generator.catalog import build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
-from generator.dedupe import DedupeMemo, DedupeResult, deduplicate, restored_result, result_state
+from generator.dedupe import DedupeResult, deduplicate, restored_result, result_state
+from generator.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.disk_cache import DiskCache
 from generator.errors import BuildError, Problem
 from generator.export import joined_report, papers_json_chunks, report_json, report_parts, to_json
@@ -231,8 +232,10 @@ def deduplicate_sources(
     """Cluster the entries into papers; a build whose sources are all as the last build's restores its
     clusters from disk instead (the dev server keeps its own memo)."""
     prepared = [source.prepared for source in sources]
-    if cache.incremental or store is None:
-        return deduplicate(entries, prepared, cache.dedupe if cache.incremental else None)
+    if cache.incremental:
+        return deduplicate_again(entries, prepared, cache.dedupe)
+    if store is None:
+        return deduplicate(entries, prepared)
     digest = store.sources_digest([source.key for source in sources])
     state = store.load_result(digest) if digest else None
     restored = restored_result(state, entries) if state is not None else None  # type: ignore[arg-type]

@@ -31,7 +31,6 @@ from generator.normalize import comparison_key, first_sentence
 from generator.parallel import chunks, fork_map
 
 if TYPE_CHECKING:
-    from generator.blocking_index import BlockingIndex
     from generator.gram_arrays import EntryGrams
 
 MIN_PREFIX_WORDS = 20
@@ -39,7 +38,6 @@ MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
 SIGNATURE_CHUNK = 4_000  # entries prepared per task when parsing did not; two tasks or more run on every core
 JUDGE_CHUNK = 2_000  # candidate pairs judged per task
-REGROUP_SHARE = 0.25  # the dev server clusters all entries again when an edit touches more of them
 
 SAME_ABSTRACT = 85.0
 EDITED_ABSTRACT = 70.0
@@ -57,7 +55,7 @@ DIGIT_TOKEN = re.compile(r"\b\w*\d\w*\b")
 
 
 @dataclass
-class _Signature:
+class Signature:
     """What dedupe knows about one entry, computed once."""
 
     entry: Entry
@@ -118,61 +116,6 @@ def _entry_grams(keys: list[SignatureKeys]) -> EntryGrams:
     return gram_arrays().EntryGrams.of([key[0] for key in keys], [key[1] for key in keys])
 
 
-@dataclass
-class DedupeMemo:
-    """What a long-running process (the dev server) keeps between builds: the decisions between
-    entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
-    objects).  Candidate pairs are found again over all entries (a new entry can change which
-    pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided
-    within each connected group of compared entries alone, so a group whose entries and decisions
-    did not change keeps its clusters; over the same pairs, only the groups holding an entry parsed
-    anew are looked at (see :class:`_LastBuild`)."""
-
-    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
-    groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
-    fresh_pairs: int = 0
-    fresh_groups: int = 0
-    blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
-    pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them
-    blocking_reused: bool = False
-    blocking: BlockingIndex | None = None  # the counts behind them (large inputs), to update after an edit
-    blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
-    last: _LastBuild | None = None
-
-
-@dataclass
-class _GroupClusters:
-    """The clusters and near misses of one connected group of entries (holding its entries and
-    decisions keeps the identities its memo key is made of)."""
-
-    entries: list[Entry]
-    decisions: list[PairDecision]
-    clusters: list[Cluster]
-    near_misses: list[PairDecision]
-
-
-@dataclass
-class _Group:
-    """A connected group of compared entries, by index, and its key in :attr:`DedupeMemo.groups`."""
-
-    members: list[int]
-    pairs: list[tuple[int, int]]
-    key: tuple[int, ...]
-
-
-@dataclass
-class _LastBuild:
-    """The last build by entry index, over its candidate ``pairs`` (the very list): a build over
-    the same pairs has the same groups, and needs to judge and cluster again only the groups
-    holding an entry that is not the object it was (its source was parsed anew)."""
-
-    pairs: list[tuple[int, int]]
-    entries: list[Entry]
-    judged: dict[tuple[int, int], PairDecision]
-    groups: list[_Group]
-    group_of: list[int]  # entry index → its group's place in ``groups``
-
-
 ResultState = tuple[list[tuple[list[Location], list[PairDecision]]], list[PairDecision], int]
 
 
@@ -195,201 +138,32 @@ def restored_result(state: ResultState, entries: list[Entry]) -> DedupeResult | 
     return DedupeResult(clusters, state[1], state[2])
 
 
-def deduplicate(
-    entries: list[Entry], prepared: Sequence[Prepared] | None = None, memo: DedupeMemo | None = None
-) -> DedupeResult:
+def deduplicate(entries: list[Entry], prepared: Sequence[Prepared] | None = None) -> DedupeResult:
     """Group ``entries`` into clusters, one per distinct paper.
 
     ``prepared``: what :func:`prepare` made of consecutive runs of ``entries`` (computed here when
-    not given); ``memo``: decisions of earlier builds to reuse.
+    not given).  The dev server's builds reuse earlier decisions instead: see
+    :mod:`generator.dedupe_memo`.
     """
-    parts = prepared if prepared is not None else _prepare_all(entries)
-    signatures = _signatures(entries, parts)
-    pairs = _candidate_pairs(signatures, parts) if memo is None else _remembered_pairs(signatures, parts, memo)
-    if memo is None:
-        clusters, near_misses = _clusters(signatures, _judge_all(signatures, pairs))
-    elif (
-        memo.last is not None
-        and len(memo.last.entries) == len(signatures)
-        and (regrouped := _regrouped_changes(signatures, pairs, memo))
-    ):
-        clusters, near_misses = regrouped
-    else:
-        clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
-    return DedupeResult(clusters, sorted(near_misses, key=_decision_order), len(pairs))
+    parts = prepared if prepared is not None else prepare_all(entries)
+    signatures = signatures_of(entries, parts)
+    pairs = candidate_pairs_of(signatures, parts)
+    clusters, near_misses = cluster_all(signatures, judge_all(signatures, pairs))
+    return DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))
 
 
-def _clusters(
-    signatures: list[_Signature], judged: dict[tuple[int, int], PairDecision]
+def cluster_all(
+    signatures: list[Signature], judged: dict[tuple[int, int], PairDecision]
 ) -> tuple[list[Cluster], list[PairDecision]]:
     """Clusters (in location order) and near misses of ``signatures``, pairs indexing into them."""
     merges, near_misses = _drop_ambiguous(judged)
     return _cluster(signatures, merges, judged, near_misses), near_misses
 
 
-def _remembered_clusters(
-    signatures: list[_Signature], judged: dict[tuple[int, int], PairDecision], memo: DedupeMemo
-) -> tuple[list[Cluster], list[PairDecision]]:
-    """:func:`_clusters`, group by connected group of compared entries; unchanged groups are reused.
-
-    Every step of clustering (dropping ambiguous links, forbidding firm rejections, merging
-    strongest first) looks only at pairs inside one group, and re-numbering a group's entries in
-    order keeps the order of its pairs, so each group clusters alone as it does among all.
-    """
-    kept, memo.groups, memo.fresh_groups = memo.groups, {}, 0
-    groups = [
-        _Group(members, pairs, _group_key(signatures, judged, members, pairs))
-        for members, pairs in _groups(len(signatures), judged)
-    ]
-    for group in groups:
-        if group.key not in kept:
-            kept[group.key] = _group_clusters(signatures, judged, group.members, group.pairs)
-            memo.fresh_groups += 1
-        memo.groups[group.key] = kept[group.key]
-    entries = [sig.entry for sig in signatures]
-    memo.last = _LastBuild(memo.pairs, entries, judged, groups, _group_numbers(len(entries), groups))
-    return _assembled(memo, groups)
-
-
-def _regrouped_changes(
-    signatures: list[_Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
-) -> tuple[list[Cluster], list[PairDecision]] | None:
-    """:func:`_remembered_clusters` from the last build (``memo.last``, over as many entries): only
-    the pairs that are new or touch an entry parsed anew are judged, and only the groups holding
-    such an entry, or a pair that came or went, are found and clustered again (a group none of
-    them touches is connected, judged and clustered as before).  None when that is most of the
-    site.  Nothing in the memo changes until all is computed."""
-    last = memo.last
-    assert last is not None
-    changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
-    now = set(pairs)
-    moved = [pair for pair in pairs if pair not in last.judged] + [pair for pair in last.judged if pair not in now]
-    touched = sorted({last.group_of[i] for i in changed.union(*moved)})
-    members = sorted(i for number in touched for i in last.groups[number].members)
-    if len(members) > REGROUP_SHARE * len(signatures):
-        return None
-    fresh = [pair for pair in pairs if pair not in last.judged or not changed.isdisjoint(pair)]
-    judged = _judge_all(signatures, fresh)
-    judged = {pair: judged[pair] if pair in judged else last.judged[pair] for pair in pairs}
-    inside = set(members)
-    groups = [
-        _Group(group_members, group_pairs, _group_key(signatures, judged, group_members, group_pairs))
-        for group_members, group_pairs in _groups_among(members, [pair for pair in pairs if pair[0] in inside])
-    ]
-    kept = [memo.groups.get(group.key) for group in groups]
-    results = [
-        result or _group_clusters(signatures, judged, *_ends(group)) for group, result in zip(groups, kept, strict=True)
-    ]
-    gone = [pair for pair in last.judged if pair not in now or not changed.isdisjoint(pair)]
-    _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
-    _replace_groups(memo, touched, dict(zip((group.key for group in groups), results, strict=True)), groups)
-    last.pairs, last.entries, last.judged = pairs, [sig.entry for sig in signatures], judged
-    memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
-    return _assembled(memo, last.groups)
-
-
-def _replace_groups(
-    memo: DedupeMemo, touched: list[int], results: dict[tuple[int, ...], _GroupClusters], groups: list[_Group]
-) -> None:
-    """The last build's ``touched`` groups (by number) give way to ``groups``, clustered as ``results``."""
-    assert memo.last is not None
-    for number in touched:
-        del memo.groups[memo.last.groups[number].key]
-    memo.groups.update(results)
-    dropped = set(touched)
-    memo.last.groups = [group for number, group in enumerate(memo.last.groups) if number not in dropped] + groups
-    memo.last.group_of = _group_numbers(len(memo.last.group_of), memo.last.groups)
-
-
-def _ends(group: _Group) -> tuple[list[int], list[tuple[int, int]]]:
-    return group.members, group.pairs
-
-
-def _replace_decisions(
-    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]],
-    old: tuple[list[Entry], list[tuple[int, int]]],
-    signatures: list[_Signature],
-    fresh: dict[tuple[int, int], PairDecision],
-) -> None:
-    """Forget the decisions of the ``old`` entries' pairs that went (or must be judged again), and
-    keep the ``fresh`` ones by the new entries' identities."""
-    old_entries, gone = old
-    for i, j in gone:
-        del decisions[(id(old_entries[i]), id(old_entries[j]))]
-    for (i, j), decision in fresh.items():
-        left, right = signatures[i].entry, signatures[j].entry
-        decisions[(id(left), id(right))] = (left, right, decision)
-
-
-def _group_key(
-    signatures: list[_Signature],
-    judged: dict[tuple[int, int], PairDecision],
-    members: list[int],
-    pairs: list[tuple[int, int]],
-) -> tuple[int, ...]:
-    """A group's identity: its entries' and decisions' (objects the memo holds, so never reused)."""
-    return (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
-
-
-def _group_numbers(count: int, groups: list[_Group]) -> list[int]:
-    group_of = [0] * count
-    for number, group in enumerate(groups):
-        for index in group.members:
-            group_of[index] = number
-    return group_of
-
-
-def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], list[PairDecision]]:
-    """All groups' clusters (in location order) and near misses (in group order)."""
-    results = [memo.groups[group.key] for group in groups]
-    clusters = sorted(
-        (cluster for result in results for cluster in result.clusters), key=lambda cluster: cluster.entries[0].location
-    )
-    return clusters, [decision for result in results for decision in result.near_misses]
-
-
-def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:
-    """Connected groups of entries linked by compared pairs: (members in order, their pairs in order)."""
-    return _groups_among(range(count), list(judged))
-
-
-def _groups_among(
-    entries: Sequence[int], pairs: list[tuple[int, int]]
-) -> list[tuple[list[int], list[tuple[int, int]]]]:
-    """:func:`_groups` of some ``entries`` (in order), linked by ``pairs`` between them."""
-    local = {index: position for position, index in enumerate(entries)}
-    forest = _Forest(len(entries))
-    for i, j in pairs:
-        forest.join(local[i], local[j])
-    members: dict[int, list[int]] = defaultdict(list)
-    for index in entries:
-        members[forest.find(local[index])].append(index)
-    grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for pair in pairs:
-        grouped[forest.find(local[pair[0]])].append(pair)
-    return [(members[root], grouped[root]) for root in members]
-
-
-def _group_clusters(
-    signatures: list[_Signature],
-    judged: dict[tuple[int, int], PairDecision],
-    members: list[int],
-    pairs: list[tuple[int, int]],
-) -> _GroupClusters:
-    if not pairs:  # an entry compared with none: a paper of its own
-        entry = signatures[members[0]].entry
-        return _GroupClusters([entry], [], [Cluster([entry])], [])
-    local = {index: position for position, index in enumerate(members)}
-    group_judged = {(local[i], local[j]): judged[(i, j)] for i, j in pairs}
-    clusters, near_misses = _clusters([signatures[index] for index in members], group_judged)
-    entries = [signatures[index].entry for index in members]
-    return _GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)
-
-
 Abstracts: TypeAlias = "Sequence[str] | EntryGrams"  # comparison keys, or (large inputs) blocking keys
 
 
-def _prepare_all(entries: list[Entry]) -> list[Prepared]:
+def prepare_all(entries: list[Entry]) -> list[Prepared]:
     """Prepare entries not prepared while parsing; a large input is prepared on every core."""
     large = len(entries) >= blocking.ARRAYS_FROM
     return fork_map(_prepare_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
@@ -400,74 +174,25 @@ def _prepare_chunk(state: tuple[list[Entry], bool], indexes: range) -> Prepared:
     return prepare(entries[indexes.start : indexes.stop], large)
 
 
-def _signatures(entries: list[Entry], parts: Sequence[Prepared]) -> list[_Signature]:
+def signatures_of(entries: list[Entry], parts: Sequence[Prepared]) -> list[Signature]:
     keys = chain.from_iterable(part.keys for part in parts)
-    return [_Signature(entry, *k) for entry, k in zip(entries, keys, strict=True)]
+    return [Signature(entry, *k) for entry, k in zip(entries, keys, strict=True)]
 
 
-def _candidate_pairs(signatures: list[_Signature], parts: Sequence[Prepared]) -> list[tuple[int, int]]:
+def candidate_pairs_of(signatures: list[Signature], parts: Sequence[Prepared]) -> list[tuple[int, int]]:
     """The pairs blocking finds worth comparing, in order."""
     titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
-    return sorted(blocking.candidate_pairs(_blocking_abstracts(signatures, parts), titles, identifiers))
+    return sorted(blocking.candidate_pairs(blocking_abstracts(signatures, parts), titles, identifiers))
 
 
-def _blocking_abstracts(signatures: list[_Signature], parts: Sequence[Prepared]) -> Abstracts:
+def blocking_abstracts(signatures: list[Signature], parts: Sequence[Prepared]) -> Abstracts:
     """Every entry's abstract as blocking reads it: its comparison key, or (large inputs) its grams."""
     if len(signatures) < blocking.ARRAYS_FROM:
         return [sig.abstract_key for sig in signatures]
-    return gram_arrays().EntryGrams.join([_grams_of(part) for part in parts])
+    return gram_arrays().EntryGrams.join([grams_of(part) for part in parts])
 
 
-def _remembered_pairs(
-    signatures: list[_Signature], parts: Sequence[Prepared], memo: DedupeMemo
-) -> list[tuple[int, int]]:
-    """:func:`_candidate_pairs`, reused when every entry has the keys blocking read last time (an edit
-    of scores, authors or dates): blocking reads only the keys, in order, so it would find the same."""
-    keys = [part.keys for part in parts]
-    previous = memo.blocked_keys
-    same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
-    if not same:
-        memo.pairs = _updated_pairs(signatures, parts, _changed_entries(keys, previous), memo)
-    memo.blocked_keys, memo.blocking_reused = keys, same
-    return memo.pairs
-
-
-def _updated_pairs(
-    signatures: list[_Signature], parts: Sequence[Prepared], changed: list[int] | None, memo: DedupeMemo
-) -> list[tuple[int, int]]:
-    """Blocking again, the dev server's way: when only some entries' keys changed (same sources,
-    as many entries each), only their keys are counted again in the index kept from the last
-    build (large inputs); otherwise blocking runs over all entries, and the index is made anew."""
-    index, memo.blocking = memo.blocking, None  # kept only if all goes well
-    memo.blocking_updated = index is not None and changed is not None
-    if index is not None and changed is not None:
-        before = list(chain.from_iterable(memo.blocked_keys))
-        old = [before[i][:2] for i in changed]
-        new = [(signatures[i].abstract_key, signatures[i].title_key) for i in changed]
-        index.update(changed, old, new, [signatures[i].ids for i in changed])
-    elif len(signatures) >= blocking.ARRAYS_FROM:
-        grams = _blocking_abstracts(signatures, parts)
-        titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
-        index = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
-    if index is None:
-        return _candidate_pairs(signatures, parts)
-    memo.blocking = index
-    return sorted(index.pairs())
-
-
-def _changed_entries(keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]]) -> list[int] | None:
-    """The entries whose signature keys differ from the last build's, if the parts have the same sizes."""
-    if len(keys) != len(previous) or any(len(now) != len(before) for now, before in zip(keys, previous, strict=True)):
-        return None
-    changed, offset = [], 0
-    for now, before in zip(keys, previous, strict=True):
-        if now is not before and now != before:
-            changed += [offset + i for i, (key, old) in enumerate(zip(now, before, strict=True)) if key != old]
-        offset += len(now)
-    return changed
-
-
-def _grams_of(part: Prepared) -> EntryGrams:
+def grams_of(part: Prepared) -> EntryGrams:
     """A part's blocking keys, computed here when parsing did not (and kept for the next build)."""
     if part.grams is None:
         part.grams = _entry_grams(part.keys)
@@ -479,32 +204,18 @@ def gram_arrays() -> ModuleType:
     return importlib.import_module("generator.gram_arrays")
 
 
-def _remembered_judgements(
-    signatures: list[_Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
-) -> dict[tuple[int, int], PairDecision]:
-    identities = {pair: (id(signatures[pair[0]].entry), id(signatures[pair[1]].entry)) for pair in pairs}
-    fresh = [pair for pair in pairs if identities[pair] not in memo.decisions]
-    judged = _judge_all(signatures, fresh)
-    judged |= {pair: memo.decisions[identities[pair]][2] for pair in pairs if pair not in judged}
-    memo.decisions = {  # holding both entries keeps the identities of the key unique
-        identities[(i, j)]: (signatures[i].entry, signatures[j].entry, judged[(i, j)]) for i, j in pairs
-    }
-    memo.fresh_pairs = len(fresh)
-    return {pair: judged[pair] for pair in pairs}
-
-
-def _judge_all(signatures: list[_Signature], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], PairDecision]:
+def judge_all(signatures: list[Signature], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], PairDecision]:
     """Judge every candidate pair; many pairs are judged on every core."""
     parts = [pairs[part.start : part.stop] for part in chunks(len(pairs), JUDGE_CHUNK)]
     decisions = fork_map(_judge_chunk, signatures, parts, threshold=2)
     return dict(zip(pairs, chain(*decisions), strict=True))
 
 
-def _judge_chunk(signatures: list[_Signature], pairs: list[tuple[int, int]]) -> list[PairDecision]:
+def _judge_chunk(signatures: list[Signature], pairs: list[tuple[int, int]]) -> list[PairDecision]:
     return [judge(signatures[i], signatures[j]) for i, j in pairs]
 
 
-def judge(left: _Signature, right: _Signature) -> PairDecision:
+def judge(left: Signature, right: Signature) -> PairDecision:
     """Decide whether two entries show the same paper; say why, with the scores."""
     scores = _scores(left, right)
     merged, reason = _verdict(left, right, scores)
@@ -515,7 +226,7 @@ def judge(left: _Signature, right: _Signature) -> PairDecision:
 FIRM_REASONS = ("different arXiv ids", "different names or numbers", "different titles", "same title but unrelated")
 
 
-def _firmly_distinct(reason: str, left: _Signature, right: _Signature, scores: dict[str, float]) -> bool:
+def _firmly_distinct(reason: str, left: Signature, right: Signature, scores: dict[str, float]) -> bool:
     """Distinct for sure (never joined through a third copy), or merely not shown to be the same?
 
     Two complete abstracts with different vocabularies are distinct papers; two copies that are cut or
@@ -527,7 +238,7 @@ def _firmly_distinct(reason: str, left: _Signature, right: _Signature, scores: d
     return reason == "abstracts differ" and complete and scores.get("token_set", 100) < FIRM_TOKEN_SET
 
 
-def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
+def _scores(left: Signature, right: Signature) -> dict[str, float]:
     """The cheap similarities every decision looks at; ``token_set`` (word sets, five times dearer)
     is added by :func:`_abstract_verdict` only for the pairs whose decision needs it."""
     scores: dict[str, float] = {}
@@ -542,7 +253,7 @@ def _scores(left: _Signature, right: _Signature) -> dict[str, float]:
     return scores
 
 
-def _verdict(left: _Signature, right: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+def _verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[bool, str]:
     if shared := sorted(left.ids & right.ids):
         return True, f"same identifier ({shared[0].replace(':', ' ', 1)})"
     if left.entry.arxiv and right.entry.arxiv:
@@ -566,7 +277,7 @@ def _title_verdict(scores: dict[str, float]) -> tuple[bool, str]:
     return True, "same title"
 
 
-def _abstract_verdict(left: _Signature, right: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+def _abstract_verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[bool, str]:
     if "abstract" not in scores:
         return False, "nothing to compare"
     if min(left.word_count, right.word_count) < MIN_ABSTRACT_WORDS:
@@ -583,7 +294,7 @@ def _abstract_verdict(left: _Signature, right: _Signature, scores: dict[str, flo
     return _edited_verdict(shorter, longer, scores)
 
 
-def _edited_verdict(shorter: _Signature, longer: _Signature, scores: dict[str, float]) -> tuple[bool, str]:
+def _edited_verdict(shorter: Signature, longer: Signature, scores: dict[str, float]) -> tuple[bool, str]:
     """Abstracts too far apart to be copies: the same words in an edited text, or one inside the other?"""
     scores["token_set"] = round(fuzz.token_set_ratio(shorter.abstract_key, longer.abstract_key), 1)
     if scores["abstract"] >= EDITED_ABSTRACT and scores["token_set"] >= EDITED_TOKEN_SET:
@@ -615,7 +326,7 @@ def _same_numbers(left: str, right: str) -> bool:
     return set(DIGIT_TOKEN.findall(left)) == set(DIGIT_TOKEN.findall(right))
 
 
-def _lead_conflict(left: _Signature, right: _Signature) -> str:
+def _lead_conflict(left: Signature, right: Signature) -> str:
     """Numbered names (7b, 8x7b, v2) in one opening that the other text never mentions, both ways."""
     only_left = sorted(token for token in left.lead_tokens if not right.mentions(token))
     only_right = sorted(token for token in right.lead_tokens if not left.mentions(token))
@@ -653,13 +364,13 @@ def _relabel(decision: PairDecision, reason: str) -> PairDecision:
 
 
 def _cluster(
-    signatures: list[_Signature],
+    signatures: list[Signature],
     merges: list[tuple[int, int]],
     judged: dict[tuple[int, int], PairDecision],
     near_misses: list[PairDecision],
 ) -> list[Cluster]:
     """Apply merges strongest first, never joining clusters with a pair judged distinct."""
-    forest = _Forest(len(signatures))
+    forest = Forest(len(signatures))
     for pair, decision in judged.items():
         if decision.firm:
             forest.forbid(*pair)
@@ -672,7 +383,7 @@ def _cluster(
     return _collect(signatures, forest, accepted)
 
 
-def _collect(signatures: list[_Signature], forest: _Forest, accepted: dict[int, list[PairDecision]]) -> list[Cluster]:
+def _collect(signatures: list[Signature], forest: Forest, accepted: dict[int, list[PairDecision]]) -> list[Cluster]:
     """Clusters in location order, each with its entries in location order.  Entries usually come in
     location order already (sources in path order, entries in line order): then no sort is needed."""
     members: dict[int, list[Entry]] = defaultdict(list)
@@ -685,7 +396,7 @@ def _collect(signatures: list[_Signature], forest: _Forest, accepted: dict[int, 
     clusters = [
         Cluster(
             members[root] if in_order else sorted(members[root], key=_location),
-            sorted(decisions[root], key=_decision_order) if len(decisions[root]) > 1 else decisions[root],
+            sorted(decisions[root], key=decision_order) if len(decisions[root]) > 1 else decisions[root],
         )
         for root in members
     ]
@@ -696,11 +407,11 @@ def _location(entry: Entry) -> Location:
     return entry.location
 
 
-def _decision_order(decision: PairDecision) -> tuple:
+def decision_order(decision: PairDecision) -> tuple:
     return (decision.left, decision.right)
 
 
-class _Forest:
+class Forest:
     """Union-find that refuses unions across a forbidden pair."""
 
     def __init__(self, size: int) -> None:

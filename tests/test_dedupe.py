@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import blocking, dedupe
-from generator.dedupe import DedupeMemo, deduplicate, restored_result, result_state
+from generator import blocking, dedupe_memo
+from generator.dedupe import deduplicate, restored_result, result_state
+from generator.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.model import Entry, Location
 from generator.normalize import clean_text, strip_ellipsis
 from generator.sources import abstract_list
@@ -273,25 +274,25 @@ def test_the_dev_servers_group_by_group_clustering_equals_clustering_all_at_once
     ]
     expected = _outcome(deduplicate(list(entries)))
     memo = DedupeMemo()
-    assert _outcome(deduplicate(list(entries), memo=memo)) == expected
+    assert _outcome(deduplicate_again(list(entries), None, memo)) == expected
     assert memo.fresh_groups == len(memo.groups) > 1
-    assert _outcome(deduplicate(list(entries), memo=memo)) == expected
+    assert _outcome(deduplicate_again(list(entries), None, memo)) == expected
     assert memo.fresh_groups == 0, "unchanged groups are not clustered again"
     entries[7] = entry(FLAMINGO_V2.replace("few-shot", "few shot"), "h.txt")
-    assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+    assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
     assert memo.fresh_groups == 1, "only the changed entry's group is clustered again"
 
 
 def test_the_dev_server_blocks_again_only_when_a_blocking_key_changed():
     entries = [entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), entry(FLAMINGO_V1, "c.txt")]
     memo = DedupeMemo()
-    deduplicate(list(entries), memo=memo)
+    deduplicate_again(list(entries), None, memo)
     assert not memo.blocking_reused
     entries[2] = dataclasses.replace(entries[2], venue="Elsewhere", score=9.5)  # a new object, the same keys
-    assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+    assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
     assert memo.blocking_reused
     entries[2] = entry(MOTIVATED_A.replace("study", "survey"), "c.txt")  # now it resembles the first
-    result = deduplicate(list(entries), memo=memo)
+    result = deduplicate_again(list(entries), None, memo)
     assert not memo.blocking_reused
     assert _outcome(result) == _outcome(deduplicate(list(entries)))
     assert result.compared_pairs == deduplicate(list(entries)).compared_pairs > 1
@@ -308,10 +309,10 @@ def test_over_the_same_pairs_only_the_changed_entries_pairs_are_judged_again():
         entry(FLAMINGO_V1, "f.txt"),
     ]
     memo = DedupeMemo()
-    deduplicate(list(entries), memo=memo)
+    deduplicate_again(list(entries), None, memo)
     for round_number, index in enumerate([4, 4, 0, 5], 1):
         entries[index] = dataclasses.replace(entries[index], score=float(round_number))  # new object, same keys
-        result = deduplicate(list(entries), memo=memo)
+        result = deduplicate_again(list(entries), None, memo)
         assert memo.blocking_reused
         assert _outcome(result) == _outcome(deduplicate(list(entries)))
         touching = [pair for pair in memo.pairs if index in pair]
@@ -319,11 +320,11 @@ def test_over_the_same_pairs_only_the_changed_entries_pairs_are_judged_again():
         assert memo.fresh_groups == 1
         assert len(memo.decisions) == len(memo.pairs), "the decisions are kept by the new entry's identity"
     entries[2] = entry(MOTIVATED_A.replace("study", "survey"), "c.txt")  # a key changes: blocked again
-    result = deduplicate(list(entries), memo=memo)
+    result = deduplicate_again(list(entries), None, memo)
     assert not memo.blocking_reused
     assert _outcome(result) == _outcome(deduplicate(list(entries)))
     entries[1] = dataclasses.replace(entries[1], venue="Elsewhere")
-    assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+    assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
     assert memo.blocking_reused and memo.fresh_groups == 1
 
 
@@ -364,16 +365,16 @@ POOL = [
 def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start, edits, numpy_blocking, share):
     """Whatever changes (texts, hence pairs; or only objects), the memo's result is the full one,
     whether the changed groups alone are clustered again (share 1.0) or all of them (0.0)."""
-    original = blocking.ARRAYS_FROM, dedupe.REGROUP_SHARE
-    blocking.ARRAYS_FROM, dedupe.REGROUP_SHARE = (1 if numpy_blocking else 10**9), share
+    original = blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE
+    blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = (1 if numpy_blocking else 10**9), share
     try:
         entries = [entry(POOL[text], f"{n:02}.txt") for n, text in enumerate(start)]
         memo = DedupeMemo()
-        assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+        assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
         for position, text in edits:
             position %= len(entries)
             entries[position] = entry(POOL[text], f"{position:02}.txt")  # a new object, maybe new keys
-            assert _outcome(deduplicate(list(entries), memo=memo)) == _outcome(deduplicate(list(entries)))
+            assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
             assert len(memo.decisions) == len(memo.pairs)
     finally:
-        blocking.ARRAYS_FROM, dedupe.REGROUP_SHARE = original
+        blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original

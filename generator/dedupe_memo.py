@@ -1,0 +1,336 @@
+"""The dev server's deduplication: what it keeps between builds, and how a build reuses it.
+
+A source that did not change keeps its parsed ``Entry`` objects, so a decision between two entries
+is kept by their identities.  A build finds candidate pairs again only if some entry's blocking
+keys changed, and then counts again only those entries' keys (:mod:`generator.blocking_index`)
+when the sources keep their number of entries.  Clustering is decided within each connected group
+of compared entries alone, so after an edit only the groups holding a changed entry, or a pair
+that came or went, are connected, judged and clustered again (:func:`_regrouped_changes`); when
+that is most of the site, every group is found again and the unchanged ones are reused by key.
+The result is always :func:`~generator.dedupe.deduplicate`'s, which tests check.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import TYPE_CHECKING
+
+from generator import blocking
+from generator.dedupe import (
+    DedupeResult,
+    Forest,
+    Prepared,
+    Signature,
+    SignatureKeys,
+    blocking_abstracts,
+    candidate_pairs_of,
+    cluster_all,
+    decision_order,
+    judge_all,
+    prepare_all,
+    signatures_of,
+)
+from generator.model import Cluster, Entry, PairDecision
+
+if TYPE_CHECKING:
+    from generator.blocking_index import BlockingIndex
+
+REGROUP_SHARE = 0.25  # clusters are found again over all entries when an edit touches more of them
+
+
+def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None, memo: DedupeMemo) -> DedupeResult:
+    """:func:`~generator.dedupe.deduplicate`, reusing (and updating) what ``memo`` kept of the last build."""
+    parts = prepared if prepared is not None else prepare_all(entries)
+    signatures = signatures_of(entries, parts)
+    pairs = _remembered_pairs(signatures, parts, memo)
+    regrouped = _regrouped_changes(signatures, pairs, memo) if _same_count(memo, signatures) else None
+    if regrouped is not None:
+        clusters, near_misses = regrouped
+    else:
+        clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
+    return DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))
+
+
+def _same_count(memo: DedupeMemo, signatures: list[Signature]) -> bool:
+    return memo.last is not None and len(memo.last.entries) == len(signatures)
+
+
+@dataclass
+class DedupeMemo:
+    """What a long-running process (the dev server) keeps between builds: the decisions between
+    entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
+    objects).  Candidate pairs are found again over all entries (a new entry can change which
+    pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided
+    within each connected group of compared entries alone, so a group whose entries and decisions
+    did not change keeps its clusters; over the same pairs, only the groups holding an entry parsed
+    anew are looked at (see :class:`_LastBuild`)."""
+
+    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
+    groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
+    fresh_pairs: int = 0
+    fresh_groups: int = 0
+    blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them
+    blocking_reused: bool = False
+    blocking: BlockingIndex | None = None  # the counts behind them (large inputs), to update after an edit
+    blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
+    last: _LastBuild | None = None
+
+
+@dataclass
+class _GroupClusters:
+    """The clusters and near misses of one connected group of entries (holding its entries and
+    decisions keeps the identities its memo key is made of)."""
+
+    entries: list[Entry]
+    decisions: list[PairDecision]
+    clusters: list[Cluster]
+    near_misses: list[PairDecision]
+
+
+@dataclass
+class _Group:
+    """A connected group of compared entries, by index, and its key in :attr:`DedupeMemo.groups`."""
+
+    members: list[int]
+    pairs: list[tuple[int, int]]
+    key: tuple[int, ...]
+
+
+@dataclass
+class _LastBuild:
+    """The last build by entry index, over its candidate ``pairs`` (the very list): a build over
+    the same pairs has the same groups, and needs to judge and cluster again only the groups
+    holding an entry that is not the object it was (its source was parsed anew)."""
+
+    pairs: list[tuple[int, int]]
+    entries: list[Entry]
+    judged: dict[tuple[int, int], PairDecision]
+    groups: list[_Group]
+    group_of: list[int]  # entry index → its group's place in ``groups``
+
+
+def _remembered_clusters(
+    signatures: list[Signature], judged: dict[tuple[int, int], PairDecision], memo: DedupeMemo
+) -> tuple[list[Cluster], list[PairDecision]]:
+    """:func:`cluster_all`, group by connected group of compared entries; unchanged groups are reused.
+
+    Every step of clustering (dropping ambiguous links, forbidding firm rejections, merging
+    strongest first) looks only at pairs inside one group, and re-numbering a group's entries in
+    order keeps the order of its pairs, so each group clusters alone as it does among all.
+    """
+    kept, memo.groups, memo.fresh_groups = memo.groups, {}, 0
+    groups = [
+        _Group(members, pairs, _group_key(signatures, judged, members, pairs))
+        for members, pairs in _groups(len(signatures), judged)
+    ]
+    for group in groups:
+        if group.key not in kept:
+            kept[group.key] = _group_clusters(signatures, judged, group.members, group.pairs)
+            memo.fresh_groups += 1
+        memo.groups[group.key] = kept[group.key]
+    entries = [sig.entry for sig in signatures]
+    memo.last = _LastBuild(memo.pairs, entries, judged, groups, _group_numbers(len(entries), groups))
+    return _assembled(memo, groups)
+
+
+def _regrouped_changes(
+    signatures: list[Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
+) -> tuple[list[Cluster], list[PairDecision]] | None:
+    """:func:`_remembered_clusters` from the last build (``memo.last``, over as many entries): only
+    the pairs that are new or touch an entry parsed anew are judged, and only the groups holding
+    such an entry, or a pair that came or went, are found and clustered again (a group none of
+    them touches is connected, judged and clustered as before).  None when that is most of the
+    site.  Nothing in the memo changes until all is computed."""
+    last = memo.last
+    assert last is not None
+    changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
+    now = set(pairs)
+    moved = [pair for pair in pairs if pair not in last.judged] + [pair for pair in last.judged if pair not in now]
+    touched = sorted({last.group_of[i] for i in changed.union(*moved)})
+    members = sorted(i for number in touched for i in last.groups[number].members)
+    if len(members) > REGROUP_SHARE * len(signatures):
+        return None
+    fresh = [pair for pair in pairs if pair not in last.judged or not changed.isdisjoint(pair)]
+    judged = judge_all(signatures, fresh)
+    judged = {pair: judged[pair] if pair in judged else last.judged[pair] for pair in pairs}
+    inside = set(members)
+    groups = [
+        _Group(group_members, group_pairs, _group_key(signatures, judged, group_members, group_pairs))
+        for group_members, group_pairs in _groups_among(members, [pair for pair in pairs if pair[0] in inside])
+    ]
+    kept = [memo.groups.get(group.key) for group in groups]
+    results = [
+        result or _group_clusters(signatures, judged, *_ends(group)) for group, result in zip(groups, kept, strict=True)
+    ]
+    gone = [pair for pair in last.judged if pair not in now or not changed.isdisjoint(pair)]
+    _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
+    _replace_groups(memo, touched, dict(zip((group.key for group in groups), results, strict=True)), groups)
+    last.pairs, last.entries, last.judged = pairs, [sig.entry for sig in signatures], judged
+    memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
+    return _assembled(memo, last.groups)
+
+
+def _replace_groups(
+    memo: DedupeMemo, touched: list[int], results: dict[tuple[int, ...], _GroupClusters], groups: list[_Group]
+) -> None:
+    """The last build's ``touched`` groups (by number) give way to ``groups``, clustered as ``results``."""
+    assert memo.last is not None
+    for number in touched:
+        del memo.groups[memo.last.groups[number].key]
+    memo.groups.update(results)
+    dropped = set(touched)
+    memo.last.groups = [group for number, group in enumerate(memo.last.groups) if number not in dropped] + groups
+    memo.last.group_of = _group_numbers(len(memo.last.group_of), memo.last.groups)
+
+
+def _ends(group: _Group) -> tuple[list[int], list[tuple[int, int]]]:
+    return group.members, group.pairs
+
+
+def _replace_decisions(
+    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]],
+    old: tuple[list[Entry], list[tuple[int, int]]],
+    signatures: list[Signature],
+    fresh: dict[tuple[int, int], PairDecision],
+) -> None:
+    """Forget the decisions of the ``old`` entries' pairs that went (or must be judged again), and
+    keep the ``fresh`` ones by the new entries' identities."""
+    old_entries, gone = old
+    for i, j in gone:
+        del decisions[(id(old_entries[i]), id(old_entries[j]))]
+    for (i, j), decision in fresh.items():
+        left, right = signatures[i].entry, signatures[j].entry
+        decisions[(id(left), id(right))] = (left, right, decision)
+
+
+def _group_key(
+    signatures: list[Signature],
+    judged: dict[tuple[int, int], PairDecision],
+    members: list[int],
+    pairs: list[tuple[int, int]],
+) -> tuple[int, ...]:
+    """A group's identity: its entries' and decisions' (objects the memo holds, so never reused)."""
+    return (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
+
+
+def _group_numbers(count: int, groups: list[_Group]) -> list[int]:
+    group_of = [0] * count
+    for number, group in enumerate(groups):
+        for index in group.members:
+            group_of[index] = number
+    return group_of
+
+
+def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], list[PairDecision]]:
+    """All groups' clusters (in location order) and near misses (in group order)."""
+    results = [memo.groups[group.key] for group in groups]
+    clusters = sorted(
+        (cluster for result in results for cluster in result.clusters), key=lambda cluster: cluster.entries[0].location
+    )
+    return clusters, [decision for result in results for decision in result.near_misses]
+
+
+def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    """Connected groups of entries linked by compared pairs: (members in order, their pairs in order)."""
+    return _groups_among(range(count), list(judged))
+
+
+def _groups_among(
+    entries: Sequence[int], pairs: list[tuple[int, int]]
+) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    """:func:`_groups` of some ``entries`` (in order), linked by ``pairs`` between them."""
+    local = {index: position for position, index in enumerate(entries)}
+    forest = Forest(len(entries))
+    for i, j in pairs:
+        forest.join(local[i], local[j])
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in entries:
+        members[forest.find(local[index])].append(index)
+    grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in pairs:
+        grouped[forest.find(local[pair[0]])].append(pair)
+    return [(members[root], grouped[root]) for root in members]
+
+
+def _group_clusters(
+    signatures: list[Signature],
+    judged: dict[tuple[int, int], PairDecision],
+    members: list[int],
+    pairs: list[tuple[int, int]],
+) -> _GroupClusters:
+    if not pairs:  # an entry compared with none: a paper of its own
+        entry = signatures[members[0]].entry
+        return _GroupClusters([entry], [], [Cluster([entry])], [])
+    local = {index: position for position, index in enumerate(members)}
+    group_judged = {(local[i], local[j]): judged[(i, j)] for i, j in pairs}
+    clusters, near_misses = cluster_all([signatures[index] for index in members], group_judged)
+    entries = [signatures[index].entry for index in members]
+    return _GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)
+
+
+def _remembered_pairs(
+    signatures: list[Signature], parts: Sequence[Prepared], memo: DedupeMemo
+) -> list[tuple[int, int]]:
+    """:func:`candidate_pairs_of`, reused when every entry has the keys blocking read last time (an edit
+    of scores, authors or dates): blocking reads only the keys, in order, so it would find the same."""
+    keys = [part.keys for part in parts]
+    previous = memo.blocked_keys
+    same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
+    if not same:
+        memo.pairs = _updated_pairs(signatures, parts, _changed_entries(keys, previous), memo)
+    memo.blocked_keys, memo.blocking_reused = keys, same
+    return memo.pairs
+
+
+def _updated_pairs(
+    signatures: list[Signature], parts: Sequence[Prepared], changed: list[int] | None, memo: DedupeMemo
+) -> list[tuple[int, int]]:
+    """Blocking again, the dev server's way: when only some entries' keys changed (same sources,
+    as many entries each), only their keys are counted again in the index kept from the last
+    build (large inputs); otherwise blocking runs over all entries, and the index is made anew."""
+    index, memo.blocking = memo.blocking, None  # kept only if all goes well
+    memo.blocking_updated = index is not None and changed is not None
+    if index is not None and changed is not None:
+        before = list(chain.from_iterable(memo.blocked_keys))
+        old = [before[i][:2] for i in changed]
+        new = [(signatures[i].abstract_key, signatures[i].title_key) for i in changed]
+        index.update(changed, old, new, [signatures[i].ids for i in changed])
+    elif len(signatures) >= blocking.ARRAYS_FROM:
+        grams = blocking_abstracts(signatures, parts)
+        titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
+        index = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+    if index is None:
+        return candidate_pairs_of(signatures, parts)
+    memo.blocking = index
+    return sorted(index.pairs())
+
+
+def _changed_entries(keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]]) -> list[int] | None:
+    """The entries whose signature keys differ from the last build's, if the parts have the same sizes."""
+    if len(keys) != len(previous) or any(len(now) != len(before) for now, before in zip(keys, previous, strict=True)):
+        return None
+    changed, offset = [], 0
+    for now, before in zip(keys, previous, strict=True):
+        if now is not before and now != before:
+            changed += [offset + i for i, (key, old) in enumerate(zip(now, before, strict=True)) if key != old]
+        offset += len(now)
+    return changed
+
+
+def _remembered_judgements(
+    signatures: list[Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
+) -> dict[tuple[int, int], PairDecision]:
+    identities = {pair: (id(signatures[pair[0]].entry), id(signatures[pair[1]].entry)) for pair in pairs}
+    fresh = [pair for pair in pairs if identities[pair] not in memo.decisions]
+    judged = judge_all(signatures, fresh)
+    judged |= {pair: memo.decisions[identities[pair]][2] for pair in pairs if pair not in judged}
+    memo.decisions = {  # holding both entries keeps the identities of the key unique
+        identities[(i, j)]: (signatures[i].entry, signatures[j].entry, judged[(i, j)]) for i, j in pairs
+    }
+    memo.fresh_pairs = len(fresh)
+    return {pair: judged[pair] for pair in pairs}
