@@ -61,13 +61,10 @@ def _same_count(memo: DedupeMemo, signatures: list[Signature]) -> bool:
 
 @dataclass
 class DedupeMemo:
-    """What a long-running process (the dev server) keeps between builds: the decisions between
-    entries, keyed by entry identity (a source that did not change keeps its parsed ``Entry``
-    objects).  Candidate pairs are found again over all entries (a new entry can change which
-    pairs are compared) unless every entry has the keys blocking last read.  Clustering is decided
-    within each connected group of compared entries alone, so a group whose entries and decisions
-    did not change keeps its clusters; over the same pairs, only the groups holding an entry parsed
-    anew are looked at (see :class:`_LastBuild`)."""
+    """What a long-running process (the dev server) keeps between builds (see the module): the
+    decisions between entries, keyed by entry identity; each connected group's clusters, keyed by
+    its entries' and decisions' identities; the keys blocking read, the pairs it found and its
+    counts; and the last build by entry index."""
 
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
     groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
@@ -103,11 +100,9 @@ class _Group:
 
 @dataclass
 class _LastBuild:
-    """The last build by entry index, over its candidate ``pairs`` (the very list): a build over
-    the same pairs has the same groups, and needs to judge and cluster again only the groups
-    holding an entry that is not the object it was (its source was parsed anew)."""
+    """The last build by entry index: a build over as many entries compares its entries and pairs
+    with these to find the groups it must look at again (:func:`_regrouped_changes`)."""
 
-    pairs: list[tuple[int, int]]
     entries: list[Entry]
     judged: dict[tuple[int, int], PairDecision]
     groups: list[_Group]
@@ -134,7 +129,7 @@ def _remembered_clusters(
             memo.fresh_groups += 1
         memo.groups[group.key] = kept[group.key]
     entries = [sig.entry for sig in signatures]
-    memo.last = _LastBuild(memo.pairs, entries, judged, groups, _group_numbers(len(entries), groups))
+    memo.last = _LastBuild(entries, judged, groups, _group_numbers(len(entries), groups))
     return _assembled(memo, groups)
 
 
@@ -148,10 +143,7 @@ def _regrouped_changes(
     site.  Nothing in the memo changes until all is computed."""
     last = memo.last
     assert last is not None
-    changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
-    now = set(pairs)
-    moved = [pair for pair in pairs if pair not in last.judged] + [pair for pair in last.judged if pair not in now]
-    touched = sorted({last.group_of[i] for i in changed.union(*moved)})
+    changed, touched = _changes(signatures, pairs, last)
     members = sorted(i for number in touched for i in last.groups[number].members)
     if len(members) > REGROUP_SHARE * len(signatures):
         return None
@@ -164,15 +156,25 @@ def _regrouped_changes(
         for group_members, group_pairs in _groups_among(members, [pair for pair in pairs if pair[0] in inside])
     ]
     kept = [memo.groups.get(group.key) for group in groups]
-    results = [
-        result or _group_clusters(signatures, judged, *_ends(group)) for group, result in zip(groups, kept, strict=True)
-    ]
-    gone = [pair for pair in last.judged if pair not in now or not changed.isdisjoint(pair)]
+    results = {
+        group.key: result or _group_clusters(signatures, judged, group.members, group.pairs)
+        for group, result in zip(groups, kept, strict=True)
+    }
+    gone = [pair for pair in last.judged if pair not in judged or not changed.isdisjoint(pair)]
     _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
-    _replace_groups(memo, touched, dict(zip((group.key for group in groups), results, strict=True)), groups)
-    last.pairs, last.entries, last.judged = pairs, [sig.entry for sig in signatures], judged
+    _replace_groups(memo, touched, results, groups)
+    last.entries, last.judged = [sig.entry for sig in signatures], judged
     memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
     return _assembled(memo, last.groups)
+
+
+def _changes(signatures: list[Signature], pairs: list[tuple[int, int]], last: _LastBuild) -> tuple[set[int], list[int]]:
+    """The entries that are not the objects they were, and the last build's groups (by number)
+    holding one of them or an end of a pair that came or went."""
+    changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
+    now = set(pairs)
+    moved = [pair for pair in pairs if pair not in last.judged] + [pair for pair in last.judged if pair not in now]
+    return changed, sorted({last.group_of[i] for i in changed.union(*moved)})
 
 
 def _replace_groups(
@@ -186,10 +188,6 @@ def _replace_groups(
     dropped = set(touched)
     memo.last.groups = [group for number, group in enumerate(memo.last.groups) if number not in dropped] + groups
     memo.last.group_of = _group_numbers(len(memo.last.group_of), memo.last.groups)
-
-
-def _ends(group: _Group) -> tuple[list[int], list[tuple[int, int]]]:
-    return group.members, group.pairs
 
 
 def _replace_decisions(
