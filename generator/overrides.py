@@ -13,8 +13,10 @@ merge applies them, recording ``papers.yaml:LINE`` as each field's provenance.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,8 +226,9 @@ def resolve(overrides: list[Override], clusters: list[Cluster], ids: list[str]) 
     """
     problems: list[Problem] = []
     attached: dict[int, list[Override]] = defaultdict(list)
+    searchable = functools.cache(lambda: _searchable(clusters))  # folded once, for all match: overrides
     for override in overrides:
-        found = _candidates(override, clusters, ids)
+        found = _candidates(override, searchable, ids)
         if len(found) == 1:
             attached[found[0]].append(override)
         else:
@@ -255,14 +258,19 @@ def _set_twice(overrides: list[Override]) -> list[Problem]:
     return problems
 
 
-def _candidates(override: Override, clusters: list[Cluster], ids: list[str]) -> list[int]:
+def _candidates(override: Override, searchable: Callable[[], list[str]], ids: list[str]) -> list[int]:
     if override.id:
         return [index for index, paper_id in enumerate(ids) if paper_id == override.id]
     phrase = _fold(override.match)
+    return [index for index, text in enumerate(searchable()) if phrase in text]
+
+
+def _searchable(clusters: list[Cluster]) -> list[str]:
+    """Each cluster's titles and abstracts, folded, as one text (a line each: a folded phrase has no
+    line break, so it never matches across two)."""
     return [
-        index
-        for index, cluster in enumerate(clusters)
-        if any(phrase in _fold(e.title) or phrase in _fold(e.abstract) for e in cluster.entries)
+        "\n".join(_fold(text) for entry in cluster.entries for text in (entry.title, entry.abstract))
+        for cluster in clusters
     ]
 
 
