@@ -71,3 +71,10 @@ def test_invalid_links_are_errors_at_their_lines(tmp_path):
 def test_shipped_bio(shipped_site):
     html = (shipped_site / "arthur-mensch" / "index.html").read_text(encoding="utf-8")
     assert '<div class="bio">' in html and "<strong>Parietal</strong>" in html
+
+
+def test_one_bio_never_leaks_into_the_next():
+    first = render_bio("See [the lab][lab].\n\n[lab]: https://lab.example.org/")
+    assert 'href="https://lab.example.org/"' in first
+    second = render_bio("See [the lab][lab].")
+    assert "href" not in second and "[the lab][lab]" in second

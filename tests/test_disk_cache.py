@@ -3,6 +3,7 @@ the same site; an edited source, a changed generator or a damaged entry is parse
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import sys
@@ -88,6 +89,28 @@ def test_the_code_fingerprint_covers_every_module_and_library_version():
     assert len(fingerprint) == 64
     modules = {path.name for path in disk_cache.PACKAGE_DIR.rglob("*.py")}
     assert {"rich_profile.py", "normalize.py", "dedupe.py", "disk_cache.py"} <= modules
+    for library in disk_cache.LIBRARIES:
+        if library != "numpy" or importlib.util.find_spec("numpy") is not None:
+            assert disk_cache.library_stamp(library) != f"{library} -\n", f"{library} is found"
+
+
+def test_an_upgraded_library_changes_the_code_fingerprint(tmp_path, monkeypatch):
+    package = tmp_path / "somelib"
+    package.mkdir()
+    (package / "__init__.py").write_text("VERSION = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(disk_cache, "LIBRARIES", ("somelib",))
+    disk_cache.code_fingerprint.cache_clear()
+    before = disk_cache.code_fingerprint()
+    (package / "__init__.py").write_text("VERSION = 22\n", encoding="utf-8")  # reinstalled, another version
+    disk_cache.code_fingerprint.cache_clear()
+    try:
+        assert disk_cache.code_fingerprint() != before
+        monkeypatch.setattr(disk_cache, "LIBRARIES", ("no_such_library_here",))
+        disk_cache.code_fingerprint.cache_clear()
+        assert disk_cache.code_fingerprint() not in (before, "")
+    finally:
+        disk_cache.code_fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "missing", "bad index"])
