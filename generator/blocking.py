@@ -21,6 +21,7 @@ for loading NumPy).
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -145,17 +146,24 @@ MASK64 = (1 << 64) - 1
 
 def word_hash(word: str) -> int:
     """A word's 32-bit hash: deterministic, the same in every process and in both implementations."""
-    total = 0
-    for code in reversed(word.encode()):  # Horner's rule: the sum of byte k times HASH_BASE**k
-        total = (total * HASH_BASE + code) & MASK64
+    data = word.encode()
+    if len(data) <= len(_POWERS):
+        total = sum(map(operator.mul, data, _POWERS)) & MASK64  # the sum of byte k times HASH_BASE**k
+    else:
+        total = 0
+        for code in reversed(data):  # Horner's rule, for a word longer than the table
+            total = (total * HASH_BASE + code) & MASK64
     return mix64(total) >> 32
+
+
+_POWERS = [pow(HASH_BASE, k, 1 << 64) for k in range(64)]
 
 
 def mix64(value: int) -> int:
     """SplitMix64's finaliser of a 64-bit integer."""
-    for shift, multiplier in zip(MIX_SHIFTS, MIX_MULTIPLIERS, strict=False):
-        value = ((value ^ (value >> shift)) * multiplier) & MASK64
-    return value ^ (value >> MIX_SHIFTS[-1])
+    value = ((value ^ (value >> MIX_SHIFTS[0])) * MIX_MULTIPLIERS[0]) & MASK64
+    value = ((value ^ (value >> MIX_SHIFTS[1])) * MIX_MULTIPLIERS[1]) & MASK64
+    return value ^ (value >> MIX_SHIFTS[2])
 
 
 class _WordHashes(dict[str, int]):
