@@ -159,7 +159,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     laps.mark("dedupe")
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
-    resolution = resolve(overrides, dedupe.clusters, unique_slugs([cluster_title(c) for c in dedupe.clusters]))
+    resolution = resolve(overrides, dedupe.clusters, lambda: unique_slugs([cluster_title(c) for c in dedupe.clusters]))
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs))
     site = merge_site(config, catalog, docs, resolution, bios, cache.merge if cache.incremental else None)
     site.warnings = skipped + site.warnings

@@ -219,20 +219,22 @@ class Resolution:
     joins: list[str]
 
 
-def resolve(overrides: list[Override], clusters: list[Cluster], ids: list[str]) -> Resolution:
+def resolve(overrides: list[Override], clusters: list[Cluster], paper_ids: Callable[[], list[str]]) -> Resolution:
     """Attach each override to the one cluster it names; join clusters that now share an arXiv id or DOI.
 
-    ``ids`` are the paper ids the clusters would get without overrides (for ``id:`` references).
+    ``paper_ids`` gives the ids the clusters would get without overrides (for ``id:`` references
+    and messages; asked only if an override needs them).
     """
     problems: list[Problem] = []
     attached: dict[int, list[Override]] = defaultdict(list)
     searchable = functools.cache(lambda: _searchable(clusters))  # folded once, for all match: overrides
+    ids = functools.cache(paper_ids)
     for override in overrides:
         found = _candidates(override, searchable, ids)
         if len(found) == 1:
             attached[found[0]].append(override)
         else:
-            problems.append(_not_one(override, found, clusters, ids))
+            problems.append(_not_one(override, found, clusters, ids()))
     fail_if_any(problems)
     resolution = _join_by_identifier(clusters, attached)
     fail_if_any([problem for found in resolution.overrides.values() for problem in _set_twice(found)])
@@ -258,9 +260,9 @@ def _set_twice(overrides: list[Override]) -> list[Problem]:
     return problems
 
 
-def _candidates(override: Override, searchable: Callable[[], list[str]], ids: list[str]) -> list[int]:
+def _candidates(override: Override, searchable: Callable[[], list[str]], ids: Callable[[], list[str]]) -> list[int]:
     if override.id:
-        return [index for index, paper_id in enumerate(ids) if paper_id == override.id]
+        return [index for index, paper_id in enumerate(ids()) if paper_id == override.id]
     phrase = _fold(override.match)
     return [index for index, text in enumerate(searchable()) if phrase in text]
 
