@@ -166,15 +166,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     site.warnings += stray_bio_files(options.seeds_dir, slugs)
     laps.mark("merge")
     pages = kept_pages(cache, store, options.out_dir)
-    spare, cache.spare = cache.spare, None  # taken: this build writes into it (and deletes it if it fails)
-    with Staging(options.out_dir, spare.folder if spare else None, keep_spare=cache.incremental) as staging:
-        live_pages = dict(pages or {})  # once swapped out, the live output is the next spare
-        held = spare.pages if spare is not None and staging.held else {}
-        output = assemble_output(site, dedupe, renderer, cache, (pages, held), (len(docs), len(entries)), staging)
-        laps.mark("render")  # pages are written into the staging folder as they are rendered
-        write_site(output, staging)
-        laps.mark("write")
-    cache.spare = SpareOutput(staging.spare, live_pages) if staging.spare is not None else None
+    output = render_and_swap(site, dedupe, renderer, cache, pages, (len(docs), len(entries)), options.out_dir, laps)
     if store is not None and pages is not None:
         store.save_pages(options.out_dir, pages)
     return BuildSummary(
@@ -256,6 +248,30 @@ def kept_pages(cache: BuildCache, store: DiskCache | None, out_dir: Path) -> Pag
             cache.pages.update(store.load_pages(out_dir))
         return cache.pages
     return store.load_pages(out_dir) if store is not None else None
+
+
+def render_and_swap(
+    site: Site,
+    dedupe: DedupeResult,
+    renderer: Renderer,
+    cache: BuildCache,
+    pages: PageCache | None,
+    counts: tuple[int, int],
+    out_dir: Path,
+    laps: Laps,
+) -> OutputFiles:
+    """Render the site into a staging folder and swap it in (the dev server's: its spare copy of
+    the output before the live one, which it takes, and which goes with a failed build)."""
+    spare, cache.spare = cache.spare, None
+    with Staging(out_dir, spare.folder if spare else None, keep_spare=cache.incremental) as staging:
+        live_pages = dict(pages or {})  # once swapped out, the live output is the next spare
+        held = spare.pages if spare is not None and staging.held else {}
+        output = assemble_output(site, dedupe, renderer, cache, (pages, held), counts, staging)
+        laps.mark("render")  # pages are written into the staging folder as they are rendered
+        write_site(output, staging)
+        laps.mark("write")
+    cache.spare = SpareOutput(staging.spare, live_pages) if staging.spare is not None else None
+    return output
 
 
 def assemble_output(
