@@ -34,17 +34,20 @@ class BlockingIndex:
     gram_pairs: set[Pair]
 
     @classmethod
-    def of(cls, grams: EntryGrams, titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> BlockingIndex | None:
-        """Blocking over every entry, remembered (None when the counts cannot be updated later)."""
+    def of(cls, grams: EntryGrams, titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> BlockingIndex:
+        """Blocking over every entry, remembered."""
         counts = gram_counts(grams)
-        if counts.rows is None:
-            return None
         exact_keys = exact_keys_of(titles, identifiers)
         postings = postings_of(exact_keys)
         exact_pairs: Counter[Pair] = Counter()
         for members in postings.values():
             exact_pairs.update(member_pairs(members))
         return cls(exact_keys, postings, exact_pairs, counts, counts.passing(_sizes(exact_keys)))
+
+    @property
+    def updatable(self) -> bool:
+        """Can :meth:`update` count again? (Not beyond 2**20 entries: see GramCounts.)"""
+        return self.grams.rows is not None
 
     def pairs(self) -> set[Pair]:
         """The candidate pairs: sharing an exact key, or enough grams."""

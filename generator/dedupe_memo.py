@@ -292,8 +292,9 @@ def _updated_pairs(
     as many entries each), only their keys are counted again in the index kept from the last
     build (large inputs); otherwise blocking runs over all entries, and the index is made anew."""
     index, memo.blocking = memo.blocking, None  # kept only if all goes well
-    memo.blocking_updated = index is not None and changed is not None
-    if index is not None and changed is not None:
+    memo.blocking_updated = index is not None and index.updatable and changed is not None
+    if memo.blocking_updated:
+        assert index is not None and changed is not None
         before = list(chain.from_iterable(memo.blocked_keys))
         old = [before[i][:2] for i in changed]
         new = [(signatures[i].abstract_key, signatures[i].title_key) for i in changed]
@@ -302,6 +303,8 @@ def _updated_pairs(
         grams = blocking_abstracts(signatures, parts)
         titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
         index = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+    else:
+        index = None  # a small site is blocked anew, plainly
     if index is None:
         return candidate_pairs_of(signatures, parts)
     memo.blocking = index

@@ -378,3 +378,17 @@ def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start,
             assert len(memo.decisions) == len(memo.pairs)
     finally:
         blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original
+
+
+def test_the_dev_servers_blocking_index_is_never_used_past_what_it_counted(monkeypatch):
+    """Kept from a large build, the index is dropped when the sources change shape and the site is
+    small: the pairs are then blocked anew, plainly."""
+    entries = [entry(POOL[n % len(POOL)], f"{n:02}.txt") for n in range(8)]
+    memo = DedupeMemo()
+    monkeypatch.setattr(blocking, "ARRAYS_FROM", 1)
+    deduplicate_again(list(entries), None, memo)
+    assert memo.blocking is not None
+    monkeypatch.setattr(blocking, "ARRAYS_FROM", 10**9)
+    entries = [*entries[:3], entry(MOTIVATED_B.replace("speculative", "lookahead"), "99.txt")]
+    assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
+    assert memo.blocking is None and not memo.blocking_updated
