@@ -3,7 +3,7 @@
 A source that did not change keeps its parsed ``Entry`` objects, so a decision between two entries
 is kept by their identities.  A build finds candidate pairs again only if some entry's blocking
 keys changed, and then counts again only those entries' keys (:mod:`generator.blocking_index`)
-when the sources keep their number of entries.  Clustering is decided within each connected group
+when the sources keep their number of entries (large sites).  Clustering is decided within each connected group
 of compared entries alone, so after an edit only the groups holding a changed entry, or a pair
 that came or went, are connected, judged and clustered again (:func:`_regrouped_changes`); when
 that is most of the site, every group is found again and the unchanged ones are reused by key.
