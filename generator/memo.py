@@ -16,43 +16,48 @@ from generator.model import Paper
 T = TypeVar("T")
 
 
-class TextMemo:
-    """Values by a hashable key that determines them (a report block by its data), kept for the builds
-    that use them: a value the last build did not use is forgotten when the next build starts."""
+class _PerBuild:
+    """Values kept for the builds that use them: a value the last build did not use is forgotten
+    when the next build starts.  No value is None."""
 
     def __init__(self) -> None:
         self._values: dict[Hashable, Any] = {}
         self._previous: dict[Hashable, Any] = {}
 
     def start_build(self) -> None:
-        self._previous, self._values = self._values, {}
-
-    def get(self, key: Hashable, derive: Callable[[], T]) -> T:
-        if key not in self._values:
-            self._values[key] = self._previous.pop(key) if key in self._previous else derive()
-        return self._values[key]
-
-
-class PaperMemo:
-    """``kind`` → (identity, id) of a paper → the value derived from it.  A kind is any hashable
-    value: a name, or a name with the other inputs of the value (a report part: its decisions).
-    (Looked up some 150,000 times per rebuild at a thousand profiles: written out, without
-    a closure per lookup.)"""
-
-    def __init__(self) -> None:
-        self._values: dict[Hashable, tuple[Paper, Any]] = {}
-        self._previous: dict[Hashable, tuple[Paper, Any]] = {}
-
-    def start_build(self) -> None:
         """Begin a build: values used in it are kept, values of the build before are then forgotten
         (a paper no longer on the site, an id or input that changed)."""
         self._previous, self._values = self._values, {}
 
+    def _kept(self, key: Hashable) -> Any:
+        """The value this build or the last one kept for ``key`` (now kept for this one), else None."""
+        value = self._values.get(key)
+        if value is None:
+            value = self._previous.pop(key, None)
+            if value is not None:
+                self._values[key] = value
+        return value
+
+
+class TextMemo(_PerBuild):
+    """Values by a hashable key that determines them (a report block by its data)."""
+
+    def get(self, key: Hashable, derive: Callable[[], T]) -> T:
+        value = self._kept(key)
+        if value is None:
+            value = self._values[key] = derive()
+        return value
+
+
+class PaperMemo(_PerBuild):
+    """``kind`` → (identity, id) of a paper → the value derived from it.  A kind is any hashable
+    value: a name, or a name with the other inputs of the value (a report part: its decisions).
+    (Looked up some 150,000 times per rebuild at a thousand profiles: no closure per lookup.)"""
+
     def get(self, kind: Hashable, paper: Paper, derive: Callable[[Paper], T]) -> T:
         """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
         key = (kind, id(paper), paper.id)
-        kept = self._values.get(key)
+        kept = self._kept(key)
         if kept is None:
-            kept = self._previous.pop(key, None) or (paper, derive(paper))  # holding the paper keeps its id unique
-            self._values[key] = kept
+            kept = self._values[key] = (paper, derive(paper))  # holding the paper keeps its id unique
         return kept[1]
