@@ -82,7 +82,7 @@ class Staging:
         self.held = _manifest(spare) if spare is not None and spare.is_dir() else set()
         if self.held:
             assert spare is not None
-            self.folder = spare.rename(spare.with_name(spare.name.replace(".spare-", ".build-")))
+            self.folder = spare.rename(_as_kind(spare, "build"))
         else:
             self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
             (self.folder / MARKER).write_text(MARKER_HEADER, encoding="utf-8")  # first: recognisable if killed
@@ -201,7 +201,6 @@ def write_site(output: OutputFiles, staging: Staging) -> None:
     """Finish ``staging`` with ``output``'s unwritten files and swap it in; the old output stays on failure."""
     if output.collisions:
         raise BuildError(output.collisions)
-    staging.keep_only(set(output.files))  # held files no job kept (a removed profile's)
     for relative, content in output.files.items():
         if content is not None:
             write_file(staging.folder, relative, content)
@@ -210,9 +209,7 @@ def write_site(output: OutputFiles, staging: Staging) -> None:
     os.chmod(staging.folder, 0o755)
     retired = _swap(staging.folder, staging.out_dir)
     if retired is not None and staging.keep_spare:
-        staging.spare = retired.rename(
-            retired.with_name(f".{staging.out_dir.name}.spare-{retired.name.rpartition('-')[2]}")
-        )
+        staging.spare = retired.rename(_as_kind(retired, "spare"))
     elif retired is not None:
         discard(retired)
 
@@ -230,7 +227,7 @@ def _swap(staging: Path, out_dir: Path) -> Path | None:
         return None
     if _exchange(staging, out_dir):
         return staging  # now the previous output
-    retired = staging.with_name(staging.name.replace(".build-", ".old-"))
+    retired = _as_kind(staging, "old")
     out_dir.rename(retired)
     try:
         staging.rename(out_dir)
@@ -290,10 +287,16 @@ def recover_interrupted(out_dir: Path, keep: Path | None = None) -> None:
 def discard(folder: Path) -> None:
     """Delete one of this tool's folders: first renamed to ``.NAME.trash-*``, so that a build killed
     while deleting (its marker may go first) leaves a folder the next build still knows as its own."""
-    name, _, suffix = folder.name.rpartition("-")
-    trash = folder.with_name(f"{name.rsplit('.', 1)[0]}.trash-{suffix}")
+    trash = _as_kind(folder, "trash")
     try:
         folder.rename(trash)
     except OSError:
         trash = folder
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _as_kind(folder: Path, kind: str) -> Path:
+    """One of this tool's folders beside the output, named as another kind: ``.NAME.build-x`` →
+    ``.NAME.<kind>-x`` (the kinds: build, old, spare, trash)."""
+    name, _, suffix = folder.name.rpartition("-")
+    return folder.with_name(f"{name.rsplit('.', 1)[0]}.{kind}-{suffix}")
