@@ -180,8 +180,14 @@ def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
 def _posting_counts(rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Pair codes and shared counts of the postings in ``rows`` (packed, sorted)."""
     owners = (rows & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int64)
-    left, right = _gram_posting_pairs(owners, rows >> np.uint64(OWNER_BITS))
-    return _counted(left * count + right)
+    return _pair_counts(owners, rows >> np.uint64(OWNER_BITS), count)
+
+
+def _pair_counts(owners: np.ndarray, keys: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes (``left * count + right``, sorted) of (owner, key) rows sorted by key, and how
+    many keys each pair shares."""
+    left, right = _gram_posting_pairs(owners, keys)
+    return _counted(left.astype(np.int64) * count + right)
 
 
 def _negated(counted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -216,8 +222,7 @@ def _slice_pair_counts(
     """One slice's pair codes (``left * entry_count + right``, sorted), how many keys each pair
     shares, how many distinct keys of the slice each entry has, and its packed rows (if packed)."""
     owners, keys, packed = _unique_keys(*rows)
-    left, right = _gram_posting_pairs(owners, keys)
-    codes, counts = _counted(left.astype(np.int64) * entry_count + right)
+    codes, counts = _pair_counts(owners, keys, entry_count)
     return codes, counts, np.bincount(owners, minlength=entry_count), packed
 
 
