@@ -304,8 +304,10 @@ def assemble_output(
         memo.start_build()
         cache.blocks.start_build()
         parts = functools.cache(lambda: report_parts(site, dedupe, counts, memo))
-        report_text = functools.cache(lambda: joined_report(*parts()))
-        report = functools.cache(lambda: parts()[0] | {"merged": parts()[1]})  # each merged paper as its JSON text
+        report_text = functools.cache(lambda: joined_report(parts()))
+        report = functools.cache(
+            lambda: parts().report | {"merged": parts().merged}
+        )  # each merged paper as its JSON text
         target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
         target.held, target.keep_only = held, staging.keep_only
     data_files = {

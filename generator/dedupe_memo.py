@@ -13,6 +13,7 @@ The result is always :func:`~generator.dedupe.deduplicate`'s, which tests check.
 from __future__ import annotations
 
 import importlib
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ REGROUP_SHARE = 0.25  # clusters are found again over all entries when an edit t
 
 def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None, memo: DedupeMemo) -> DedupeResult:
     """:func:`~generator.dedupe.deduplicate`, reusing (and updating) what ``memo`` kept of the last build."""
+    if _same_entries(memo, entries):
+        memo.blocking_reused, memo.fresh_pairs, memo.fresh_groups = True, 0, 0
+        return memo.result
     parts = prepared if prepared is not None else prepare_all(entries)
     signatures = signatures_of(entries, parts)
     pairs = _remembered_pairs(signatures, parts, memo)
@@ -52,7 +56,15 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         clusters, near_misses = regrouped
     else:
         clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
-    return DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))
+    memo.result = DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))
+    return memo.result
+
+
+def _same_entries(memo: DedupeMemo, entries: list[Entry]) -> bool:
+    """Are these the last build's entry objects, in order (no source changed any entry: the result
+    is the last one, the very object, which later stages may take as "nothing changed")?"""
+    last = memo.last
+    return last is not None and len(last.entries) == len(entries) and all(map(operator.is_, last.entries, entries))
 
 
 def _same_count(memo: DedupeMemo, signatures: list[Signature]) -> bool:
@@ -76,6 +88,7 @@ class DedupeMemo:
     blocking: BlockingIndex | None = None  # the counts behind them (large inputs), to update after an edit
     blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
     last: _LastBuild | None = None
+    result: DedupeResult = field(default_factory=lambda: DedupeResult([]))  # the last build's
 
 
 @dataclass

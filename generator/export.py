@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from generator.dedupe import DedupeResult
 from generator.errors import Problem
-from generator.memo import PaperMemo
+from generator.memo import PaperMemo, Same
 from generator.model import Location, PairDecision, Paper, Site
 from generator.overrides import OVERRIDES_FILE
 
@@ -63,8 +64,13 @@ def papers_json_chunks(site: Site, memo: PaperMemo | None = None) -> Iterator[st
     produced a paper at a time (never the whole list or text in memory); the dev server remembers
     each unchanged paper's part in ``memo``."""
     yield '{"papers":['
-    for index, paper in enumerate(site.papers):
-        yield ("," if index else "") + (_paper_part(paper) if memo is None else memo.get("json", paper, _paper_part))
+    if memo is None:
+        for index, paper in enumerate(site.papers):
+            yield ("," if index else "") + _paper_part(paper)
+    else:
+        yield memo.get_for_all(
+            "json", site.papers, lambda: ",".join(memo.get("json", p, _paper_part) for p in site.papers)
+        )
     yield '],"profiles":' + compact_json(profiles_json(site)) + "}\n"
 
 
@@ -108,32 +114,53 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
     """What was merged and why, what was left apart though close, and the warnings."""
     paper_of = _papers_by_location(site)
     merged = [_merged_json(paper, decisions, paper_of) for paper, decisions in _merged_papers(site, dedupe, paper_of)]
-    return _report(site, dedupe, (source_count, entry_count), paper_of, merged)
+    return _report(site, dedupe, (source_count, entry_count), _paper_sections(site, dedupe, paper_of, merged))
 
 
-def report_parts(
-    site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo
-) -> tuple[dict[str, Any], list[str]]:
+@dataclass
+class ReportParts:
     """:func:`report_json` as the dev server keeps it: the report with its ``merged`` list left
-    empty, and each merged paper's part as JSON text, remembered in ``memo`` while the paper and
-    its decisions stay the same."""
+    empty, each merged paper's part as JSON text, and the JSON text of the sections made from the
+    papers (the largest), kept whole while no paper and no dedupe decision changed."""
+
+    report: dict[str, Any]
+    merged: list[str]
+    texts: dict[str, str]
+
+
+def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo) -> ReportParts:
+    """:func:`report_json` in parts (see :class:`ReportParts`); each merged paper's part is remembered
+    in ``memo`` while the paper and its decisions stay the same."""
+    every_paper, same_papers = site.papers + site.hidden, (Same(dedupe), len(site.papers))
+    sections, merged, texts = memo.get_for_all(
+        "report", every_paper, lambda: _kept_sections(site, dedupe, memo), same_papers
+    )
+    return ReportParts(_report(site, dedupe, counts, sections), merged, texts)
+
+
+def _kept_sections(
+    site: Site, dedupe: DedupeResult, memo: PaperMemo
+) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     paper_of = _papers_by_location(site)
     merged = []
     for paper, decisions in _merged_papers(site, dedupe, paper_of):
-        same_decisions = ("report", *((*_decision_fields(d), paper_of[d.right].id) for d in decisions))
+        same_decisions = tuple((*_decision_fields(d), paper_of[d.right].id) for d in decisions)
         merged.append(
-            memo.get(same_decisions, paper, lambda p, d=decisions: compact_json(_merged_json(p, d, paper_of)))
+            memo.get("report", paper, lambda p, d=decisions: compact_json(_merged_json(p, d, paper_of)), same_decisions)
         )
-    return _report(site, dedupe, counts, paper_of, []), merged
+    sections = _paper_sections(site, dedupe, paper_of, [])
+    texts = {key: compact_json(value) for key, value in sections.items() if key != "merged"}
+    return sections, merged, texts | {"merged": "[" + ",".join(merged) + "]"}
 
 
-def joined_report(report: dict[str, Any], merged: list[str]) -> str:
+def joined_report(parts: ReportParts) -> str:
     """``report.json`` as :func:`to_json` writes :func:`report_json`, from :func:`report_parts`."""
-    parts = (
-        compact_json(key) + ":" + ("[" + ",".join(merged) + "]" if key == "merged" else compact_json(value))
-        for key, value in report.items()
+    texts = ((key, parts.texts.get(key)) for key in parts.report)
+    return (
+        "{"
+        + ",".join(compact_json(key) + ":" + (text or compact_json(parts.report[key])) for key, text in texts)
+        + "}\n"
     )
-    return "{" + ",".join(parts) + "}\n"
 
 
 def _decision_fields(decision: PairDecision) -> tuple:
@@ -165,20 +192,29 @@ def _merged_json(paper: Paper, decisions: list[PairDecision], paper_of: dict[Loc
     }
 
 
-def _report(
-    site: Site, dedupe: DedupeResult, counts: tuple[int, int], paper_of: dict[Location, Paper], merged: list[Any]
+def _report(site: Site, dedupe: DedupeResult, counts: tuple[int, int], sections: dict[str, Any]) -> dict[str, Any]:
+    """The report in its key order: the summary, the ``sections`` made from the papers, the warnings."""
+    summary = {
+        "sources": counts[0],
+        "entries": counts[1],
+        "papers": len(site.papers),
+        "profiles": len(site.profiles),
+        "warnings": len(site.warnings),
+        "compared_pairs": dedupe.compared_pairs,
+    }
+    return (
+        {"summary": summary, "merged": sections["merged"], "joined_by_identifier": site.joins}
+        | {key: value for key, value in sections.items() if key != "merged"}
+        | {"warnings": [problem_json(problem) for problem in site.warnings]}
+    )
+
+
+def _paper_sections(
+    site: Site, dedupe: DedupeResult, paper_of: dict[Location, Paper], merged: list[Any]
 ) -> dict[str, Any]:
+    """The report's sections made from the papers and the dedupe decisions alone."""
     return {
-        "summary": {
-            "sources": counts[0],
-            "entries": counts[1],
-            "papers": len(site.papers),
-            "profiles": len(site.profiles),
-            "warnings": len(site.warnings),
-            "compared_pairs": dedupe.compared_pairs,
-        },
         "merged": merged,
-        "joined_by_identifier": site.joins,
         "overridden": [
             {
                 "paper": paper.id,
@@ -197,7 +233,6 @@ def _report(
         ],
         "hidden": [{"paper": paper.id, "title": paper.title} for paper in site.hidden],
         "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
-        "warnings": [problem_json(problem) for problem in site.warnings],
     }
 
 

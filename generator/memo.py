@@ -1,63 +1,117 @@
-"""Values derived from one paper (a digest, a JSON fragment), kept between the dev server's builds.
+"""Values derived from papers (a digest, a JSON fragment), kept between the dev server's builds.
 
 The dev server's merge memo hands back the same :class:`~generator.model.Paper` object for a paper
 whose sources did not change, and a paper changes after merging only in its ``id``.  So a value
 derived from a paper stays valid while the same object, with the same id, is on the site: this memo
-keys values by the paper's identity and id, and forgets the values a build did not use.
+keys values by the paper's identity and id.  A value derived from every paper at once (a whole
+data file) is kept by the identities and ids of all of them, so that a build which changed no
+paper makes it with one pass over the site instead of a lookup per paper.
+
+Each kind of value forgets what the last build that looked values of that kind up did not use: a
+build that found a data file whole, and so looked up none of its papers' parts, keeps the parts
+for the next build, which may need most of them again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from generator.model import Paper
 
 T = TypeVar("T")
+_PAPER_ID = attrgetter("id")
+
+
+class Same:
+    """An object as part of a memo key: equal only to itself, whatever its value (a build's dedupe
+    result, the very object the last build had when nothing changed).  Holding it keeps its
+    identity unique while the key lives."""
+
+    __slots__ = ("held",)
+
+    def __init__(self, held: object) -> None:
+        self.held = held
+
+    def __hash__(self) -> int:
+        return id(self.held)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Same) and other.held is self.held
+
+
+class _Kept:
+    """The values of one kind: those of the last build that used the kind, and those of this build."""
+
+    __slots__ = ("build", "previous", "values")
+
+    def __init__(self, build: int) -> None:
+        self.build = build
+        self.values: dict[Hashable, Any] = {}
+        self.previous: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable) -> Any:
+        """The value kept for ``key`` (now kept for this build), else None.  No value is None."""
+        value = self.values.get(key)
+        if value is None:
+            value = self.previous.pop(key, None)
+            if value is not None:
+                self.values[key] = value
+        return value
 
 
 class _PerBuild:
-    """Values kept for the builds that use them: a value the last build did not use is forgotten
-    when the next build starts.  No value is None."""
+    """Values kept, by kind, for the builds that use them (see the module)."""
 
     def __init__(self) -> None:
-        self._values: dict[Hashable, Any] = {}
-        self._previous: dict[Hashable, Any] = {}
+        self._build = 0
+        self._kinds: dict[Hashable, _Kept] = {}
 
     def start_build(self) -> None:
-        """Begin a build: values used in it are kept, values of the build before are then forgotten
-        (a paper no longer on the site, an id or input that changed)."""
-        self._previous, self._values = self._values, {}
+        """Begin a build: the first lookup of a kind in it forgets what the kind's last build did not use."""
+        self._build += 1
 
-    def _kept(self, key: Hashable) -> Any:
-        """The value this build or the last one kept for ``key`` (now kept for this one), else None."""
-        value = self._values.get(key)
-        if value is None:
-            value = self._previous.pop(key, None)
-            if value is not None:
-                self._values[key] = value
-        return value
+    def _kind(self, kind: Hashable) -> _Kept:
+        kept = self._kinds.get(kind)
+        if kept is None:
+            kept = self._kinds[kind] = _Kept(self._build)
+        elif kept.build != self._build:
+            kept.build, kept.previous, kept.values = self._build, kept.values, {}
+        return kept
 
 
 class TextMemo(_PerBuild):
     """Values by a hashable key that determines them (a report block by its data)."""
 
     def get(self, key: Hashable, derive: Callable[[], T]) -> T:
-        value = self._kept(key)
+        kept = self._kind(None)
+        value = kept.get(key)
         if value is None:
-            value = self._values[key] = derive()
+            value = kept.values[key] = derive()
         return value
 
 
 class PaperMemo(_PerBuild):
-    """``kind`` → (identity, id) of a paper → the value derived from it.  A kind is any hashable
-    value: a name, or a name with the other inputs of the value (a report part: its decisions).
+    """``kind`` (a name) → (identity, id) of a paper → the value derived from it.
     (Looked up some 150,000 times per rebuild at a thousand profiles: no closure per lookup.)"""
 
-    def get(self, kind: Hashable, paper: Paper, derive: Callable[[Paper], T]) -> T:
-        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
-        key = (kind, id(paper), paper.id)
-        kept = self._kept(key)
-        if kept is None:
-            kept = self._values[key] = (paper, derive(paper))  # holding the paper keeps its id unique
-        return kept[1]
+    def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T], inputs: Hashable = None) -> T:
+        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this
+        id (and these other ``inputs`` of the value, such as the decisions a report part shows)."""
+        kept = self._kind(kind)
+        key = (id(paper), paper.id, inputs)
+        value = kept.get(key)
+        if value is None:
+            value = kept.values[key] = (paper, derive(paper))  # holding the paper keeps its id unique
+        return value[1]
+
+    def get_for_all(self, kind: str, papers: Sequence[Paper], derive: Callable[[], T], inputs: Hashable = None) -> T:
+        """A value derived from ``papers`` as a whole (and from other ``inputs``), derived again only
+        if some paper is not the object it was, with the id it had, in the same place."""
+        kept = self._kind(("all", kind))
+        key = (tuple(map(id, papers)), tuple(map(_PAPER_ID, papers)), inputs)
+        value = kept.get(key)
+        if value is None:
+            value = kept.values[key] = (list(papers), derive())  # holding the papers keeps their ids unique
+        return value[1]

@@ -77,7 +77,10 @@ def read_sources(
             kept.pop(name, None)
             problems += outcome.result
         else:
-            kept[name] = ParsedSource(fingerprints[name], *outcome.result, key=outcome.key)  # type: ignore[misc]
+            doc, prepared = outcome.result  # type: ignore[misc]
+            if name in kept:
+                _keep_equal_entries(doc, kept[name].doc)
+            kept[name] = ParsedSource(fingerprints[name], doc, prepared, key=outcome.key)
     sources = [kept[name] for name in catalog.files if name in kept and name in fingerprints]
     if store is not None:  # also when other files fail: the sources that did parse are kept
         store.update(written, {source.key for source in sources})
@@ -86,6 +89,15 @@ def read_sources(
     loaded = [name for name, outcome in zip(stale, outcomes, strict=True) if outcome.loaded]
     skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
     return Reading(sources, skipped, [name for name in stale if name in kept and name not in loaded], loaded)
+
+
+def _keep_equal_entries(doc: SourceDoc, before: SourceDoc) -> None:
+    """Give ``doc`` (a file parsed again) the entry objects of its last parse wherever an entry is
+    equal to the one at the same place: later stages keep what they derived from an entry by its
+    identity, so an edit of a profile's metrics, or of one paper, leaves the other entries' work
+    (their comparisons, their merged papers) as it was."""
+    old = before.entries
+    doc.entries = [old[i] if i < len(old) and old[i] == entry else entry for i, entry in enumerate(doc.entries)]
 
 
 def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:

@@ -361,7 +361,13 @@ class _JobState:
     def _profile_inputs(self, profile: Profile) -> str:
         """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""
         own = [getattr(profile, item.name) for item in fields(profile) if item.name != "papers"]
-        return repr(own) + "".join(self.papers.get("digest", paper, _paper_digest) for paper in profile.papers)
+        papers = self.papers
+        digests = papers.get_for_all(
+            "digests",
+            profile.papers,
+            lambda: "".join(papers.get("digest", paper, _paper_digest) for paper in profile.papers),
+        )
+        return repr(own) + digests
 
     def _write(self, files: dict[str, str | Iterable[str]]) -> FileStats:
         stats = {}
@@ -437,11 +443,17 @@ def search_index(site: Site, memo: PaperMemo | None = None) -> str:
     """``search-index.js``: titles, authors, venues and years of every paper, for the index page's search
     (the dev server remembers each unchanged paper's part in ``memo``)."""
     names = {profile.slug: profile.name for profile in site.profiles}
-    kind = "search " + hashlib.sha256(repr(names).encode()).hexdigest()  # a renamed profile changes every part
     part = functools.partial(_search_entry, names)
-    listed = [paper for paper in site.papers if any(slug in names for slug in paper.profiles)]
-    parts = [part(paper) if memo is None else memo.get(kind, paper, part) for paper in listed]
-    return "window.PAPER_INDEX = [" + ",".join(parts) + "];\n"
+    if memo is None:
+        return _search_index_of(site.papers, names, part)
+    same_names = hashlib.sha256(repr(names).encode()).hexdigest()  # a renamed profile changes every part
+    kept_part = functools.partial(memo.get, "search", derive=part, inputs=same_names)
+    return memo.get_for_all("search", site.papers, lambda: _search_index_of(site.papers, names, kept_part), same_names)
+
+
+def _search_index_of(papers: list[Paper], names: dict[str, str], part: Callable[[Paper], str]) -> str:
+    listed = [paper for paper in papers if any(slug in names for slug in paper.profiles)]
+    return "window.PAPER_INDEX = [" + ",".join(map(part, listed)) + "];\n"
 
 
 def _search_entry(names: dict[str, str], paper: Paper) -> str:

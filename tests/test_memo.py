@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.memo import PaperMemo, TextMemo
+from generator.memo import PaperMemo, Same, TextMemo
 from generator.model import Location, Paper
 
 
@@ -44,3 +44,50 @@ def test_text_is_derived_once_per_key_and_forgotten_when_a_build_did_not_use_it(
     memo.start_build()
     assert memo.get("b", derive("b")) == "B" and memo.get("a", derive("a")) == "A"
     assert derived == ["a", "b", "a"]
+
+
+def test_a_value_of_all_papers_is_derived_again_only_when_a_paper_or_its_id_or_place_changes():
+    memo, derived = PaperMemo(), []
+    one, two = paper("One"), paper("Two")
+    one.id, two.id = "one", "two"
+
+    def derive(papers: list[Paper]):
+        return lambda: derived.append(len(derived)) or "|".join(item.id for item in papers)
+
+    assert memo.get_for_all("json", [one, two], derive([one, two])) == "one|two"
+    assert memo.get_for_all("json", [one, two], derive([one, two])) == "one|two" and len(derived) == 1
+    assert memo.get_for_all("json", [two, one], derive([two, one])) == "two|one"  # another order
+    assert memo.get_for_all("json", [one, two], derive([one, two]), inputs="names") == "one|two"  # other inputs
+    twin = paper("Two")
+    twin.id = "two"
+    assert memo.get_for_all("json", [one, twin], derive([one, twin])) == "one|two"  # an equal, new paper
+    two.id = "two-2"
+    assert memo.get_for_all("json", [one, two], derive([one, two])) == "one|two-2"  # a new id
+    assert len(derived) == 5
+
+
+def test_a_kind_no_build_looked_up_keeps_its_values_until_a_build_uses_it_again():
+    memo, derived = PaperMemo(), []
+    item = paper("One")
+
+    def derive(_: Paper) -> str:
+        derived.append(1)
+        return "part"
+
+    memo.get("json", item, derive)
+    for _ in range(3):  # builds that found the whole file kept and looked up no part
+        memo.start_build()
+        memo.get("digest", item, derive)
+    assert memo.get("json", item, derive) == "part" and len(derived) == 2  # the part was kept
+    memo.start_build()
+    memo.get("json", paper("Two"), derive)
+    memo.start_build()
+    memo.get("json", paper("Three"), derive)
+    assert memo.get("json", item, derive) == "part" and len(derived) == 5  # forgotten: a build used "json" without it
+
+
+def test_same_is_equal_only_to_the_very_object():
+    first, twin = paper("One"), paper("One")
+    assert first == twin
+    assert Same(first) == Same(first) and hash(Same(first)) == hash(Same(first))
+    assert Same(first) != Same(twin) and Same(first) != first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import os
 import signal
 import subprocess
@@ -172,9 +173,12 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     page = sorted(seeds.glob("*_page.txt"))[3]
     page.write_text(page.read_text(encoding="utf-8").replace("h-index", "h-index1", 1), encoding="utf-8")
     before = {name: source.prepared for name, source in cache.sources.items()}
+    entries_before, result_before = list(cache.sources[page.name].doc.entries), cache.dedupe.result
     build(options, cache)
     assert cache.parsed == [page.name]
     assert cache.dedupe.blocking_reused, "a metric edit leaves every blocking key as it was"
+    assert all(map(operator.is_, cache.sources[page.name].doc.entries, entries_before)), "equal entries are kept"
+    assert cache.dedupe.result is result_before, "no entry changed: the last clusters are taken as they were"
     assert 0 < len(cache.rendered) < 12  # only the changed profile and the pages showing it
     kept = [name for name, source in cache.sources.items() if source.prepared is before[name]]
     assert sorted(kept) == sorted(set(before) - {page.name}), "only the changed file is prepared for dedupe anew"
@@ -190,6 +194,34 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     assert len(cache.dedupe.decisions) > cache.dedupe.fresh_pairs, "decisions between unchanged entries are reused"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
+
+
+def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_path):
+    """Metric edits (no paper changes: data files and the report kept whole) alternate with paper
+    edits (parts kept per paper): what one kind of build left in the memos must serve the next."""
+    from generator.build import BuildCache, BuildOptions, build
+
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 12, 10)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
+    build(options, cache)
+    pages, listings = sorted(seeds.glob("*_page.txt")), sorted(seeds.glob("*_list.txt"))
+    edits = [
+        (pages[1], "h-index", "h-index7"),
+        (listings[2], "Abstract: ", "Abstract: Revised. "),
+        (pages[4], "h-index", "h-index8"),
+        (listings[5], "Abstract: ", "Abstract: Amended. "),
+        (pages[1], "h-index7", "h-index"),
+        (listings[2], "Abstract: Revised. ", "Abstract: "),
+    ]
+    for number, (path, old, new) in enumerate(edits):
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        build(options, cache)
+        build(BuildOptions(seeds, tmp_path / f"full{number}", seeds / "site.yaml"))
+        assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / f"full{number}"), f"after edit {number}"
 
 
 @pytest.mark.parametrize(
