@@ -22,7 +22,7 @@ from generator.memo import PaperMemo, TextMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
-from generator.overrides import OVERRIDES_FILE, load_overrides, resolve
+from generator.overrides import OVERRIDES_FILE, Override, Resolution, load_overrides, resolve
 from generator.reading import ParsedSource, read_sources
 from generator.render import (
     PageCache,
@@ -33,7 +33,7 @@ from generator.render import (
     render_pages,
     search_index,
 )
-from generator.write import OutputFiles, Staging, check_output_folder, write_site
+from generator.write import Content, OutputFiles, Staging, check_output_folder, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -94,6 +94,8 @@ class BuildCache:
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
     spare: SpareOutput | None = None
+    data_written: dict[str, Content] = field(default_factory=dict)  # each data file as last written
+    resolved: tuple[DedupeResult, list[Override], Resolution] | None = None  # the last clusters with overrides
 
 
 @dataclass
@@ -159,7 +161,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     laps.mark("dedupe")
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
-    resolution = resolve(overrides, dedupe.clusters, lambda: unique_slugs([cluster_title(c) for c in dedupe.clusters]))
+    resolution = resolve_overrides(overrides, dedupe, cache)
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs))
     site = merge_site(config, catalog, docs, resolution, bios, cache.merge if cache.incremental else None)
     site.warnings = skipped + site.warnings
@@ -240,6 +242,17 @@ def deduplicate_sources(
     return result
 
 
+def resolve_overrides(overrides: list[Override], dedupe: DedupeResult, cache: BuildCache) -> Resolution:
+    """Attach the overrides to the clusters; the dev server's last resolution, the very object, when
+    its clusters are the last build's (the same dedupe result) and the overrides are as they were."""
+    last = cache.resolved
+    if cache.incremental and last is not None and last[0] is dedupe and last[1] == overrides:
+        return last[2]
+    resolution = resolve(overrides, dedupe.clusters, lambda: unique_slugs([cluster_title(c) for c in dedupe.clusters]))
+    cache.resolved = (dedupe, overrides, resolution) if cache.incremental else None
+    return resolution
+
+
 def kept_pages(cache: BuildCache, store: DiskCache | None, out_dir: Path) -> PageCache | None:
     """The digests by which unchanged pages are linked instead of rendered: the dev server's (first
     filled from disk), else those the last build of ``out_dir`` kept on disk; None without a cache."""
@@ -309,7 +322,7 @@ def assemble_output(
             lambda: parts().report | {"merged": parts().merged}
         )  # each merged paper as its JSON text
         target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
-        target.held, target.keep_only = held, staging.keep_only
+        target.held, target.keep_only, target.data_written = held, staging.keep_only, cache.data_written
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),
         "report.json": report_text,

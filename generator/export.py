@@ -59,23 +59,23 @@ def paper_json(paper: Paper) -> dict[str, Any]:
     }
 
 
-def papers_json_chunks(site: Site, memo: PaperMemo | None = None) -> Iterator[str]:
+def papers_json_chunks(site: Site, memo: PaperMemo | None = None) -> Iterator[bytes]:
     """``papers.json``: ``{"papers": [...], "profiles": [...]}`` as :func:`to_json` would write it,
-    produced a paper at a time (never the whole list or text in memory); the dev server remembers
-    each unchanged paper's part in ``memo``."""
-    yield '{"papers":['
+    in UTF-8, produced a paper at a time (never the whole list or text in memory); the dev server
+    remembers each unchanged paper's part, and all of them joined, in ``memo``."""
+    yield b'{"papers":['
     if memo is None:
         for index, paper in enumerate(site.papers):
-            yield ("," if index else "") + _paper_part(paper)
+            yield (b"," if index else b"") + _paper_part(paper)
     else:
         yield memo.get_for_all(
-            "json", site.papers, lambda: ",".join(memo.get("json", p, _paper_part) for p in site.papers)
+            "json", site.papers, lambda: b",".join(memo.get("json", p, _paper_part) for p in site.papers)
         )
-    yield '],"profiles":' + compact_json(profiles_json(site)) + "}\n"
+    yield b'],"profiles":' + orjson.dumps(profiles_json(site)) + b"}\n"
 
 
-def _paper_part(paper: Paper) -> str:
-    return compact_json(paper_json(paper))
+def _paper_part(paper: Paper) -> bytes:
+    return orjson.dumps(paper_json(paper))
 
 
 def compact_json(data: Any) -> str:
@@ -120,12 +120,12 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
 @dataclass
 class ReportParts:
     """:func:`report_json` as the dev server keeps it: the report with its ``merged`` list left
-    empty, each merged paper's part as JSON text, and the JSON text of the sections made from the
+    empty, each merged paper's part as JSON (UTF-8), and the JSON of the sections made from the
     papers (the largest), kept whole while no paper and no dedupe decision changed."""
 
     report: dict[str, Any]
-    merged: list[str]
-    texts: dict[str, str]
+    merged: list[bytes]
+    texts: dict[str, bytes]
 
 
 def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo) -> ReportParts:
@@ -140,27 +140,24 @@ def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo
 
 def _kept_sections(
     site: Site, dedupe: DedupeResult, memo: PaperMemo
-) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+) -> tuple[dict[str, Any], list[bytes], dict[str, bytes]]:
     paper_of = _papers_by_location(site)
     merged = []
     for paper, decisions in _merged_papers(site, dedupe, paper_of):
         same_decisions = tuple((*_decision_fields(d), paper_of[d.right].id) for d in decisions)
         merged.append(
-            memo.get("report", paper, lambda p, d=decisions: compact_json(_merged_json(p, d, paper_of)), same_decisions)
+            memo.get("report", paper, lambda p, d=decisions: orjson.dumps(_merged_json(p, d, paper_of)), same_decisions)
         )
     sections = _paper_sections(site, dedupe, paper_of, [])
-    texts = {key: compact_json(value) for key, value in sections.items() if key != "merged"}
-    return sections, merged, texts | {"merged": "[" + ",".join(merged) + "]"}
+    texts = {key: orjson.dumps(value) for key, value in sections.items() if key != "merged"}
+    return sections, merged, texts | {"merged": b"[" + b",".join(merged) + b"]"}
 
 
-def joined_report(parts: ReportParts) -> str:
-    """``report.json`` as :func:`to_json` writes :func:`report_json`, from :func:`report_parts`."""
+def joined_report(parts: ReportParts) -> bytes:
+    """``report.json`` as :func:`to_json` writes :func:`report_json` (in UTF-8), from :func:`report_parts`."""
     texts = ((key, parts.texts.get(key)) for key in parts.report)
-    return (
-        "{"
-        + ",".join(compact_json(key) + ":" + (text or compact_json(parts.report[key])) for key, text in texts)
-        + "}\n"
-    )
+    joined = b",".join(orjson.dumps(key) + b":" + (text or orjson.dumps(parts.report[key])) for key, text in texts)
+    return b"{" + joined + b"}\n"
 
 
 def _decision_fields(decision: PairDecision) -> tuple:

@@ -40,6 +40,8 @@ class MergeMemo:
     papers: dict[tuple, tuple[list[Entry], Paper]] = field(default_factory=dict)
     owners: dict[str, list[str]] = field(default_factory=dict)  # the files' profiles the papers were merged with
     fresh: int = 0
+    resolution: Resolution | None = None  # the last build's clusters and overrides, the very object ...
+    merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
 
 
 def merge_site(
@@ -53,7 +55,7 @@ def merge_site(
     """Build the site model: one paper per cluster (overrides applied), one profile per person."""
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
-    merged = assign_ids(_merge_papers(resolution, owners, memo))
+    merged = _merged(resolution, owners, memo)
     papers = [paper for paper in merged if not paper.hidden]
     papers_of: dict[str, list[Paper]] = {person.slug: [] for person in people}
     for paper in papers:
@@ -71,6 +73,17 @@ def merge_site(
     site.hidden = [paper for paper in merged if paper.hidden]
     site.joins = resolution.joins
     return site
+
+
+def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
+    """Every paper, with its id, sorted by id; the dev server's last papers when the resolution is the
+    last build's, the very object (nothing changed the clusters or the overrides), for the same owners."""
+    if memo is not None and memo.resolution is resolution and memo.owners == owners:
+        return memo.merged
+    merged = assign_ids(_merge_papers(resolution, owners, memo))
+    if memo is not None:
+        memo.resolution, memo.merged = resolution, merged
+    return merged
 
 
 def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:

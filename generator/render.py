@@ -13,7 +13,7 @@ import hashlib
 import os
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -35,7 +35,7 @@ from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 from generator.parallel import fork_map_while
 from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
-from generator.write import write_file
+from generator.write import Content, write_file
 
 TOP_COAUTHORS = 6
 PARALLEL_PAGES = 200  # below this many pages to render, a process pool costs more than it saves
@@ -189,7 +189,7 @@ def page_jobs(site: Site) -> dict[str, Job]:
 
 
 def site_contexts(
-    site: Site, report: Callable[[], dict[str, Any]], merged_block: Callable[[dict[str, Any] | str], Markup]
+    site: Site, report: Callable[[], dict[str, Any]], merged_block: Callable[[dict[str, Any] | bytes], Markup]
 ) -> dict[str, Callable[[], dict[str, Any]]]:
     """Template → how to build the context of each site-wide page."""
     return {
@@ -218,11 +218,12 @@ class RenderTarget:
     cache: PageCache | None = None
     previous: Path | None = None
     papers: PaperMemo | None = None
-    page_inputs: dict[str, Callable[[], str]] = field(default_factory=dict)  # template → cheaper digest input
+    page_inputs: dict[str, Callable[[], str | bytes]] = field(default_factory=dict)  # template → cheaper digest input
     blocks: TextMemo | None = None  # the report page's blocks, by their report.json text
     dev_server: bool = False  # link unchanged profile pages first; write data files here while workers render
     held: PageCache = field(default_factory=dict)  # pages the staging folder already holds (the dev server's spare)
     keep_only: Callable[[set[str]], None] | None = None  # removes the folder's other files
+    data_written: dict[str, Content] | None = None  # the dev server's: each data file's content as last written
 
 
 def render_pages(
@@ -231,7 +232,7 @@ def render_pages(
     renderer: Renderer,
     target: RenderTarget,
     rendered: list[str],
-    data_files: dict[str, Callable[[], str | Iterable[str]]],
+    data_files: dict[str, Callable[[], Content]],
 ) -> list[str]:
     """Write every page of the site (and each profile's ``papers.bib``) into ``target.folder``.
 
@@ -256,6 +257,7 @@ def render_pages(
     return sorted(path for _, _, stats, _ in results for path in stats)
 
 
+WRITTEN_AS_KEPT = "content kept in memory"  # a data file's digest in the dev server: reused while its content is
 JobResult = tuple[str, str, FileStats, bool]  # job path, digest of its inputs, files written, rendered afresh?
 
 
@@ -266,7 +268,7 @@ class _JobState:
         self,
         site: Site,
         renderer: Renderer,
-        data_files: dict[str, Callable[[], str | Iterable[str]]],
+        data_files: dict[str, Callable[[], Content]],
         target: RenderTarget,
         report: Callable[[], dict[str, Any]],
     ) -> None:
@@ -321,10 +323,10 @@ class _JobState:
         template, slug = job
         return profile_context(self.site, self.profiles[slug], self.lookups) if slug else self.site_contexts[template]()
 
-    def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, str | Iterable[str]]:
+    def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, Content]:
         """The page at ``path``, plus ``papers.bib`` beside a profile page, plus (in a build) the data
         file made from the same data as the page."""
-        files: dict[str, str | Iterable[str]] = {path: self.renderer.render(template, context)}
+        files: dict[str, Content] = {path: self.renderer.render(template, context)}
         if template == "profile.html":
             files[path.replace("index.html", "papers.bib")] = context["bibliography"]
         data_file = PAGE_DATA_FILES.get(path, "")
@@ -336,12 +338,27 @@ class _JobState:
         """Run a job into the staging folder: (job, inputs digest, files written, rendered afresh?)."""
         path, job = item
         if path in self.data_files:
-            return path, "", self._write({path: self.data_files[path]()}), True
+            return self._write_data_file(path)
         digest = self._inputs_digest(job) if self.target.cache is not None else ""
         reused = self._reuse(path, digest) if digest else None
         if reused is not None:
             return path, digest, reused, False
         return path, digest, self._write(self.files(path, job[0], self.context(job))), True
+
+    def _write_data_file(self, path: str) -> JobResult:
+        """Write a data file; the dev server links it from the previous output instead when its content
+        is what the last build wrote (compared in memory: kept whole by the memo, a large file's
+        content is mostly the very objects written last time)."""
+        content, written = self.data_files[path](), self.target.data_written
+        if written is None:
+            return path, "", self._write({path: content}), True
+        content = content if isinstance(content, str | bytes) else list(content)
+        unchanged = written.get(path) == content
+        written[path] = content
+        reused = self._reuse(path, WRITTEN_AS_KEPT) if unchanged else None
+        if reused is not None:
+            return path, WRITTEN_AS_KEPT, reused, False
+        return path, WRITTEN_AS_KEPT, self._write({path: content}), True
 
     def _inputs_digest(self, job: Job) -> str:
         """A digest of everything a page is made from: a site-wide page's context, or (cheaper than
@@ -349,14 +366,13 @@ class _JobState:
         of the files its job writes (a build's report job also writes report.json, the dev
         server's does not: a digest kept by one is never taken for the other's)."""
         template, slug = job
-        if slug:
-            inputs = self.site_inputs + self._profile_inputs(self.profiles[slug])
-        elif template in self.target.page_inputs:
-            inputs = self.site_inputs + self.target.page_inputs[template]()
-        else:
-            inputs = repr(self.context(job))
         files = "" if self.target.dev_server else PAGE_DATA_FILES.get(template, "")
-        return _digest(f"{self.renderer.fingerprint}{template}{files}{inputs}")
+        head = f"{self.renderer.fingerprint}{template}{files}"
+        if slug:
+            return _digest(head, self.site_inputs, self._profile_inputs(self.profiles[slug]))
+        if template in self.target.page_inputs:
+            return _digest(head, self.site_inputs, self.target.page_inputs[template]())
+        return _digest(head, repr(self.context(job)))
 
     def _profile_inputs(self, profile: Profile) -> str:
         """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""
@@ -369,7 +385,7 @@ class _JobState:
         )
         return repr(own) + digests
 
-    def _write(self, files: dict[str, str | Iterable[str]]) -> FileStats:
+    def _write(self, files: dict[str, Content]) -> FileStats:
         stats = {}
         for path, text in files.items():
             write_file(self.target.folder, path, text)
@@ -392,14 +408,14 @@ class _JobState:
             return None
 
 
-def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[str, Any] | str], Markup]:
+def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[str, Any] | bytes], Markup]:
     """How to render the report page's block for one merged paper, given as its report data; the
     dev server gives it as its ``report.json`` text instead, and keeps blocks by that text (a key
     that costs nothing to make).  (A plain function, not a method of the job state: the state's
     contexts hold it, and a reference cycle would keep the whole site alive until the cycle
     collector runs.)"""
 
-    def merged_block(paper: dict[str, Any] | str) -> Markup:
+    def merged_block(paper: dict[str, Any] | bytes) -> Markup:
         if isinstance(paper, dict):
             return renderer.macro("_report.html", "merged_paper", paper)
         text = paper
@@ -430,8 +446,12 @@ def _stat_of(path: Path) -> tuple[int, int] | None:
     return current.st_size, current.st_mtime_ns
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def _digest(*parts: str | bytes) -> str:
+    """The SHA-256 of the parts' UTF-8, one after the other (no joined copy of a large text)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+    return digest.hexdigest()
 
 
 def _paper_digest(paper: Paper) -> str:
@@ -787,7 +807,7 @@ def site_people(site: Site) -> dict[tuple[str, str], str]:
 
 
 def report_context(
-    site: Site, report: dict[str, Any], merged_block: Callable[[dict[str, Any] | str], Markup]
+    site: Site, report: dict[str, Any], merged_block: Callable[[dict[str, Any] | bytes], Markup]
 ) -> dict[str, Any]:
     description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
     blocks = [merged_block(paper) for paper in report["merged"]]

@@ -114,8 +114,12 @@ def _manifest(folder: Path) -> set[str]:
     return {line for line in lines if line and not line.startswith("#")}
 
 
-def write_file(folder: Path, relative: str, content: str | bytes | Iterable[str]) -> None:
-    """Write one output file below ``folder`` (folders created as needed); text may come in chunks."""
+Content = str | bytes | Iterable[str] | Iterable[bytes]  # a file's text, or its UTF-8; either may come in chunks
+
+
+def write_file(folder: Path, relative: str, content: Content) -> None:
+    """Write one output file below ``folder`` (folders created as needed); text may come in chunks,
+    all of them text or all of them UTF-8 bytes."""
     _check_relative(relative)
     target = folder / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,8 +128,11 @@ def write_file(folder: Path, relative: str, content: str | bytes | Iterable[str]
         return
     with target.open("wb") as stream:
         chunks = iter(content)
-        while batch := list(islice(chunks, WRITE_BATCH)):
-            stream.write("".join(batch).encode("utf-8"))  # one encode and write per batch, not per chunk
+        while batch := list(islice(chunks, WRITE_BATCH)):  # one join and write per batch, not per chunk
+            if isinstance(batch[0], bytes):
+                stream.writelines(batch)  # type: ignore[arg-type]  # large chunks go straight to the file
+            else:
+                stream.write("".join(batch).encode("utf-8"))
 
 
 def _check_relative(path: str) -> None:
