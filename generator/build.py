@@ -94,6 +94,7 @@ class BuildCache:
     rendered: list[str] = field(default_factory=list)
     incremental: bool = False  # keep rendered pages to re-render only what changed (the dev server)
     spare: SpareOutput | None = None
+    config: tuple[tuple, SiteConfig] | None = None  # site.yaml's file status and what it gave
     data_written: dict[str, Content] = field(default_factory=dict)  # each data file as last written
     resolved: tuple[DedupeResult, list[Override], Resolution] | None = None  # the last clusters with overrides
 
@@ -147,7 +148,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     _check_seeds(options.seeds_dir)
     check_output_folder(options.out_dir, options.seeds_dir)
     renderer = Renderer(asset_dir("templates"), options.cache_dir)
-    config = apply_overrides(load_site_config(options), options.base_url, options.site_url)
+    config = apply_overrides(load_site_config(options, cache), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
     store = DiskCache.open(options.cache_dir, options.seeds_dir)
     reading = read_sources(
@@ -189,9 +190,21 @@ class Laps:
         self.last = now
 
 
-def load_site_config(options: BuildOptions) -> SiteConfig:
+def load_site_config(options: BuildOptions, cache: BuildCache | None = None) -> SiteConfig:
+    """site.yaml, loaded and validated; the dev server keeps it while the file is unchanged."""
     path = options.config_path
-    return load_config(path, shown_path(path, options.seeds_dir) if path else "")
+    if path is None:
+        return load_config(None, "")
+    if cache is None or not cache.incremental:
+        return load_config(path, shown_path(path, options.seeds_dir))
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_config(path, shown_path(path, options.seeds_dir))  # which says what is wrong
+    key = (path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if cache.config is None or cache.config[0] != key:
+        cache.config = (key, load_config(path, shown_path(path, options.seeds_dir)))
+    return cache.config[1]
 
 
 def _check_seeds(seeds_dir: Path) -> None:

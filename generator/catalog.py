@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -60,18 +61,31 @@ LITERAL_PREFIX = re.compile(r"[^*?\[]*")
 
 
 def list_seed_files(seeds_dir: Path) -> SeedFiles:
-    """Every file below ``seeds_dir``, hidden files and folders skipped."""
-    names, broken = [], set()
-    for path in seeds_dir.rglob("*"):
-        relative = path.relative_to(seeds_dir)
-        if _hidden(relative):
-            continue
-        if path.is_file():
-            names.append(relative.as_posix())
-        elif path.is_symlink() and not path.exists():
-            names.append(relative.as_posix())
-            broken.add(relative.as_posix())
+    """Every file below ``seeds_dir``, hidden files and folders skipped (links to folders not followed)."""
+    names: list[str] = []
+    broken: set[str] = set()
+    _list_folder(os.fspath(seeds_dir), "", names, broken)
     return SeedFiles(sorted(names), broken)
+
+
+def _list_folder(folder: str, prefix: str, names: list[str], broken: set[str]) -> None:
+    """Add the visible files below ``folder`` (``prefix``: its relative path, with a final slash)."""
+    try:
+        listing = os.scandir(folder)
+    except OSError:  # an unreadable folder is skipped, as a glob skips it
+        return
+    with listing as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                _list_folder(entry.path, relative + "/", names, broken)
+            elif entry.is_file():
+                names.append(relative)
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                names.append(relative)
+                broken.add(relative)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -103,10 +117,6 @@ def _segment_regex(segment: str) -> str:
             out.append(re.escape(char))
         index += 1
     return "".join(out)
-
-
-def _hidden(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts)
 
 
 def build_catalog(seeds_dir: Path, config: SiteConfig) -> Catalog:

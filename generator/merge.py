@@ -11,7 +11,7 @@ says so.  Papers without a title anywhere get one derived from the abstract
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -42,6 +42,7 @@ class MergeMemo:
     fresh: int = 0
     resolution: Resolution | None = None  # the last build's clusters and overrides, the very object ...
     merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
+    shown: _Shown | None = None  # what the site shows of them
 
 
 def merge_site(
@@ -55,24 +56,49 @@ def merge_site(
     """Build the site model: one paper per cluster (overrides applied), one profile per person."""
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
-    merged = _merged(resolution, owners, memo)
-    papers = [paper for paper in merged if not paper.hidden]
-    papers_of: dict[str, list[Paper]] = {person.slug: [] for person in people}
-    for paper in papers:
-        for slug in paper.profiles:
-            papers_of[slug].append(paper)
+    shown = _shown_papers(_merged(resolution, owners, memo), memo)
     docs_of = {doc.path: doc for doc in docs}
     profiles = [
-        _profile(person, [docs_of[file] for file in person.files if file in docs_of], papers_of[person.slug])
+        _profile(
+            person, [docs_of[file] for file in person.files if file in docs_of], shown.papers_of.get(person.slug, [])
+        )
         for person in people
     ]
     for profile in profiles:
         profile.bio_html = bios.get(profile.slug, "")
-    warnings = [note for doc in docs for note in doc.notes] + _untitled_warning(papers)
-    site = Site(config.title, config.base_url, config.site_url, papers, profiles, warnings)
-    site.hidden = [paper for paper in merged if paper.hidden]
+    warnings = [note for doc in docs for note in doc.notes] + shown.untitled
+    site = Site(config.title, config.base_url, config.site_url, shown.papers, profiles, warnings)
+    site.hidden = shown.hidden
     site.joins = resolution.joins
     return site
+
+
+@dataclass
+class _Shown:
+    """What the site shows of the merged papers: the papers not hidden, each profile's papers (newest
+    first), the warning about untitled papers, and the hidden papers (kept by the dev server while
+    the merged papers are the last build's, the very list)."""
+
+    merged: list[Paper]
+    papers: list[Paper]
+    papers_of: dict[str, list[Paper]]
+    untitled: list[Problem]
+    hidden: list[Paper]
+
+
+def _shown_papers(merged: list[Paper], memo: MergeMemo | None) -> _Shown:
+    if memo is not None and memo.shown is not None and memo.shown.merged is merged:
+        return memo.shown
+    papers = [paper for paper in merged if not paper.hidden]
+    papers_of: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for slug in paper.profiles:
+            papers_of[slug].append(paper)
+    sorted_of = {slug: sort_papers(own) for slug, own in papers_of.items()}
+    shown = _Shown(merged, papers, sorted_of, _untitled_warning(papers), [paper for paper in merged if paper.hidden])
+    if memo is not None:
+        memo.shown = shown
+    return shown
 
 
 def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
@@ -322,9 +348,8 @@ def _owners(catalog: Catalog, config: SiteConfig, people: list[_Person]) -> dict
     return owners
 
 
-def _profile(person: _Person, own_docs: list[SourceDoc], papers: list[Paper]) -> Profile:
-    """A person's profile from their own source files and papers."""
-    own_papers = sort_papers(papers)
+def _profile(person: _Person, own_docs: list[SourceDoc], own_papers: list[Paper]) -> Profile:
+    """A person's profile from their own source files and papers (sorted, newest first)."""
     affiliations = person.affiliations
     if affiliations is None:
         affiliations = list(dict.fromkeys(a for doc in own_docs for a in doc.affiliations))

@@ -9,6 +9,7 @@ needs of the entries (signature and blocking keys), so that work is spread over 
 
 from __future__ import annotations
 
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,10 +103,10 @@ def _keep_equal_entries(doc: SourceDoc, before: SourceDoc) -> None:
 
 def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
     """Modification time and size of each file; a problem for each file that cannot be read."""
-    fingerprints, problems = {}, []
+    fingerprints, problems, folder = {}, [], os.fspath(seeds_dir)
     for name in names:
         try:
-            stat = (seeds_dir / name).stat()
+            stat = os.stat(os.path.join(folder, name))
             fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
         except OSError as error:
             problems.append(

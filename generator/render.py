@@ -304,7 +304,8 @@ class _JobState:
         held_digest, stats = self.target.held.get(path, ("", {}))
         if held_digest != digest or not stats:
             return None
-        return stats if all(_stat_of(self.target.folder / name) == stat for name, stat in stats.items()) else None
+        folder = os.fspath(self.target.folder)
+        return stats if all(_stat_of(os.path.join(folder, name)) == stat for name, stat in stats.items()) else None
 
     def data_jobs_in_pool(self) -> list[tuple[str, Job]]:
         """``build`` writes the data files on every core, first (the largest jobs); a data file made
@@ -437,10 +438,10 @@ def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, in
     return stat
 
 
-def _stat_of(path: Path) -> tuple[int, int] | None:
+def _stat_of(path: str | Path) -> tuple[int, int] | None:
     """Size and modification time of a file (None if it is gone): a file as written keeps both."""
     try:
-        current = path.stat()
+        current = os.stat(path)
     except FileNotFoundError:
         return None
     return current.st_size, current.st_mtime_ns

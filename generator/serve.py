@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
 import re
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from livereload import Server
@@ -52,10 +54,13 @@ class DevSession:
         """``path → (mtime, size)`` of every watched file."""
         snapshot = {}
         for path in self.watched_paths():
-            files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-            for file in files:
-                stat = file.stat()
-                snapshot[str(file)] = (stat.st_mtime_ns, stat.st_size)
+            for file in [str(path)] if path.is_file() else _files_in(str(path)):
+                try:
+                    stat = os.stat(file)
+                except OSError:  # a broken link, or a file gone meanwhile
+                    continue
+                if S_ISREG(stat.st_mode):
+                    snapshot[file] = (stat.st_mtime_ns, stat.st_size)
         return snapshot
 
     def changed_files(self) -> list[str]:
@@ -104,6 +109,11 @@ def report(problems: str, line: str) -> None:
     if problems:
         print(problems, file=sys.stderr, flush=True)
     print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
+
+
+def _files_in(folder: str) -> list[str]:
+    """Every path below ``folder`` but its folders, sorted (links to folders not followed)."""
+    return sorted(os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names)
 
 
 def describe_changes(changed: list[str]) -> str:

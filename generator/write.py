@@ -18,7 +18,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
@@ -197,11 +197,21 @@ def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
 
 def foreign_files(out_dir: Path) -> list[str]:
     """Files in ``out_dir`` that the last build did not write (all of them when there is no marker)."""
-    present = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if not p.is_dir())
+    present = sorted(_files_below(os.fspath(out_dir), ""))
     if not (out_dir / MARKER).is_file():
         return present
     written = _manifest(out_dir) | {MARKER}
     return [name for name in present if name not in written]
+
+
+def _files_below(folder: str, prefix: str) -> Iterator[str]:
+    """Relative paths of everything below ``folder`` but folders (links to folders not followed)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_below(entry.path, prefix + entry.name + "/")
+            else:
+                yield prefix + entry.name
 
 
 def write_site(output: OutputFiles, staging: Staging) -> None:

@@ -220,6 +220,9 @@ def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_p
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         build(options, cache)
+        assert "papers.json" in cache.rendered, "its papers or its profiles' metrics changed"
+        if "h-index" in old:  # no paper changed: files made of the papers alone are linked, not written
+            assert "report.json" not in cache.rendered and "search-index.js" not in cache.rendered
         build(BuildOptions(seeds, tmp_path / f"full{number}", seeds / "site.yaml"))
         assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / f"full{number}"), f"after edit {number}"
 
