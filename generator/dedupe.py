@@ -156,8 +156,9 @@ def cluster_all(
     signatures: list[Signature], judged: dict[tuple[int, int], PairDecision]
 ) -> tuple[list[Cluster], list[PairDecision]]:
     """Clusters (in location order) and near misses of ``signatures``, pairs indexing into them."""
-    merges, near_misses = _drop_ambiguous(judged)
-    return _cluster(signatures, merges, judged, near_misses), near_misses
+    strengths = {pair: _strength(decision) for pair, decision in judged.items()}  # each reckoned once
+    merges, near_misses = _drop_ambiguous(judged, strengths)
+    return _cluster(signatures, merges, (judged, strengths), near_misses), near_misses
 
 
 Abstracts: TypeAlias = "Sequence[str] | EntryGrams"  # comparison keys, or (large inputs) blocking keys
@@ -335,15 +336,17 @@ def _lead_conflict(left: Signature, right: Signature) -> str:
     return ""
 
 
-def _drop_ambiguous(judged: dict[tuple[int, int], PairDecision]) -> tuple[list[tuple[int, int]], list[PairDecision]]:
+def _drop_ambiguous(
+    judged: dict[tuple[int, int], PairDecision], strengths: dict[tuple[int, int], float]
+) -> tuple[list[tuple[int, int]], list[PairDecision]]:
     """Keep merges, except a copy's links to two papers judged distinct with similar scores."""
     partners: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for (i, j), decision in judged.items():
         if decision.merged:
-            partners[i].append((_strength(decision), j))
-            partners[j].append((_strength(decision), i))
+            partners[i].append((strengths[(i, j)], j))
+            partners[j].append((strengths[(i, j)], i))
     dropped: set[tuple[int, int]] = set()
-    near_misses = [d for d in judged.values() if not d.merged and _strength(d) >= NEAR_MISS]
+    near_misses = [d for pair, d in judged.items() if not d.merged and strengths[pair] >= NEAR_MISS]
     for entry, links in sorted(partners.items()):
         for (score_a, a), (score_b, b) in combinations(sorted(links, reverse=True), 2):
             rejected = judged.get((min(a, b), max(a, b)))
@@ -366,16 +369,18 @@ def _relabel(decision: PairDecision, reason: str) -> PairDecision:
 def _cluster(
     signatures: list[Signature],
     merges: list[tuple[int, int]],
-    judged: dict[tuple[int, int], PairDecision],
+    judgements: tuple[dict[tuple[int, int], PairDecision], dict[tuple[int, int], float]],
     near_misses: list[PairDecision],
 ) -> list[Cluster]:
-    """Apply merges strongest first, never joining clusters with a pair judged distinct."""
+    """Apply merges strongest first, never joining clusters with a pair judged distinct
+    (``judgements``: each pair's decision, and its strength)."""
+    judged, strengths = judgements
     forest = Forest(len(signatures))
     for pair, decision in judged.items():
         if decision.firm:
             forest.forbid(*pair)
     accepted: dict[int, list[PairDecision]] = defaultdict(list)
-    for i, j in sorted(merges, key=lambda pair: (-_strength(judged[pair]), pair)):
+    for i, j in sorted(merges, key=lambda pair: (-strengths[pair], pair)):
         if forest.union(i, j):
             accepted[i].append(judged[(i, j)])
         elif forest.find(i) != forest.find(j):

@@ -193,6 +193,11 @@ def _gives(value: object) -> bool:
 
 def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
     entries = cluster.entries
+    return _from_one(entries[0], owners) if len(entries) == 1 else _from_many(entries, owners)
+
+
+def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
+    """A paper by the merge rules (see the module), each field from the entry its rule picks."""
     given = _first_given(entries, ("title", "code", *FIRST_GIVEN))
     authors_entry = _most_authors(entries)
     dated = _by_date(entries)
@@ -223,6 +228,42 @@ def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
         doi=_value(picks["doi"], "doi", ""),
         url=_value(picks["url"], "url", ""),
     )
+
+
+PICKED = ("title", "abstract", "authors", "date", "code", *FIRST_GIVEN)  # provenance's order
+
+
+def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
+    """:func:`_from_sources` of a cluster of one entry (most papers): every field as the entry gives
+    it, without weighing entries against each other."""
+    location = entry.location
+    given = [name for name in PICKED if name == "abstract" or _gives(_picked_value(entry, name))]
+    return Paper(
+        id="",
+        title=entry.title or derive_title(entry.abstract),
+        title_derived=not entry.title,
+        abstract=entry.abstract,
+        authors=list(entry.authors),
+        authors_truncated=entry.authors_truncated,
+        affiliation=entry.affiliation,
+        date=entry.date or None,
+        category=entry.category,
+        score=entry.score,
+        code=entry.code,
+        profiles=sorted(set(owners.get(location.file, ()))),
+        sources=[location],
+        provenance=dict.fromkeys(given, location),
+        venue=entry.venue,
+        arxiv=entry.arxiv,
+        doi=entry.doi,
+        url=entry.url,
+    )
+
+
+def _picked_value(entry: Entry, name: str) -> object:
+    """What makes ``entry`` the source of a field: its value (an empty author list gives none)."""
+    value = getattr(entry, name)
+    return value or None if name == "authors" else value
 
 
 def apply_override(paper: Paper, override: Override) -> None:
