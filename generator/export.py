@@ -62,16 +62,19 @@ def paper_json(paper: Paper) -> dict[str, Any]:
 def papers_json_chunks(site: Site, memo: PaperMemo | None = None) -> Iterator[bytes]:
     """``papers.json``: ``{"papers": [...], "profiles": [...]}`` as :func:`to_json` would write it,
     in UTF-8, produced a paper at a time (never the whole list or text in memory); the dev server
-    remembers each unchanged paper's part, and all of them joined, in ``memo``."""
+    remembers the part of each run of unchanged papers in ``memo``."""
     yield b'{"papers":['
     if memo is None:
         for index, paper in enumerate(site.papers):
             yield (b"," if index else b"") + _paper_part(paper)
     else:
-        yield memo.get_for_all(
-            "json", site.papers, lambda: b",".join(memo.get("json", p, _paper_part) for p in site.papers)
-        )
+        for index, part in enumerate(memo.runs("json", site.papers, _papers_part)):
+            yield from (b",", part) if index else (part,)  # no joined copy: the parts are kept as they are
     yield b'],"profiles":' + orjson.dumps(profiles_json(site)) + b"}\n"
+
+
+def _papers_part(papers: list[Paper]) -> bytes:
+    return b",".join(map(_paper_part, papers))
 
 
 def _paper_part(paper: Paper) -> bytes:
@@ -113,42 +116,70 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count: int) -> dict[str, Any]:
     """What was merged and why, what was left apart though close, and the warnings."""
     paper_of = _papers_by_location(site)
-    merged = [_merged_json(paper, decisions, paper_of) for paper, decisions in _merged_papers(site, dedupe, paper_of)]
-    return _report(site, dedupe, (source_count, entry_count), _paper_sections(site, dedupe, paper_of, merged))
+    decisions_of = _decisions_by_paper(site, dedupe, paper_of)
+    merged = [_merged_json(paper, decisions_of[paper.sources[0]], paper_of) for paper in _merged_papers(site.papers)]
+    sections = {
+        "merged": merged,
+        "overridden": _overridden(site.papers + site.hidden),
+        "disagreements": _disagreements(site.papers),
+        "unverified": _unverified(site.papers),
+    }
+    return _report(site, dedupe, (source_count, entry_count), sections | _other_sections(site, dedupe, paper_of))
 
 
 @dataclass
 class ReportParts:
-    """:func:`report_json` as the dev server keeps it: the report with its ``merged`` list left
+    """:func:`report_json` as the dev server makes it: the report with its ``merged`` list left
     empty, each merged paper's part as JSON (UTF-8), and the JSON of the sections made from the
-    papers (the largest), kept whole while no paper and no dedupe decision changed."""
+    papers, pieced together from what :meth:`PaperMemo.runs` kept of each run of papers."""
 
     report: dict[str, Any]
     merged: list[bytes]
     texts: dict[str, bytes]
 
 
+@dataclass
+class _RunReport:
+    """The report's parts made from one run of papers."""
+
+    merged: list[bytes]
+    overridden: list[dict[str, Any]]
+    disagreements: list[dict[str, Any]]
+    unverified: list[dict[str, Any]]
+
+
 def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo) -> ReportParts:
-    """:func:`report_json` in parts (see :class:`ReportParts`); each merged paper's part is remembered
-    in ``memo`` while the paper and its decisions stay the same."""
-    every_paper, same_papers = site.papers + site.hidden, (Same(dedupe), len(site.papers))
+    """:func:`report_json` in parts (see :class:`ReportParts`): kept whole while the papers and the
+    dedupe result are the objects they were, else pieced together from runs of papers, a run
+    whose papers and dedupe decisions are the objects they were keeping its parts."""
+    every_paper, same_inputs = site.papers + site.hidden, (Same(dedupe), len(site.papers))
     sections, merged, texts = memo.get_for_all(
-        "report", every_paper, lambda: _kept_sections(site, dedupe, memo), same_papers
+        "report", every_paper, lambda: _paper_parts(site, dedupe, memo), same_inputs
     )
     return ReportParts(_report(site, dedupe, counts, sections), merged, texts)
 
 
-def _kept_sections(
+def _paper_parts(
     site: Site, dedupe: DedupeResult, memo: PaperMemo
 ) -> tuple[dict[str, Any], list[bytes], dict[str, bytes]]:
     paper_of = _papers_by_location(site)
-    merged = []
-    for paper, decisions in _merged_papers(site, dedupe, paper_of):
-        same_decisions = tuple((*_decision_fields(d), paper_of[d.right].id) for d in decisions)
-        merged.append(
-            memo.get("report", paper, lambda p, d=decisions: orjson.dumps(_merged_json(p, d, paper_of)), same_decisions)
-        )
-    sections = _paper_sections(site, dedupe, paper_of, [])
+    decisions_of = _decisions_by_paper(site, dedupe, paper_of)
+
+    def run_report(run: list[Paper]) -> _RunReport:
+        merged = [orjson.dumps(_merged_json(p, decisions_of[p.sources[0]], paper_of)) for p in _merged_papers(run)]
+        return _RunReport(merged, _overridden(run), _disagreements(run), _unverified(run))
+
+    def decisions_in(run: list[Paper]) -> tuple[list[PairDecision], ...]:
+        return tuple(decisions_of[paper.sources[0]] for paper in _merged_papers(run))
+
+    runs = memo.runs("report", site.papers, run_report, decisions_in)
+    merged = [part for run in runs for part in run.merged]
+    sections = {
+        "merged": [],
+        "overridden": [item for run in runs for item in run.overridden] + _overridden(site.hidden),
+        "disagreements": [item for run in runs for item in run.disagreements],
+        "unverified": [item for run in runs for item in run.unverified],
+    } | _other_sections(site, dedupe, paper_of)
     texts = {key: orjson.dumps(value) for key, value in sections.items() if key != "merged"}
     return sections, merged, texts | {"merged": b"[" + b",".join(merged) + b"]"}
 
@@ -160,24 +191,28 @@ def joined_report(parts: ReportParts) -> bytes:
     return b"{" + joined + b"}\n"
 
 
-def _decision_fields(decision: PairDecision) -> tuple:
-    """Everything a decision's report part shows, hashable (a memo key)."""
-    return decision.left, decision.right, decision.merged, decision.reason, tuple(decision.scores.items())
-
-
 def _papers_by_location(site: Site) -> dict[Location, Paper]:
     return {location: paper for paper in site.papers + site.hidden for location in paper.sources}
 
 
-def _merged_papers(
+def _decisions_by_paper(
     site: Site, dedupe: DedupeResult, paper_of: dict[Location, Paper]
-) -> Iterator[tuple[Paper, list[PairDecision]]]:
-    """Each paper found in several entries, with the decisions that joined them."""
-    decisions_of: dict[str, list[PairDecision]] = defaultdict(list)
+) -> dict[Location, list[PairDecision]]:
+    """The decisions that joined each paper's entries, by the paper's first source.  Unless
+    overrides joined clusters by identifier, a paper is one cluster: its list of decisions (the
+    very list, which the dev server keeps for a cluster clustered as before)."""
+    if not site.joins:
+        return defaultdict(list, {c.entries[0].location: c.decisions for c in dedupe.clusters if c.decisions})
+    decisions_of: dict[Location, list[PairDecision]] = defaultdict(list)
     for cluster in dedupe.clusters:
         for decision in cluster.decisions:
-            decisions_of[paper_of[decision.left].id].append(decision)
-    return ((paper, decisions_of[paper.id]) for paper in site.papers if len(paper.sources) > 1)
+            decisions_of[paper_of[decision.left].sources[0]].append(decision)
+    return decisions_of
+
+
+def _merged_papers(papers: list[Paper]) -> list[Paper]:
+    """The papers found in several entries."""
+    return [paper for paper in papers if len(paper.sources) > 1]
 
 
 def _merged_json(paper: Paper, decisions: list[PairDecision], paper_of: dict[Location, Paper]) -> dict[str, Any]:
@@ -206,28 +241,34 @@ def _report(site: Site, dedupe: DedupeResult, counts: tuple[int, int], sections:
     )
 
 
-def _paper_sections(
-    site: Site, dedupe: DedupeResult, paper_of: dict[Location, Paper], merged: list[Any]
-) -> dict[str, Any]:
-    """The report's sections made from the papers and the dedupe decisions alone."""
+def _overridden(papers: list[Paper]) -> list[dict[str, Any]]:
+    return [
+        {
+            "paper": paper.id,
+            "fields": {
+                key: str(where) for key, where in sorted(paper.provenance.items()) if where.file == OVERRIDES_FILE
+            },
+        }
+        for paper in papers
+        if any(where.file == OVERRIDES_FILE for where in paper.provenance.values())
+    ]
+
+
+def _disagreements(papers: list[Paper]) -> list[dict[str, Any]]:
+    return [{"paper": paper.id, "note": note} for paper in papers for note in paper.disagreements]
+
+
+def _unverified(papers: list[Paper]) -> list[dict[str, Any]]:
+    return [
+        {"paper": paper.id, "checked": paper.checked, "identifier_marked_unverified": paper.unverified}
+        for paper in papers
+        if "unverified" in paper.checked.lower()
+    ]
+
+
+def _other_sections(site: Site, dedupe: DedupeResult, paper_of: dict[Location, Paper]) -> dict[str, Any]:
+    """The report's sections made from the hidden papers and from the pairs left apart."""
     return {
-        "merged": merged,
-        "overridden": [
-            {
-                "paper": paper.id,
-                "fields": {
-                    key: str(where) for key, where in sorted(paper.provenance.items()) if where.file == OVERRIDES_FILE
-                },
-            }
-            for paper in site.papers + site.hidden
-            if any(where.file == OVERRIDES_FILE for where in paper.provenance.values())
-        ],
-        "disagreements": [{"paper": paper.id, "note": note} for paper in site.papers for note in paper.disagreements],
-        "unverified": [
-            {"paper": paper.id, "checked": paper.checked, "identifier_marked_unverified": paper.unverified}
-            for paper in site.papers
-            if "unverified" in paper.checked.lower()
-        ],
         "hidden": [{"paper": paper.id, "title": paper.title} for paper in site.hidden],
         "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
     }

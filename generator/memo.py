@@ -22,6 +22,7 @@ from generator.model import Paper
 
 T = TypeVar("T")
 _PAPER_ID = attrgetter("id")
+RUN_LENGTH = 64  # papers per run, on average (see PaperMemo.runs)
 
 
 class Same:
@@ -96,6 +97,10 @@ class PaperMemo(_PerBuild):
     """``kind`` (a name) → (identity, id) of a paper → the value derived from it.
     (Looked up some 150,000 times per rebuild at a thousand profiles: no closure per lookup.)"""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._last_ends: tuple[int, Sequence[Paper] | None, list[int]] = (-1, None, [])
+
     def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T], inputs: Hashable = None) -> T:
         """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this
         id (and these other ``inputs`` of the value, such as the decisions a report part shows)."""
@@ -115,3 +120,42 @@ class PaperMemo(_PerBuild):
         if value is None:
             value = kept.values[key] = (list(papers), derive())  # holding the papers keeps their ids unique
         return value[1]
+
+    def runs(
+        self,
+        kind: str,
+        papers: Sequence[Paper],
+        derive: Callable[[list[Paper]], T],
+        held: Callable[[list[Paper]], tuple[object, ...]] = lambda run: (),
+        inputs: Hashable = None,
+    ) -> list[T]:
+        """``derive`` of each run of consecutive ``papers``, derived again only for a run holding a
+        paper that is not the object it was, with the id it had, or whose ``held`` objects (what
+        else the value depends on, by identity: a paper's dedupe decisions) are not the ones they
+        were, or for other ``inputs`` (by value).  A run ends after a paper whose id hashes to a multiple of :data:`RUN_LENGTH`: where
+        runs end depends on the papers, not on their places, so a paper added, removed or changed
+        makes its own run anew, not every run after it."""
+        kept = self._kind(("runs", kind))
+        values, start = [], 0
+        for end in self._run_ends(papers):
+            run = list(papers[start:end])
+            others = held(run)
+            key = (tuple(map(id, run)), tuple(map(_PAPER_ID, run)), tuple(map(id, others)), inputs)
+            value = kept.get(key)
+            if value is None:
+                value = kept.values[key] = (run, others, derive(run))  # holding them keeps their ids unique
+            values.append(value[2])
+            start = end
+        return values
+
+    def _run_ends(self, papers: Sequence[Paper]) -> list[int]:
+        """Where each run ends (found once per build for the site's list of papers, which several
+        kinds of value are made from).  Runs are not cut by length, so that where they end depends
+        on the papers alone (one longer than ten times the average is as rare as e**-10)."""
+        if self._last_ends[0] == self._build and self._last_ends[1] is papers:
+            return self._last_ends[2]
+        ends = [end for end, paper_id in enumerate(map(_PAPER_ID, papers), 1) if hash(paper_id) % RUN_LENGTH == 0]
+        if papers and (not ends or ends[-1] < len(papers)):
+            ends.append(len(papers))
+        self._last_ends = (self._build, papers, ends)
+        return ends

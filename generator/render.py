@@ -462,19 +462,23 @@ def _paper_digest(paper: Paper) -> str:
 
 def search_index(site: Site, memo: PaperMemo | None = None) -> str:
     """``search-index.js``: titles, authors, venues and years of every paper, for the index page's search
-    (the dev server remembers each unchanged paper's part in ``memo``)."""
+    (the dev server remembers the part of each run of unchanged papers in ``memo``)."""
     names = {profile.slug: profile.name for profile in site.profiles}
-    part = functools.partial(_search_entry, names)
+    listed = functools.partial(_search_entries, names)
     if memo is None:
-        return _search_index_of(site.papers, names, part)
+        return _search_index_of([listed(site.papers)])
     same_names = hashlib.sha256(repr(names).encode()).hexdigest()  # a renamed profile changes every part
-    kept_part = functools.partial(memo.get, "search", derive=part, inputs=same_names)
-    return memo.get_for_all("search", site.papers, lambda: _search_index_of(site.papers, names, kept_part), same_names)
+    return _search_index_of(memo.runs("search", site.papers, listed, inputs=same_names))
 
 
-def _search_index_of(papers: list[Paper], names: dict[str, str], part: Callable[[Paper], str]) -> str:
+def _search_index_of(parts: list[str]) -> str:
+    return "window.PAPER_INDEX = [" + ",".join(part for part in parts if part) + "];\n"
+
+
+def _search_entries(names: dict[str, str], papers: list[Paper]) -> str:
+    """The search entries of the papers shown on a profile, joined."""
     listed = [paper for paper in papers if any(slug in names for slug in paper.profiles)]
-    return "window.PAPER_INDEX = [" + ",".join(map(part, listed)) + "];\n"
+    return ",".join(_search_entry(names, paper) for paper in listed)
 
 
 def _search_entry(names: dict[str, str], paper: Paper) -> str:

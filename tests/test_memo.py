@@ -91,3 +91,55 @@ def test_same_is_equal_only_to_the_very_object():
     assert first == twin
     assert Same(first) == Same(first) and hash(Same(first)) == hash(Same(first))
     assert Same(first) != Same(twin) and Same(first) != first
+
+
+def titled(count: int) -> list[Paper]:
+    papers = [paper(f"Paper {number}") for number in range(count)]
+    for number, item in enumerate(papers):
+        item.id = f"paper-{number}"
+    return papers
+
+
+def test_runs_rederive_only_the_run_of_a_changed_paper():
+    memo, derived = PaperMemo(), []
+
+    def derive(run: list[Paper]) -> str:
+        derived.append(len(run))
+        return "|".join(item.id for item in run)
+
+    papers = titled(1000)
+    whole = "|".join(item.id for item in papers)
+    runs = memo.runs("json", papers, derive)
+    assert "|".join(runs) == whole and 4 <= len(runs) <= 200  # runs of some 64 papers
+    assert sum(derived) == 1000
+    memo.start_build()
+    changed = paper("Paper 500")
+    changed.id = "paper-500"
+    papers[500] = changed  # a new object for one paper
+    derived.clear()
+    assert "|".join(memo.runs("json", papers, derive)) == whole
+    assert len(derived) == 1, "only the run holding the new paper is derived again"
+    memo.start_build()
+    derived.clear()
+    extra, inserted = paper("Extra"), list(papers)
+    extra.id = "extra"
+    inserted.insert(300, extra)
+    assert "|".join(memo.runs("json", inserted, derive)).count("|") == 1000
+    assert len(derived) <= 2, "an added paper changes its own run, not every run after it"
+
+
+def test_runs_are_derived_again_when_what_they_hold_or_their_inputs_change():
+    memo, derived = PaperMemo(), []
+    papers, decisions = titled(50), [["a"], ["b"]]
+
+    def derive(run: list[Paper]) -> int:
+        derived.append(1)
+        return len(run)
+
+    memo.runs("report", papers, derive, lambda run: (decisions[0],))
+    memo.runs("report", papers, derive, lambda run: (decisions[0],))
+    count = len(derived)
+    memo.runs("report", papers, derive, lambda run: (decisions[1],))  # other objects held
+    assert len(derived) == 2 * count
+    memo.runs("report", papers, derive, lambda run: (decisions[1],), inputs="other names")
+    assert len(derived) == 3 * count
