@@ -332,8 +332,8 @@ def assemble_output(
         parts = functools.cache(lambda: report_parts(site, dedupe, counts, memo))
         report_text = functools.cache(lambda: joined_report(parts()))
         report = functools.cache(
-            lambda: parts().report | {"merged": parts().merged}
-        )  # each merged paper as its JSON text
+            lambda: parts().report | {"merged": parts().merged, "apart": parts().apart}
+        )  # each merged paper and pair kept apart as its JSON text
         target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
         target.held, target.keep_only, target.data_written = held, staging.keep_only, cache.data_written
     data_files = {

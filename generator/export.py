@@ -124,17 +124,23 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
         "disagreements": _disagreements(site.papers),
         "unverified": _unverified(site.papers),
     }
-    return _report(site, dedupe, (source_count, entry_count), sections | _other_sections(site, dedupe, paper_of))
+    sections |= {
+        "hidden": _hidden(site),
+        "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
+    }
+    return _report(site, dedupe, (source_count, entry_count), sections)
 
 
 @dataclass
 class ReportParts:
-    """:func:`report_json` as the dev server makes it: the report with its ``merged`` list left
-    empty, each merged paper's part as JSON (UTF-8), and the JSON of the sections made from the
-    papers, pieced together from what :meth:`PaperMemo.runs` kept of each run of papers."""
+    """:func:`report_json` as the dev server makes it: the report with its ``merged`` and ``apart``
+    lists left empty, each merged paper's and each pair's part as JSON (UTF-8), and the JSON of the
+    sections made from the papers, pieced together from what :meth:`PaperMemo.runs` kept of each
+    run of papers."""
 
     report: dict[str, Any]
     merged: list[bytes]
+    apart: list[bytes]
     texts: dict[str, bytes]
 
 
@@ -153,15 +159,15 @@ def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo
     dedupe result are the objects they were, else pieced together from runs of papers, a run
     whose papers and dedupe decisions are the objects they were keeping its parts."""
     every_paper, same_inputs = site.papers + site.hidden, (Same(dedupe), len(site.papers))
-    sections, merged, texts = memo.get_for_all(
+    sections, merged, apart, texts = memo.get_for_all(
         "report", every_paper, lambda: _paper_parts(site, dedupe, memo), same_inputs
     )
-    return ReportParts(_report(site, dedupe, counts, sections), merged, texts)
+    return ReportParts(_report(site, dedupe, counts, sections), merged, apart, texts)
 
 
 def _paper_parts(
     site: Site, dedupe: DedupeResult, memo: PaperMemo
-) -> tuple[dict[str, Any], list[bytes], dict[str, bytes]]:
+) -> tuple[dict[str, Any], list[bytes], list[bytes], dict[str, bytes]]:
     paper_of = _papers_by_location(site)
     decisions_of = _decisions_by_paper(site, dedupe, paper_of)
 
@@ -174,14 +180,22 @@ def _paper_parts(
 
     runs = memo.runs("report", site.papers, run_report, decisions_in)
     merged = [part for run in runs for part in run.merged]
+    apart = [orjson.dumps(decision_json(decision, paper_of)) for decision in dedupe.near_misses]
     sections = {
         "merged": [],
         "overridden": [item for run in runs for item in run.overridden] + _overridden(site.hidden),
         "disagreements": [item for run in runs for item in run.disagreements],
         "unverified": [item for run in runs for item in run.unverified],
-    } | _other_sections(site, dedupe, paper_of)
-    texts = {key: orjson.dumps(value) for key, value in sections.items() if key != "merged"}
-    return sections, merged, texts | {"merged": b"[" + b",".join(merged) + b"]"}
+        "hidden": _hidden(site),
+        "apart": [],
+    }
+    texts = {key: orjson.dumps(value) for key, value in sections.items() if key not in ("merged", "apart")}
+    return sections, merged, apart, texts | {"merged": _json_list(merged), "apart": _json_list(apart)}
+
+
+def _json_list(parts: list[bytes]) -> bytes:
+    """The JSON list of parts that are JSON already."""
+    return b"[" + b",".join(parts) + b"]"
 
 
 def joined_report(parts: ReportParts) -> bytes:
@@ -266,12 +280,8 @@ def _unverified(papers: list[Paper]) -> list[dict[str, Any]]:
     ]
 
 
-def _other_sections(site: Site, dedupe: DedupeResult, paper_of: dict[Location, Paper]) -> dict[str, Any]:
-    """The report's sections made from the hidden papers and from the pairs left apart."""
-    return {
-        "hidden": [{"paper": paper.id, "title": paper.title} for paper in site.hidden],
-        "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
-    }
+def _hidden(site: Site) -> list[dict[str, Any]]:
+    return [{"paper": paper.id, "title": paper.title} for paper in site.hidden]
 
 
 def decision_json(decision: PairDecision, paper_of: dict[Location, Paper]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import hashlib
 import os
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -133,6 +133,12 @@ class Renderer:
         with template_errors(self.templates_dir):
             return getattr(self.templates[name].module, macro)(*args)
 
+    def macro_calls(self, name: str, macro: str, items: Iterable[Any]) -> list[Markup]:
+        """A macro of a template called on each item in turn (a page's repeated block)."""
+        with template_errors(self.templates_dir):
+            function = getattr(self.templates[name].module, macro)
+            return [function(item) for item in items]
+
 
 @contextmanager
 def template_errors(templates_dir: Path) -> Iterator[None]:
@@ -189,12 +195,12 @@ def page_jobs(site: Site) -> dict[str, Job]:
 
 
 def site_contexts(
-    site: Site, report: Callable[[], dict[str, Any]], merged_block: Callable[[dict[str, Any] | bytes], Markup]
+    site: Site, report: Callable[[], dict[str, Any]], blocks: ReportBlocks
 ) -> dict[str, Callable[[], dict[str, Any]]]:
     """Template → how to build the context of each site-wide page."""
     return {
         "index.html": lambda: index_context(site),
-        "report.html": lambda: report_context(site, report(), merged_block),
+        "report.html": lambda: report_context(site, report(), blocks),
         "404.html": lambda: not_found_context(site),
         "sitemap.xml": lambda: {
             "urls": [page_url(site, path) for path in page_jobs(site) if path not in NOT_IN_SITEMAP]
@@ -273,7 +279,7 @@ class _JobState:
         report: Callable[[], dict[str, Any]],
     ) -> None:
         self.site = site
-        self.site_contexts = site_contexts(site, report, merged_blocks(renderer, target.blocks))
+        self.site_contexts = site_contexts(site, report, report_blocks(renderer, target.blocks))
         self.renderer = renderer
         self.data_files = data_files
         self.target = target
@@ -409,22 +415,26 @@ class _JobState:
             return None
 
 
-def merged_blocks(renderer: Renderer, memo: TextMemo | None) -> Callable[[dict[str, Any] | bytes], Markup]:
-    """How to render the report page's block for one merged paper, given as its report data; the
-    dev server gives it as its ``report.json`` text instead, and keeps blocks by that text (a key
-    that costs nothing to make).  (A plain function, not a method of the job state: the state's
-    contexts hold it, and a reference cycle would keep the whole site alive until the cycle
-    collector runs.)"""
+ReportBlocks = Callable[[str, "list[dict[str, Any]] | list[bytes]"], list[Markup]]
 
-    def merged_block(paper: dict[str, Any] | bytes) -> Markup:
-        if isinstance(paper, dict):
-            return renderer.macro("_report.html", "merged_paper", paper)
-        text = paper
+
+def report_blocks(renderer: Renderer, memo: TextMemo | None) -> ReportBlocks:
+    """How to render the report page's repeated blocks (a macro of ``_report.html``: a merged
+    paper, a pair kept apart), each given as its report data; the dev server gives each as its
+    ``report.json`` text instead, and keeps blocks by that text (a key that costs nothing to make).
+    (A plain function, not a method of the job state: the state's contexts hold it, and a
+    reference cycle would keep the whole site alive until the cycle collector runs.)"""
+
+    def blocks(macro: str, items: list[dict[str, Any]] | list[bytes]) -> list[Markup]:
         if memo is None:
-            return merged_block(orjson.loads(text))
-        return memo.get(text, lambda: merged_block(orjson.loads(text)))
+            return renderer.macro_calls("_report.html", macro, items)
+        return [memo.get((macro, item), functools.partial(_block, renderer, macro, item)) for item in items]
 
-    return merged_block
+    return blocks
+
+
+def _block(renderer: Renderer, macro: str, text: bytes) -> Markup:
+    return renderer.macro("_report.html", macro, orjson.loads(text))
 
 
 def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, int]) -> tuple[int, int]:
@@ -811,12 +821,10 @@ def site_people(site: Site) -> dict[tuple[str, str], str]:
     return {name_key(profile.name): profile.slug for profile in reversed(site.profiles)}
 
 
-def report_context(
-    site: Site, report: dict[str, Any], merged_block: Callable[[dict[str, Any] | bytes], Markup]
-) -> dict[str, Any]:
+def report_context(site: Site, report: dict[str, Any], blocks: ReportBlocks) -> dict[str, Any]:
     description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
-    blocks = [merged_block(paper) for paper in report["merged"]]
     return base_context(site, "report.html", f"Build report · {site.title}", description) | {
         "report": report,
-        "merged_blocks": blocks,
+        "merged_blocks": blocks("merged_paper", report["merged"]),
+        "apart_rows": blocks("decision_row", report["apart"]),
     }
