@@ -168,7 +168,9 @@ def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo
 def _paper_parts(
     site: Site, dedupe: DedupeResult, memo: PaperMemo
 ) -> tuple[dict[str, Any], list[bytes], list[bytes], dict[str, bytes]]:
-    paper_of = _papers_by_location(site)
+    paper_of = _located(site.hidden)
+    for located in memo.runs("locations", site.papers, _located):
+        paper_of.update(located)  # a dict's update, in C: far faster than one pass over every source
     decisions_of = _decisions_by_paper(site, dedupe, paper_of)
 
     def run_report(run: list[Paper]) -> _RunReport:
@@ -206,7 +208,11 @@ def joined_report(parts: ReportParts) -> bytes:
 
 
 def _papers_by_location(site: Site) -> dict[Location, Paper]:
-    return {location: paper for paper in site.papers + site.hidden for location in paper.sources}
+    return _located(site.papers + site.hidden)
+
+
+def _located(papers: list[Paper]) -> dict[Location, Paper]:
+    return {location: paper for paper in papers for location in paper.sources}
 
 
 def _decisions_by_paper(

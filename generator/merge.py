@@ -43,6 +43,7 @@ class MergeMemo:
     resolution: Resolution | None = None  # the last build's clusters and overrides, the very object ...
     merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
     shown: _Shown | None = None  # what the site shows of them
+    sorted: dict[tuple, list[Paper]] = field(default_factory=dict)  # profiles' papers, in order, by their identities
 
 
 def merge_site(
@@ -94,11 +95,26 @@ def _shown_papers(merged: list[Paper], memo: MergeMemo | None) -> _Shown:
     for paper in papers:
         for slug in paper.profiles:
             papers_of[slug].append(paper)
-    sorted_of = {slug: sort_papers(own) for slug, own in papers_of.items()}
+    kept, memo_sorted = (memo.sorted, {}) if memo is not None else ({}, None)
+    sorted_of = {slug: _sorted_papers(own, kept, memo_sorted) for slug, own in papers_of.items()}
     shown = _Shown(merged, papers, sorted_of, _untitled_warning(papers), [paper for paper in merged if paper.hidden])
-    if memo is not None:
-        memo.shown = shown
+    if memo is not None and memo_sorted is not None:
+        memo.shown, memo.sorted = shown, memo_sorted
     return shown
+
+
+def _sorted_papers(
+    papers: list[Paper], kept: dict[tuple, list[Paper]], now: dict[tuple, list[Paper]] | None
+) -> list[Paper]:
+    """:func:`sort_papers`; the dev server (``now``: what this build keeps) takes the order ``kept``
+    by the last one while a profile's papers are the objects they were, with the ids they had (an
+    edit changes a few profiles' papers, not all; the sorted list holds them, keeping ids unique)."""
+    if now is None:
+        return sort_papers(papers)
+    key = (tuple(map(id, papers)), tuple(paper.id for paper in papers))
+    ordered = kept.get(key)
+    now[key] = ordered if ordered is not None else sort_papers(papers)
+    return now[key]
 
 
 def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
