@@ -49,7 +49,7 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         memo.blocking_reused, memo.fresh_pairs, memo.fresh_groups = True, 0, 0
         return memo.result
     parts = prepared if prepared is not None else prepare_all(entries)
-    signatures = signatures_of(entries, parts)
+    signatures = _kept_signatures(entries, parts, memo)
     pairs = _remembered_pairs(signatures, parts, memo)
     regrouped = _regrouped_changes(signatures, pairs, memo) if _same_count(memo, signatures) else None
     if regrouped is not None:
@@ -58,6 +58,25 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
     memo.result = DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))
     return memo.result
+
+
+def _kept_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: DedupeMemo) -> list[Signature]:
+    """:func:`~generator.dedupe.signatures_of`, a source prepared as before (the same part, the same
+    entry objects) keeping its signatures."""
+    kept, memo.signatures = memo.signatures, {}
+    signatures: list[Signature] = []
+    for part in parts:
+        start, stop = len(signatures), len(signatures) + len(part.keys)
+        old = kept.get(id(part))
+        if (
+            old is None
+            or old[0] is not part
+            or not all(map(operator.is_, (s.entry for s in old[1]), entries[start:stop]))
+        ):
+            old = (part, signatures_of(entries[start:stop], [part]))
+        memo.signatures[id(part)] = old  # holding the part keeps its id unique
+        signatures += old[1]
+    return signatures
 
 
 def _same_entries(memo: DedupeMemo, entries: list[Entry]) -> bool:
@@ -89,6 +108,7 @@ class DedupeMemo:
     blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
     last: _LastBuild | None = None
     result: DedupeResult = field(default_factory=lambda: DedupeResult([]))  # the last build's
+    signatures: dict[int, tuple[Prepared, list[Signature]]] = field(default_factory=dict)  # each part's, by identity
 
 
 @dataclass
@@ -160,7 +180,7 @@ def _regrouped_changes(
     members = sorted(i for number in touched for i in last.groups[number].members)
     if len(members) > REGROUP_SHARE * len(signatures):
         return None
-    fresh = [pair for pair in pairs if pair not in last.judged or not changed.isdisjoint(pair)]
+    fresh = [pair for pair in pairs if pair not in last.judged or pair[0] in changed or pair[1] in changed]
     judged = judge_all(signatures, fresh)
     judged = {pair: judged[pair] if pair in judged else last.judged[pair] for pair in pairs}
     inside = set(members)
@@ -173,7 +193,7 @@ def _regrouped_changes(
         group.key: result or _group_clusters(signatures, judged, group.members, group.pairs)
         for group, result in zip(groups, kept, strict=True)
     }
-    gone = [pair for pair in last.judged if pair not in judged or not changed.isdisjoint(pair)]
+    gone = [pair for pair in last.judged if pair not in judged or pair[0] in changed or pair[1] in changed]
     _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
     _replace_groups(memo, touched, results, groups)
     last.entries, last.judged = [sig.entry for sig in signatures], judged
