@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import blocking, dedupe_memo
-from generator.dedupe import deduplicate, restored_result, result_state
+from generator.dedupe import deduplicate, prepare, restored_result, result_state
 from generator.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.model import Entry, Location
 from generator.normalize import clean_text, strip_ellipsis
@@ -369,13 +369,17 @@ def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start,
     blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = (1 if numpy_blocking else 10**9), share
     try:
         entries = [entry(POOL[text], f"{n:02}.txt") for n, text in enumerate(start)]
+        parts = [prepare([item], numpy_blocking) for item in entries]  # one source per entry
         memo = DedupeMemo()
-        assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
+        assert _outcome(deduplicate_again(list(entries), parts, memo)) == _outcome(deduplicate(list(entries)))
         for position, text in edits:
             position %= len(entries)
             entries[position] = entry(POOL[text], f"{position:02}.txt")  # a new object, maybe new keys
-            assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
+            parts[position] = prepare([entries[position]], numpy_blocking)  # the other sources kept as they were
+            assert _outcome(deduplicate_again(list(entries), parts, memo)) == _outcome(deduplicate(list(entries)))
             assert len(memo.decisions) == len(memo.pairs)
+            again = memo.result
+            assert deduplicate_again(list(entries), list(parts), memo) is again, "nothing changed: the last result"
     finally:
         blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original
 
