@@ -3,9 +3,11 @@
 The dev server's merge memo hands back the same :class:`~generator.model.Paper` object for a paper
 whose sources did not change, and a paper changes after merging only in its ``id``.  So a value
 derived from a paper stays valid while the same object, with the same id, is on the site: this memo
-keys values by the paper's identity and id.  A value derived from every paper at once (a whole
-data file) is kept by the identities and ids of all of them, so that a build which changed no
-paper makes it with one pass over the site instead of a lookup per paper.
+keys values by the paper's identity and id.  A value derived from many papers is kept by the
+identities and ids of all of them: from every paper at once (the report's sections), so that a
+build which changed no paper makes it with one pass over the site; or from each run of some 64
+consecutive papers (a data file's parts, :meth:`PaperMemo.runs`), so that a build which changed
+a few papers makes only their runs again, with a lookup per run instead of per paper.
 
 Each kind of value forgets what the last build that looked values of that kind up did not use: a
 build that found a data file whole, and so looked up none of its papers' parts, keeps the parts
@@ -101,11 +103,10 @@ class PaperMemo(_PerBuild):
         super().__init__()
         self._last_ends: tuple[int, Sequence[Paper] | None, list[int]] = (-1, None, [])
 
-    def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T], inputs: Hashable = None) -> T:
-        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this
-        id (and these other ``inputs`` of the value, such as the decisions a report part shows)."""
+    def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T]) -> T:
+        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
         kept = self._kind(kind)
-        key = (id(paper), paper.id, inputs)
+        key = (id(paper), paper.id)
         value = kept.get(key)
         if value is None:
             value = kept.values[key] = (paper, derive(paper))  # holding the paper keeps its id unique
