@@ -67,7 +67,10 @@ def doi_url(doi: str) -> str:
     return f"https://doi.org/{doi}"
 
 
+NEW_STYLE_ARXIV = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
+
+
 def arxiv_month(arxiv: str) -> str:
     """``2204.14198`` → ``2022-04`` (new-style ids only; empty otherwise)."""
-    match = re.match(r"^(\d{2})(\d{2})\.\d{4,5}$", arxiv)
+    match = NEW_STYLE_ARXIV.match(arxiv) if arxiv else None
     return f"20{match.group(1)}-{match.group(2)}" if match else ""

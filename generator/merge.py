@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import PurePosixPath
 from typing import TypeVar
 
@@ -246,14 +247,17 @@ def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
     )
 
 
-PICKED = ("title", "abstract", "authors", "date", "code", *FIRST_GIVEN)  # provenance's order
+_FIRST_GIVEN_VALUES = attrgetter(*FIRST_GIVEN)
 
 
 def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
     """:func:`_from_sources` of a cluster of one entry (most papers): every field as the entry gives
     it, without weighing entries against each other."""
     location = entry.location
-    given = [name for name in PICKED if name == "abstract" or _gives(_picked_value(entry, name))]
+    given = ["title"] if entry.title else []
+    given += ["abstract", "authors"] if entry.authors else ["abstract"]
+    given += [name for name, value in zip(("date", "code"), (entry.date, entry.code), strict=True) if value]
+    given += [name for name, value in zip(FIRST_GIVEN, _FIRST_GIVEN_VALUES(entry), strict=True) if _gives(value)]
     return Paper(
         id="",
         title=entry.title or derive_title(entry.abstract),
@@ -274,12 +278,6 @@ def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
         doi=entry.doi,
         url=entry.url,
     )
-
-
-def _picked_value(entry: Entry, name: str) -> object:
-    """What makes ``entry`` the source of a field: its value (an empty author list gives none)."""
-    value = getattr(entry, name)
-    return value or None if name == "authors" else value
 
 
 def apply_override(paper: Paper, override: Override) -> None:
