@@ -12,6 +12,7 @@ The result is always :func:`~generator.dedupe.deduplicate`'s, which tests check.
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import operator
 from collections import defaultdict
@@ -35,7 +36,7 @@ from generator.dedupe import (
     prepare_all,
     signatures_of,
 )
-from generator.model import Cluster, Entry, PairDecision
+from generator.model import Cluster, Entry, Location, PairDecision
 
 if TYPE_CHECKING:
     from generator.blocking_index import BlockingIndex
@@ -140,6 +141,7 @@ class _LastBuild:
     judged: dict[tuple[int, int], PairDecision]
     groups: list[_Group]
     group_of: list[int]  # entry index → its group's place in ``groups``
+    clusters: list[Cluster] = field(default_factory=list)  # every group's, in location order
 
 
 def _remembered_clusters(
@@ -163,7 +165,8 @@ def _remembered_clusters(
         memo.groups[group.key] = kept[group.key]
     entries = [sig.entry for sig in signatures]
     memo.last = _LastBuild(entries, judged, groups, _group_numbers(len(entries), groups))
-    return _assembled(memo, groups)
+    memo.last.clusters, near_misses = _assembled(memo, groups)
+    return memo.last.clusters, near_misses
 
 
 def _regrouped_changes(
@@ -195,10 +198,28 @@ def _regrouped_changes(
     }
     gone = [pair for pair in last.judged if pair not in judged or pair[0] in changed or pair[1] in changed]
     _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
+    removed = [memo.groups[last.groups[number].key] for number in touched]
     _replace_groups(memo, touched, results, groups)
     last.entries, last.judged = [sig.entry for sig in signatures], judged
     memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
-    return _assembled(memo, last.groups)
+    last.clusters = _clusters_replaced(last.clusters, removed, list(results.values()))
+    return last.clusters, [decision for group in last.groups for decision in memo.groups[group.key].near_misses]
+
+
+def _clusters_replaced(
+    clusters: list[Cluster], removed: list[_GroupClusters], added: list[_GroupClusters]
+) -> list[Cluster]:
+    """The clusters in location order, the ``removed`` groups' taken out and the ``added`` ones'
+    put in their places (a few, where sorting all again would cost a pass over the site)."""
+    gone = {id(cluster) for group in removed for cluster in group.clusters}
+    kept = [cluster for cluster in clusters if id(cluster) not in gone]
+    for cluster in (cluster for group in added for cluster in group.clusters):
+        bisect.insort(kept, cluster, key=_first_location)
+    return kept
+
+
+def _first_location(cluster: Cluster) -> Location:
+    return cluster.entries[0].location
 
 
 def _changes(signatures: list[Signature], pairs: list[tuple[int, int]], last: _LastBuild) -> tuple[set[int], list[int]]:
@@ -260,9 +281,7 @@ def _group_numbers(count: int, groups: list[_Group]) -> list[int]:
 def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], list[PairDecision]]:
     """All groups' clusters (in location order) and near misses (in group order)."""
     results = [memo.groups[group.key] for group in groups]
-    clusters = sorted(
-        (cluster for result in results for cluster in result.clusters), key=lambda cluster: cluster.entries[0].location
-    )
+    clusters = sorted((cluster for result in results for cluster in result.clusters), key=_first_location)
     return clusters, [decision for result in results for decision in result.near_misses]
 
 
