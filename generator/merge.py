@@ -192,14 +192,18 @@ def _best_abstract(entries: list[Entry]) -> Entry:
 
 
 FIRST_GIVEN = ("score", "category", "affiliation", "venue", "arxiv", "doi", "url")  # the first source giving one wins
+_FIRST_GIVEN_VALUES = attrgetter(*FIRST_GIVEN)
+GIVEN_FIELDS = ("title", "code", *FIRST_GIVEN)  # the fields _first_given finds a source for
+_GIVEN_VALUES = attrgetter(*GIVEN_FIELDS)
 
 
-def _first_given(entries: list[Entry], names: tuple[str, ...]) -> dict[str, Entry]:
-    """For each field in ``names``, the first entry that gives it (a score of 0 counts), in one pass."""
+def _first_given(entries: list[Entry]) -> dict[str, Entry]:
+    """For each field of :data:`GIVEN_FIELDS`, the first entry that gives it (a score of 0 counts),
+    in one pass (each entry's values read at once)."""
     given: dict[str, Entry] = {}
     for entry in entries:
-        for name in names:
-            if name not in given and _gives(getattr(entry, name)):
+        for name, value in zip(GIVEN_FIELDS, _GIVEN_VALUES(entry), strict=True):
+            if name not in given and _gives(value):
                 given[name] = entry
     return given
 
@@ -215,7 +219,7 @@ def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
 
 def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
     """A paper by the merge rules (see the module), each field from the entry its rule picks."""
-    given = _first_given(entries, ("title", "code", *FIRST_GIVEN))
+    given = _first_given(entries)
     authors_entry = _most_authors(entries)
     dated = _by_date(entries)
     picks = {
@@ -245,9 +249,6 @@ def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
         doi=_value(picks["doi"], "doi", ""),
         url=_value(picks["url"], "url", ""),
     )
-
-
-_FIRST_GIVEN_VALUES = attrgetter(*FIRST_GIVEN)
 
 
 def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
