@@ -309,6 +309,8 @@ def _join_by_identifier(clusters: list[Cluster], attached: dict[int, list[Overri
 
     joins: list[str] = []
     for index, cluster in enumerate(clusters):
+        if index not in attached and not any(entry.arxiv or entry.doi for entry in cluster.entries):
+            continue  # most papers: no identifier to join by
         for identifier in sorted(_identifiers(cluster, attached.get(index, []))):
             other = owner.setdefault(identifier, index)
             if find(other) != find(index):
