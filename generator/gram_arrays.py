@@ -131,9 +131,8 @@ class GramCounts:
         self.rows = _replaced(self.rows, old_rows, new_rows)
         self.sizes[changed] = 0
         np.add.at(self.sizes, (new_rows & mask).astype(np.int64), 1)
-        near = np.union1d(pairs_before[0], pairs_after[0])  # every pair sharing a key with a changed entry
-        with_changed = np.isin(near // self.count, changed) | np.isin(near % self.count, changed)
-        return np.union1d(codes[counts != 0], near[with_changed])
+        with_changed = np.union1d(*(_touching(pairs[0], self.count, changed) for pairs in (pairs_before, pairs_after)))
+        return np.union1d(codes[counts != 0], with_changed)
 
     def _apply(self, delta_codes: np.ndarray, delta_counts: np.ndarray) -> None:
         """Add the (sorted) deltas to the counts; pairs left sharing nothing are dropped."""
@@ -163,6 +162,11 @@ def gram_counts(grams: EntryGrams) -> GramCounts:
     sizes = sum(keys_per_entry for _, _, keys_per_entry, _ in counted)
     rows = None if any(rows is None for *_, rows in counted) else np.concatenate([rows for *_, rows in counted])
     return GramCounts(rows, codes, counts, np.asarray(sizes, dtype=np.int64), grams.count)
+
+
+def _touching(codes: np.ndarray, count: int, entries: np.ndarray) -> np.ndarray:
+    """The pair codes (of ``count`` entries) with one of ``entries`` at either end."""
+    return codes[np.isin(codes // count, entries) | np.isin(codes % count, entries)]
 
 
 def _packed(owners: np.ndarray, keys: np.ndarray) -> np.ndarray:
