@@ -146,8 +146,9 @@ class ReportParts:
 
 @dataclass
 class _RunReport:
-    """The report's parts made from one run of papers."""
+    """The report's parts made from one run of papers, and its papers by source location."""
 
+    located: dict[Location, Paper]
     merged: list[bytes]
     overridden: list[dict[str, Any]]
     disagreements: list[dict[str, Any]]
@@ -168,21 +169,24 @@ def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo
 def _paper_parts(
     site: Site, dedupe: DedupeResult, memo: PaperMemo
 ) -> tuple[dict[str, Any], list[bytes], list[bytes], dict[str, bytes]]:
-    paper_of = _located(site.hidden)
-    for located in memo.runs("locations", site.papers, _located):
-        paper_of.update(located)  # a dict's update, in C: far faster than one pass over every source
-    decisions_of = _decisions_by_paper(site, dedupe, paper_of)
+    decisions_of = _decisions_by_paper(site, dedupe, _papers_by_location(site) if site.joins else {})
 
     def run_report(run: list[Paper]) -> _RunReport:
-        merged = [orjson.dumps(_merged_json(p, decisions_of[p.sources[0]], paper_of)) for p in _merged_papers(run)]
-        return _RunReport(merged, _overridden(run), _disagreements(run), _unverified(run))
+        located = _located(run)  # a merged paper's decisions join its own entries
+        merged = [orjson.dumps(_merged_json(p, decisions_of[p.sources[0]], located)) for p in _merged_papers(run)]
+        return _RunReport(located, merged, _overridden(run), _disagreements(run), _unverified(run))
 
     def decisions_in(run: list[Paper]) -> tuple[list[PairDecision], ...]:
-        return tuple(decisions_of[paper.sources[0]] for paper in _merged_papers(run))
+        return tuple([decisions_of[paper.sources[0]] for paper in run if len(paper.sources) > 1])
 
     runs = memo.runs("report", site.papers, run_report, decisions_in)
+    paper_of = _located(site.hidden)
+    for run in runs:
+        paper_of.update(run.located)  # a dict's update, in C: far faster than one pass over every source
     merged = [part for run in runs for part in run.merged]
-    apart = [orjson.dumps(decision_json(decision, paper_of)) for decision in dedupe.near_misses]
+    apart = [
+        memo.get_held("apart", decision, _pair_ids(decision, paper_of), _apart_part) for decision in dedupe.near_misses
+    ]
     sections = {
         "merged": [],
         "overridden": [item for run in runs for item in run.overridden] + _overridden(site.hidden),
@@ -193,6 +197,15 @@ def _paper_parts(
     }
     texts = {key: orjson.dumps(value) for key, value in sections.items() if key not in ("merged", "apart")}
     return sections, merged, apart, texts | {"merged": _json_list(merged), "apart": _json_list(apart)}
+
+
+def _pair_ids(decision: PairDecision, paper_of: dict[Location, Paper]) -> tuple[str, str]:
+    """The ids of the papers of a decision's two entries (a pair kept apart: two papers)."""
+    return paper_of[decision.left].id, paper_of[decision.right].id
+
+
+def _apart_part(decision: PairDecision, ids: tuple[str, str]) -> bytes:
+    return orjson.dumps(_decision_json_of(decision, *ids))
 
 
 def _json_list(parts: list[bytes]) -> bytes:
@@ -291,9 +304,13 @@ def _hidden(site: Site) -> list[dict[str, Any]]:
 
 
 def decision_json(decision: PairDecision, paper_of: dict[Location, Paper]) -> dict[str, Any]:
+    return _decision_json_of(decision, *_pair_ids(decision, paper_of))
+
+
+def _decision_json_of(decision: PairDecision, left_id: str, right_id: str) -> dict[str, Any]:
     return {
-        "left": location_json(decision.left) | {"paper": paper_of[decision.left].id},
-        "right": location_json(decision.right) | {"paper": paper_of[decision.right].id},
+        "left": location_json(decision.left) | {"paper": left_id},
+        "right": location_json(decision.right) | {"paper": right_id},
         "merged": decision.merged,
         "reason": decision.reason,
         "scores": decision.scores,

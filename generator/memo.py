@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from generator.model import Paper
 
 T = TypeVar("T")
+H = TypeVar("H")
 _PAPER_ID = attrgetter("id")
 RUN_LENGTH = 64  # papers per run, on average (see PaperMemo.runs)
 
@@ -110,6 +111,15 @@ class PaperMemo(_PerBuild):
         value = kept.get(key)
         if value is None:
             value = kept.values[key] = (paper, derive(paper))  # holding the paper keeps its id unique
+        return value[1]
+
+    def get_held(self, kind: str, held: H, key: Hashable, derive: Callable[[H, Any], T]) -> T:
+        """``derive(held, key)``, kept while ``held`` is the object it was (by identity: a dedupe
+        decision) and ``key`` the same (the ids of its papers)."""
+        kept = self._kind(kind)
+        value = kept.get((id(held), key))
+        if value is None:
+            value = kept.values[(id(held), key)] = (held, derive(held, key))  # holding it keeps its id unique
         return value[1]
 
     def get_for_all(self, kind: str, papers: Sequence[Paper], derive: Callable[[], T], inputs: Hashable = None) -> T:

@@ -143,3 +143,17 @@ def test_runs_are_derived_again_when_what_they_hold_or_their_inputs_change():
     assert len(derived) == 2 * count
     memo.runs("report", papers, derive, lambda run: (decisions[1],), inputs="other names")
     assert len(derived) == 3 * count
+
+
+def test_a_value_held_by_an_object_is_kept_while_the_object_and_its_key_are_the_same():
+    memo, derived = PaperMemo(), []
+
+    def derive(held: list[str], key: tuple[str, str]) -> str:
+        derived.append(key)
+        return f"{held[0]}:{key[0]}"
+
+    decision, twin = ["apart"], ["apart"]
+    assert memo.get_held("apart", decision, ("a", "b"), derive) == "apart:a"
+    assert memo.get_held("apart", decision, ("a", "b"), derive) == "apart:a" and len(derived) == 1
+    assert memo.get_held("apart", twin, ("a", "b"), derive) == "apart:a" and len(derived) == 2  # another object
+    assert memo.get_held("apart", decision, ("a-2", "b"), derive) == "apart:a-2" and len(derived) == 3  # an id changed
