@@ -44,6 +44,9 @@ class MergeMemo:
     resolution: Resolution | None = None  # the last build's clusters and overrides, the very object ...
     merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
     shown: _Shown | None = None  # what the site shows of them
+    id_inputs: list[tuple[Location, str]] = field(default_factory=list)  # first source and title, in source order
+    ids: list[str] = field(default_factory=list)  # the ids they gave, in the same order
+    id_order: list[int] = field(default_factory=list)  # the places of the papers in id order
     sorted: dict[tuple, list[Paper]] = field(default_factory=dict)  # profiles' papers, in order, by their identities
 
 
@@ -123,10 +126,30 @@ def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMem
     last build's, the very object (nothing changed the clusters or the overrides), for the same owners."""
     if memo is not None and memo.resolution is resolution and memo.owners == owners:
         return memo.merged
-    merged = assign_ids(_merge_papers(resolution, owners, memo))
+    papers = _merge_papers(resolution, owners, memo)
+    merged = assign_ids(papers) if memo is None else _assigned_again(papers, memo)
     if memo is not None:
         memo.resolution, memo.merged = resolution, merged
     return merged
+
+
+def _assigned_again(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
+    """:func:`assign_ids` for the dev server: ids depend only on the papers' first sources and titles
+    in source order, so when those are the last build's (an edited abstract, score or author list),
+    each paper takes the id and the place in id order of the paper that stood where it stands."""
+    in_order = sorted(papers, key=_first_source)
+    inputs = [(paper.sources[0], paper.title) for paper in in_order]
+    if inputs != memo.id_inputs:
+        assign_ids(in_order)
+        by_id = sorted(range(len(in_order)), key=lambda index: in_order[index].id)
+        memo.id_inputs, memo.ids, memo.id_order = inputs, [paper.id for paper in in_order], by_id
+    for paper, paper_id in zip(in_order, memo.ids, strict=True):
+        paper.id = paper_id
+    return [in_order[index] for index in memo.id_order]
+
+
+def _first_source(paper: Paper) -> Location:
+    return paper.sources[0]
 
 
 def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
