@@ -207,11 +207,13 @@ def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_p
     options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
     build(options, cache)
     pages, listings = sorted(seeds.glob("*_page.txt")), sorted(seeds.glob("*_list.txt"))
+    title = _first_card_title(pages[0])  # the first titled source: its paper's title, hence its id, changes
     edits = [
         (pages[1], "h-index", "h-index7"),
         (listings[2], "Abstract: ", "Abstract: Revised. "),
         (pages[4], "h-index", "h-index8"),
         (listings[5], "Abstract: ", "Abstract: Amended. "),
+        (pages[0], title, "Zzz " + title),
         (pages[1], "h-index7", "h-index"),
         (listings[2], "Abstract: Revised. ", "Abstract: "),
     ]
@@ -223,8 +225,17 @@ def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_p
         assert "papers.json" in cache.rendered, "its papers or its profiles' metrics changed"
         if "h-index" in old:  # no paper changed: files made of the papers alone are linked, not written
             assert "report.json" not in cache.rendered and "search-index.js" not in cache.rendered
+        if new.startswith("Zzz"):
+            assert "search-index.js" in cache.rendered, "a paper's title and id changed"
         build(BuildOptions(seeds, tmp_path / f"full{number}", seeds / "site.yaml"))
         assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / f"full{number}"), f"after edit {number}"
+
+
+def _first_card_title(page: Path) -> str:
+    from generator.sources.rich_profile import is_card_head
+
+    lines = page.read_text(encoding="utf-8").splitlines()
+    return next(lines[number + 1] for number, line in enumerate(lines) if is_card_head(line))
 
 
 @pytest.mark.parametrize(
