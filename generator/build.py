@@ -195,16 +195,21 @@ def load_site_config(options: BuildOptions, cache: BuildCache | None = None) -> 
     path = options.config_path
     if path is None:
         return load_config(None, "")
-    if cache is None or not cache.incremental:
-        return load_config(path, shown_path(path, options.seeds_dir))
+    shown = shown_path(path, options.seeds_dir)
+    if cache is None or not cache.incremental or (key := _file_status(path)) is None:
+        return load_config(path, shown)  # a command-line build, or an unreadable file (loading says why)
+    if cache.config is None or cache.config[0] != key:
+        cache.config = (key, load_config(path, shown))
+    return cache.config[1]
+
+
+def _file_status(path: Path) -> tuple | None:
+    """What changes when a file is saved again: path, modification time, size, inode (None: unreadable)."""
     try:
         stat = path.stat()
     except OSError:
-        return load_config(path, shown_path(path, options.seeds_dir))  # which says what is wrong
-    key = (path, stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    if cache.config is None or cache.config[0] != key:
-        cache.config = (key, load_config(path, shown_path(path, options.seeds_dir)))
-    return cache.config[1]
+        return None
+    return path, stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def _check_seeds(seeds_dir: Path) -> None:

@@ -486,7 +486,7 @@ def _search_index_of(parts: list[str]) -> str:
 
 
 def _search_entries(names: dict[str, str], papers: list[Paper]) -> str:
-    """The search entries of the papers shown on a profile, joined."""
+    """The search entries of those ``papers`` that some profile shows, joined."""
     listed = [paper for paper in papers if any(slug in names for slug in paper.profiles)]
     return ",".join(_search_entry(names, paper) for paper in listed)
 
