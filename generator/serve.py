@@ -27,7 +27,7 @@ from livereload import Server
 
 from generator.build import BuildCache, BuildOptions, asset_dir, build
 from generator.errors import BuildError, Problem
-from generator.write import discard
+from generator.write import discard, files_below
 
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -54,7 +54,7 @@ class DevSession:
         """``path → (mtime, size)`` of every watched file."""
         snapshot = {}
         for path in self.watched_paths():
-            for file in [str(path)] if path.is_file() else _files_in(str(path)):
+            for file in _watched_files(path):
                 try:
                     stat = os.stat(file)
                 except OSError:  # a broken link, or a file gone meanwhile
@@ -111,9 +111,11 @@ def report(problems: str, line: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {line}", flush=True)
 
 
-def _files_in(folder: str) -> list[str]:
-    """Every path below ``folder`` but its folders, sorted (links to folders not followed)."""
-    return sorted(os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names)
+def _watched_files(path: Path) -> list[str]:
+    """A watched file, or every file below a watched folder (none when it is gone), sorted."""
+    if path.is_dir():
+        return sorted(files_below(str(path), f"{path}/"))
+    return [str(path)] if path.exists() else []
 
 
 def describe_changes(changed: list[str]) -> str:

@@ -197,19 +197,20 @@ def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
 
 def foreign_files(out_dir: Path) -> list[str]:
     """Files in ``out_dir`` that the last build did not write (all of them when there is no marker)."""
-    present = sorted(_files_below(os.fspath(out_dir), ""))
+    present = sorted(files_below(os.fspath(out_dir)))
     if not (out_dir / MARKER).is_file():
         return present
     written = _manifest(out_dir) | {MARKER}
     return [name for name in present if name not in written]
 
 
-def _files_below(folder: str, prefix: str) -> Iterator[str]:
-    """Relative paths of everything below ``folder`` but folders (links to folders not followed)."""
+def files_below(folder: str, prefix: str = "") -> Iterator[str]:
+    """Relative paths (after ``prefix``) of everything below ``folder`` but folders (links to
+    folders not followed)."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                yield from _files_below(entry.path, prefix + entry.name + "/")
+                yield from files_below(entry.path, prefix + entry.name + "/")
             else:
                 yield prefix + entry.name
 

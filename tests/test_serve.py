@@ -188,3 +188,21 @@ def test_listens_on_loopback_by_default():
         [sys.executable, "-m", "generator", "serve", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "default: 127.0.0.1" in help_text
+
+
+def test_the_watcher_sees_a_removed_seeds_folder_as_its_files_gone(tmp_path):
+    from generator.build import BuildOptions
+    from generator.serve import DevSession
+
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    (seeds / "a.txt").write_text("Abstract: one.\n", encoding="utf-8")
+    (seeds / "sub" / "b.txt").write_text("Abstract: two.\n", encoding="utf-8")
+    session = DevSession(BuildOptions(seeds, tmp_path / "out"))
+    session.snapshot = session.take_snapshot()
+    assert {str(seeds / "a.txt"), str(seeds / "sub" / "b.txt")} <= set(session.snapshot)
+    for file in (seeds / "sub" / "b.txt", seeds / "a.txt"):
+        file.unlink()
+    (seeds / "sub").rmdir()
+    seeds.rmdir()
+    assert session.changed_files() == [str(seeds / "a.txt"), str(seeds / "sub" / "b.txt")]
