@@ -67,7 +67,8 @@ class BlockingIndex:
         touched = self.grams.update(entries, _grams_of(entries, old), _grams_of(entries, new))
         count = self.grams.count
         rechecked = {(int(code) // count, int(code) % count) for code in touched}
-        self.gram_pairs = (self.gram_pairs - rechecked) | self.grams.passing(_sizes(self.exact_keys), touched)
+        self.gram_pairs -= rechecked  # in place: an index that fails half-way is never used again
+        self.gram_pairs |= self.grams.passing(_sizes(self.exact_keys), touched)
 
     def _update_exact(self, changed: list[int], new_keys: list[set[str]]) -> None:
         touched = {key for index in changed for key in self.exact_keys[index]} | set().union(*new_keys)

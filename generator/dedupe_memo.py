@@ -16,10 +16,10 @@ import bisect
 import importlib
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
-from typing import TYPE_CHECKING
+from itertools import chain, compress, count
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import blocking
 from generator.dedupe import (
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from generator.blocking_index import BlockingIndex
 
 REGROUP_SHARE = 0.25  # clusters are found again over all entries when an edit touches more of them
+REPLACE_PAIRS_UP_TO = 1000  # pairs that came or went, put in the sorted list one by one (more: sorted anew)
+T = TypeVar("T")
 
 
 def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None, memo: DedupeMemo) -> DedupeResult:
@@ -51,14 +53,16 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         return memo.result
     parts = prepared if prepared is not None else prepare_all(entries)
     signatures = _kept_signatures(entries, parts, memo)
-    pairs = _remembered_pairs(signatures, parts, memo)
-    regrouped = _regrouped_changes(signatures, pairs, memo) if _same_count(memo, signatures) else None
-    if regrouped is not None:
-        clusters, near_misses = regrouped
-    else:
-        clusters, near_misses = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
-    memo.result = DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))
+    pairs, moved = _remembered_pairs(signatures, parts, memo)
+    regrouped = _regrouped_changes(entries, signatures, moved, memo) if _same_count(memo, signatures) else None
+    if regrouped is None:
+        regrouped = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
+    memo.result = DedupeResult(*regrouped, len(pairs))
     return memo.result
+
+
+Pairs = set[tuple[int, int]]
+Moved = tuple[Pairs, Pairs] | None  # the candidate pairs that came and went since the last build, if known
 
 
 def _kept_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: DedupeMemo) -> list[Signature]:
@@ -67,14 +71,10 @@ def _kept_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: Dedu
     kept, memo.signatures = memo.signatures, {}
     signatures: list[Signature] = []
     for part in parts:
-        start, stop = len(signatures), len(signatures) + len(part.keys)
+        own = entries[len(signatures) : len(signatures) + len(part.keys)]
         old = kept.get(id(part))
-        if (
-            old is None
-            or old[0] is not part
-            or not all(map(operator.is_, (s.entry for s in old[1]), entries[start:stop]))
-        ):
-            old = (part, signatures_of(entries[start:stop], [part]))
+        if old is None or old[0] is not part or not all(map(operator.is_, old[2], own)):
+            old = (part, signatures_of(own, [part]), own)
         memo.signatures[id(part)] = old  # holding the part keeps its id unique
         signatures += old[1]
     return signatures
@@ -109,7 +109,7 @@ class DedupeMemo:
     blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
     last: _LastBuild | None = None
     result: DedupeResult = field(default_factory=lambda: DedupeResult([]))  # the last build's
-    signatures: dict[int, tuple[Prepared, list[Signature]]] = field(default_factory=dict)  # each part's, by identity
+    signatures: dict[int, tuple[Prepared, list[Signature], list[Entry]]] = field(default_factory=dict)  # by part
 
 
 @dataclass
@@ -139,9 +139,11 @@ class _LastBuild:
 
     entries: list[Entry]
     judged: dict[tuple[int, int], PairDecision]
-    groups: list[_Group]
-    group_of: list[int]  # entry index → its group's place in ``groups``
-    clusters: list[Cluster] = field(default_factory=list)  # every group's, in location order
+    groups: dict[int, _Group]  # by number, numbers never given twice
+    group_of: list[int]  # entry index → its group's number
+    clusters: list[Cluster]  # every group's, in location order
+    near_misses: list[PairDecision]  # every group's, in decision order
+    next_group: int  # the number the next new group gets
 
 
 def _remembered_clusters(
@@ -164,57 +166,103 @@ def _remembered_clusters(
             memo.fresh_groups += 1
         memo.groups[group.key] = kept[group.key]
     entries = [sig.entry for sig in signatures]
-    memo.last = _LastBuild(entries, judged, groups, _group_numbers(len(entries), groups))
-    memo.last.clusters, near_misses = _assembled(memo, groups)
-    return memo.last.clusters, near_misses
+    clusters, near_misses = _assembled(memo, groups)
+    numbered = dict(enumerate(groups))
+    memo.last = _LastBuild(
+        entries, judged, numbered, _group_numbers(len(entries), numbered), clusters, near_misses, len(groups)
+    )
+    return clusters, near_misses
 
 
 def _regrouped_changes(
-    signatures: list[Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
+    entries: list[Entry], signatures: list[Signature], moved: Moved, memo: DedupeMemo
 ) -> tuple[list[Cluster], list[PairDecision]] | None:
     """:func:`_remembered_clusters` from the last build (``memo.last``, over as many entries): only
     the pairs that are new or touch an entry parsed anew are judged, and only the groups holding
     such an entry, or a pair that came or went, are found and clustered again (a group none of
     them touches is connected, judged and clustered as before).  None when that is most of the
-    site.  Nothing in the memo changes until all is computed."""
+    site.  Nothing in the memo changes until all is computed; no step passes over every pair."""
     last = memo.last
     assert last is not None
-    changed, touched = _changes(signatures, pairs, last)
-    members = sorted(i for number in touched for i in last.groups[number].members)
+    changes = _changes(entries, memo.pairs, moved, last)
+    members = sorted(i for number in changes.groups for i in last.groups[number].members)
     if len(members) > REGROUP_SHARE * len(signatures):
         return None
-    fresh = [pair for pair in pairs if pair not in last.judged or pair[0] in changed or pair[1] in changed]
-    judged = judge_all(signatures, fresh)
-    judged = {pair: judged[pair] if pair in judged else last.judged[pair] for pair in pairs}
-    inside = set(members)
+    old_pairs = [pair for number in changes.groups for pair in last.groups[number].pairs]
+    redone = {pair for pair in old_pairs if pair[0] in changes.entries or pair[1] in changes.entries}
+    fresh = judge_all(signatures, sorted(changes.came | (redone - changes.went)))
+    judged = _judged_now(last.judged, changes.went, fresh)
+    inside = sorted({pair for pair in old_pairs if pair not in changes.went} | changes.came)
     groups = [
         _Group(group_members, group_pairs, _group_key(signatures, judged, group_members, group_pairs))
-        for group_members, group_pairs in _groups_among(members, [pair for pair in pairs if pair[0] in inside])
+        for group_members, group_pairs in _groups_among(members, inside)
     ]
     kept = [memo.groups.get(group.key) for group in groups]
     results = {
         group.key: result or _group_clusters(signatures, judged, group.members, group.pairs)
         for group, result in zip(groups, kept, strict=True)
     }
-    gone = [pair for pair in last.judged if pair not in judged or pair[0] in changed or pair[1] in changed]
-    _replace_decisions(memo.decisions, (last.entries, gone), signatures, {pair: judged[pair] for pair in fresh})
-    removed = [memo.groups[last.groups[number].key] for number in touched]
-    _replace_groups(memo, touched, results, groups)
-    last.entries, last.judged = [sig.entry for sig in signatures], judged
+    _replace_decisions(memo.decisions, (last.entries, changes.went | redone), signatures, fresh)
+    removed = [memo.groups[last.groups[number].key] for number in changes.groups]
+    _replace_groups(memo, changes.groups, results, groups)
+    last.entries, last.judged = list(entries), judged
     memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
-    last.clusters = _clusters_replaced(last.clusters, removed, list(results.values()))
-    return last.clusters, [decision for group in last.groups for decision in memo.groups[group.key].near_misses]
+    added = list(results.values())
+    last.clusters = _replaced_in_order(last.clusters, _clusters_of(removed), _clusters_of(added), _first_location)
+    last.near_misses = _replaced_in_order(
+        last.near_misses, _near_misses_of(removed), _near_misses_of(added), decision_order
+    )
+    return last.clusters, last.near_misses
 
 
-def _clusters_replaced(
-    clusters: list[Cluster], removed: list[_GroupClusters], added: list[_GroupClusters]
-) -> list[Cluster]:
-    """The clusters in location order, the ``removed`` groups' taken out and the ``added`` ones'
-    put in their places (a few, where sorting all again would cost a pass over the site)."""
-    gone = {id(cluster) for group in removed for cluster in group.clusters}
-    kept = [cluster for cluster in clusters if id(cluster) not in gone]
-    for cluster in (cluster for group in added for cluster in group.clusters):
-        bisect.insort(kept, cluster, key=_first_location)
+@dataclass
+class _Changes:
+    """What changed since the last build: the entries that are not the objects they were, the
+    candidate pairs that came and went, and the last build's groups (by number) holding any of them."""
+
+    entries: set[int]
+    came: Pairs
+    went: Pairs
+    groups: list[int]
+
+
+def _changes(entries: list[Entry], pairs: list[tuple[int, int]], moved: Moved, last: _LastBuild) -> _Changes:
+    changed = set(compress(count(), map(operator.is_not, entries, last.entries)))
+    if moved is None:  # blocked anew: compare the pairs as sets (in C)
+        now = set(pairs)
+        moved = now - last.judged.keys(), last.judged.keys() - now
+    came, went = moved
+    groups = sorted({last.group_of[i] for i in changed.union(*came, *went)})
+    return _Changes(changed, came, went, groups)
+
+
+def _judged_now(
+    judged: dict[tuple[int, int], PairDecision], went: Pairs, fresh: dict[tuple[int, int], PairDecision]
+) -> dict[tuple[int, int], PairDecision]:
+    """The last build's decisions, less the pairs that went, with the ``fresh`` ones."""
+    now = dict(judged)
+    for pair in went:
+        del now[pair]
+    now.update(fresh)
+    return now
+
+
+def _clusters_of(groups: list[_GroupClusters]) -> list[Cluster]:
+    return [cluster for group in groups for cluster in group.clusters]
+
+
+def _near_misses_of(groups: list[_GroupClusters]) -> list[PairDecision]:
+    return [decision for group in groups for decision in group.near_misses]
+
+
+def _replaced_in_order(items: list[T], removed: list[T], added: list[T], key: Callable[[T], Any]) -> list[T]:
+    """A copy of ``items`` (in the order of a ``key`` no two share), ``removed`` taken out and
+    ``added`` put in their places: a few, where sorting all again would cost a pass over the site."""
+    kept = list(items)
+    for item in removed:
+        del kept[bisect.bisect_left(kept, key(item), key=key)]
+    for item in added:
+        bisect.insort(kept, item, key=key)
     return kept
 
 
@@ -222,31 +270,25 @@ def _first_location(cluster: Cluster) -> Location:
     return cluster.entries[0].location
 
 
-def _changes(signatures: list[Signature], pairs: list[tuple[int, int]], last: _LastBuild) -> tuple[set[int], list[int]]:
-    """The entries that are not the objects they were, and the last build's groups (by number)
-    holding one of them or an end of a pair that came or went."""
-    changed = {i for i, (sig, entry) in enumerate(zip(signatures, last.entries, strict=True)) if sig.entry is not entry}
-    now = set(pairs)
-    moved = [pair for pair in pairs if pair not in last.judged] + [pair for pair in last.judged if pair not in now]
-    return changed, sorted({last.group_of[i] for i in changed.union(*moved)})
-
-
 def _replace_groups(
     memo: DedupeMemo, touched: list[int], results: dict[tuple[int, ...], _GroupClusters], groups: list[_Group]
 ) -> None:
     """The last build's ``touched`` groups (by number) give way to ``groups``, clustered as ``results``."""
-    assert memo.last is not None
+    last = memo.last
+    assert last is not None
     for number in touched:
-        del memo.groups[memo.last.groups[number].key]
+        del memo.groups[last.groups.pop(number).key]
     memo.groups.update(results)
-    dropped = set(touched)
-    memo.last.groups = [group for number, group in enumerate(memo.last.groups) if number not in dropped] + groups
-    memo.last.group_of = _group_numbers(len(memo.last.group_of), memo.last.groups)
+    for group in groups:
+        last.groups[last.next_group] = group
+        for index in group.members:
+            last.group_of[index] = last.next_group
+        last.next_group += 1
 
 
 def _replace_decisions(
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]],
-    old: tuple[list[Entry], list[tuple[int, int]]],
+    old: tuple[list[Entry], Pairs],
     signatures: list[Signature],
     fresh: dict[tuple[int, int], PairDecision],
 ) -> None:
@@ -270,19 +312,18 @@ def _group_key(
     return (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
 
 
-def _group_numbers(count: int, groups: list[_Group]) -> list[int]:
+def _group_numbers(count: int, groups: dict[int, _Group]) -> list[int]:
     group_of = [0] * count
-    for number, group in enumerate(groups):
+    for number, group in groups.items():
         for index in group.members:
             group_of[index] = number
     return group_of
 
 
 def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], list[PairDecision]]:
-    """All groups' clusters (in location order) and near misses (in group order)."""
+    """All groups' clusters (in location order) and near misses (in decision order)."""
     results = [memo.groups[group.key] for group in groups]
-    clusters = sorted((cluster for result in results for cluster in result.clusters), key=_first_location)
-    return clusters, [decision for result in results for decision in result.near_misses]
+    return sorted(_clusters_of(results), key=_first_location), sorted(_near_misses_of(results), key=decision_order)
 
 
 def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:
@@ -325,24 +366,27 @@ def _group_clusters(
 
 def _remembered_pairs(
     signatures: list[Signature], parts: Sequence[Prepared], memo: DedupeMemo
-) -> list[tuple[int, int]]:
+) -> tuple[list[tuple[int, int]], Moved]:
     """:func:`candidate_pairs_of`, reused when every entry has the keys blocking read last time (an edit
-    of scores, authors or dates): blocking reads only the keys, in order, so it would find the same."""
+    of scores, authors or dates): blocking reads only the keys, in order, so it would find the same.
+    Also the pairs that came and went, when known."""
     keys = [part.keys for part in parts]
     previous = memo.blocked_keys
     same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
+    moved: Moved = (set(), set())
     if not same:
-        memo.pairs = _updated_pairs(signatures, parts, _changed_entries(keys, previous), memo)
+        memo.pairs, moved = _updated_pairs(signatures, parts, _changed_entries(keys, previous), memo)
     memo.blocked_keys, memo.blocking_reused = keys, same
-    return memo.pairs
+    return memo.pairs, moved
 
 
 def _updated_pairs(
     signatures: list[Signature], parts: Sequence[Prepared], changed: list[int] | None, memo: DedupeMemo
-) -> list[tuple[int, int]]:
+) -> tuple[list[tuple[int, int]], Moved]:
     """Blocking again, the dev server's way: when only some entries' keys changed (same sources,
     as many entries each), only their keys are counted again in the index kept from the last
-    build (large inputs); otherwise blocking runs over all entries, and the index is made anew."""
+    build (large inputs), which tells the pairs that came and went; otherwise blocking runs over
+    all entries, and the index is made anew."""
     index, memo.blocking = memo.blocking, None  # kept only if all goes well
     memo.blocking_updated = index is not None and index.updatable and changed is not None
     if memo.blocking_updated:
@@ -351,16 +395,27 @@ def _updated_pairs(
         old = [before[i][:2] for i in changed]
         new = [(signatures[i].abstract_key, signatures[i].title_key) for i in changed]
         index.update(changed, old, new, [signatures[i].ids for i in changed])
-    elif len(signatures) >= blocking.ARRAYS_FROM:
+        memo.blocking = index
+        return _pairs_moved(memo.pairs, index.pairs())
+    if len(signatures) >= blocking.ARRAYS_FROM:
         grams = blocking_abstracts(signatures, parts)
         titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
-        index = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
-    else:
-        index = None  # a small site is blocked anew, plainly
-    if index is None:
-        return candidate_pairs_of(signatures, parts)
-    memo.blocking = index
-    return sorted(index.pairs())
+        memo.blocking = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+        return sorted(memo.blocking.pairs()), None
+    return candidate_pairs_of(signatures, parts), None  # a small site is blocked anew, plainly
+
+
+def _pairs_moved(pairs: list[tuple[int, int]], now: Pairs) -> tuple[list[tuple[int, int]], Moved]:
+    """The sorted ``pairs`` become the set ``now``: the new sorted list, the pairs that came and went."""
+    before = set(pairs)
+    came, went = now - before, before - now
+    if len(came) + len(went) > REPLACE_PAIRS_UP_TO:
+        return sorted(now), (came, went)
+    return _replaced_in_order(pairs, sorted(went), sorted(came), _itself), (came, went)
+
+
+def _itself(pair: tuple[int, int]) -> tuple[int, int]:
+    return pair
 
 
 def _changed_entries(keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]]) -> list[int] | None:

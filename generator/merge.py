@@ -11,12 +11,14 @@ says so.  Papers without a title anywhere get one derived from the abstract
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress, count
+from operator import attrgetter, is_not, itemgetter, not_
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from generator.catalog import Catalog
 from generator.config import RESERVED, SiteConfig
@@ -34,20 +36,29 @@ T = TypeVar("T")
 @dataclass
 class MergeMemo:
     """What the dev server keeps between builds: the paper merged from each cluster, keyed by the
-    identity of the cluster's entries (a source that did not change keeps its parsed entries) and
-    the overrides applied to it.  Papers change after merging only in their ``id`` (given again on
-    every build), so a kept paper is what merging its cluster again would give."""
+    cluster's identity (dedupe hands back the very cluster object while its entries and the
+    decisions joining them are as they were) and the overrides applied to it.  Papers change after
+    merging only in their ``id``, so a kept paper is what merging its cluster again would give.
+    A build that changed a few papers, none in its first source or title, updates the last
+    build's lists in those places only (:func:`_assigned_again`, :func:`_shown_again`)."""
 
-    papers: dict[tuple, tuple[list[Entry], Paper]] = field(default_factory=dict)
+    plain: dict[int, tuple[Cluster, Paper]] = field(default_factory=dict)  # clusters without overrides
+    overridden: dict[tuple[int, str], tuple[Cluster, Paper]] = field(default_factory=dict)  # by overrides too
     owners: dict[str, list[str]] = field(default_factory=dict)  # the files' profiles the papers were merged with
     fresh: int = 0
     resolution: Resolution | None = None  # the last build's clusters and overrides, the very object ...
     merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
     shown: _Shown | None = None  # what the site shows of them
-    id_inputs: list[tuple[Location, str]] = field(default_factory=list)  # first source and title, in source order
+    in_order: list[Paper] = field(default_factory=list)  # the papers in cluster order
+    id_inputs: list[tuple[Location, str]] = field(default_factory=list)  # their first sources and titles
     ids: list[str] = field(default_factory=list)  # the ids they gave, in the same order
-    id_order: list[int] = field(default_factory=list)  # the places of the papers in id order
-    sorted: dict[tuple, list[Paper]] = field(default_factory=dict)  # profiles' papers, in order, by their identities
+    rank: list[int] = field(default_factory=list)  # each one's place in id order
+    sorted: dict[str, tuple[tuple, list[Paper]]] = field(
+        default_factory=dict
+    )  # slug → its papers' identities, in order
+
+
+Replaced = list[tuple[int, Paper]] | None  # (place in id order, paper there before) for the papers replaced, if known
 
 
 def merge_site(
@@ -61,7 +72,7 @@ def merge_site(
     """Build the site model: one paper per cluster (overrides applied), one profile per person."""
     people = _people(config, docs)
     owners = _owners(catalog, config, people)
-    shown = _shown_papers(_merged(resolution, owners, memo), memo)
+    shown = _shown_papers(*_merged(resolution, owners, memo), memo)
     docs_of = {doc.path: doc for doc in docs}
     profiles = [
         _profile(
@@ -89,83 +100,160 @@ class _Shown:
     papers_of: dict[str, list[Paper]]
     untitled: list[Problem]
     hidden: list[Paper]
+    untitled_papers: list[Paper]  # the papers the warning names, in source order
 
 
-def _shown_papers(merged: list[Paper], memo: MergeMemo | None) -> _Shown:
-    if memo is not None and memo.shown is not None and memo.shown.merged is merged:
-        return memo.shown
+def _shown_papers(merged: list[Paper], replaced: Replaced, memo: MergeMemo | None) -> _Shown:
+    last = memo.shown if memo is not None else None
+    if last is not None and last.merged is merged:
+        return last
+    shown = None
+    if memo is not None and last is not None and replaced is not None:
+        shown = _shown_again(last, merged, replaced, memo.sorted)
+    if shown is None:
+        shown = _shown_anew(merged, memo)
+    if memo is not None:
+        memo.shown = shown
+    return shown
+
+
+def _shown_anew(merged: list[Paper], memo: MergeMemo | None) -> _Shown:
     papers = [paper for paper in merged if not paper.hidden]
     papers_of: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
         for slug in paper.profiles:
             papers_of[slug].append(paper)
-    kept, memo_sorted = (memo.sorted, {}) if memo is not None else ({}, None)
-    sorted_of = {slug: _sorted_papers(own, kept, memo_sorted) for slug, own in papers_of.items()}
-    shown = _Shown(merged, papers, sorted_of, _untitled_warning(papers), [paper for paper in merged if paper.hidden])
-    if memo is not None and memo_sorted is not None:
-        memo.shown, memo.sorted = shown, memo_sorted
-    return shown
+    kept = memo.sorted if memo is not None else None
+    sorted_of = {slug: _sorted_papers(slug, own, kept) for slug, own in papers_of.items()}
+    if kept is not None:
+        for slug in kept.keys() - sorted_of.keys():
+            del kept[slug]
+    untitled = sorted((paper for paper in papers if paper.title_derived), key=_first_source)
+    hidden = [paper for paper in merged if paper.hidden]
+    return _Shown(merged, papers, sorted_of, _untitled_warning(untitled), hidden, untitled)
 
 
-def _sorted_papers(
-    papers: list[Paper], kept: dict[tuple, list[Paper]], now: dict[tuple, list[Paper]] | None
-) -> list[Paper]:
-    """:func:`sort_papers`; the dev server (``now``: what this build keeps) takes the order ``kept``
-    by the last one while a profile's papers are the objects they were, with the ids they had (an
-    edit changes a few profiles' papers, not all; the sorted list holds them, keeping ids unique)."""
-    if now is None:
+def _shown_again(
+    last: _Shown, merged: list[Paper], replaced: list[tuple[int, Paper]], sorted_by_identity: dict[str, Any]
+) -> _Shown | None:
+    """:func:`_shown_anew` from the last build's, where a few papers were replaced (at the same
+    places in id order); None when one of them is or was hidden (then every paper is looked at
+    again).  The profiles concerned are sorted anew (``sorted`` forgets them)."""
+    if last.hidden or any(paper.hidden for place, old in replaced for paper in (old, merged[place])):
+        return None
+    papers, papers_of = list(last.papers), dict(last.papers_of)
+    untitled = _replaced_untitled(last.untitled_papers, [(old, merged[place]) for place, old in replaced])
+    for place, old in replaced:
+        papers[place] = new = merged[place]
+        for slug in set(old.profiles) | set(new.profiles):
+            own = [paper for paper in papers_of.pop(slug, []) if paper is not old] + (
+                [new] if slug in new.profiles else []
+            )
+            if own:
+                papers_of[slug] = sort_papers(own)
+            sorted_by_identity.pop(slug, None)
+    warning = last.untitled if untitled is last.untitled_papers else _untitled_warning(untitled)
+    return _Shown(merged, papers, papers_of, warning, [], untitled)
+
+
+def _replaced_untitled(untitled: list[Paper], replaced: list[tuple[Paper, Paper]]) -> list[Paper]:
+    """The untitled papers (in source order) after each (old, new) pair's old paper gave way to
+    the new one; the very list when neither is untitled."""
+    if not any(paper.title_derived for pair in replaced for paper in pair):
+        return untitled
+    untitled = list(untitled)
+    for old, new in replaced:
+        if old.title_derived:
+            del untitled[bisect.bisect_left(untitled, old.sources[0], key=_first_source)]
+        if new.title_derived:
+            bisect.insort(untitled, new, key=_first_source)
+    return untitled
+
+
+def _sorted_papers(slug: str, papers: list[Paper], kept: dict[str, tuple[tuple, list[Paper]]] | None) -> list[Paper]:
+    """:func:`sort_papers`; the dev server (``kept``) takes the order the last build found while a
+    profile's papers are the objects they were, with the ids they had (an edit changes a few
+    profiles' papers, not all; the sorted list holds them, keeping ids unique)."""
+    if kept is None:
         return sort_papers(papers)
     key = (tuple(map(id, papers)), tuple(paper.id for paper in papers))
-    ordered = kept.get(key)
-    now[key] = ordered if ordered is not None else sort_papers(papers)
-    return now[key]
+    last = kept.get(slug)
+    if last is None or last[0] != key:
+        last = kept[slug] = (key, sort_papers(papers))
+    return last[1]
 
 
-def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
-    """Every paper, with its id, sorted by id; the dev server's last papers when the resolution is the
-    last build's, the very object (nothing changed the clusters or the overrides), for the same owners."""
-    if memo is not None and memo.resolution is resolution and memo.owners == owners:
-        return memo.merged
-    papers = _merge_papers(resolution, owners, memo)
-    merged = assign_ids(papers) if memo is None else _assigned_again(papers, memo)
-    if memo is not None:
-        memo.resolution, memo.merged = resolution, merged
+def _merged(
+    resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None
+) -> tuple[list[Paper], Replaced]:
+    """Every paper, with its id, sorted by id, and (the dev server) which places of the last build's
+    list now hold another paper; the last papers when the resolution is the last build's, the very
+    object (nothing changed the clusters or the overrides), for the same owners."""
+    if memo is None:
+        return assign_ids(_merge_papers(resolution, owners, memo)), None
+    if memo.resolution is resolution and memo.owners == owners:
+        return memo.merged, []
+    merged, replaced = _assigned_again(_merge_papers(resolution, owners, memo), memo)
+    memo.resolution, memo.merged = resolution, merged
+    return merged, replaced
+
+
+def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
+    """:func:`assign_ids` for the dev server: ids depend only on the papers' first sources and titles
+    in source order, so when the papers that are new since the last build (at the same places, as
+    many papers) have the first sources and titles of those they replace (an edited abstract,
+    score or author list), each takes the id and the place in id order of the one it replaces."""
+    changed = _changed_places(papers, memo.in_order)
+    if changed == []:
+        return memo.merged, []  # the same papers (decisions or overrides changed around them)
+    inputs = [(papers[place].sources[0], papers[place].title) for place in changed or []]
+    if changed is None or any(now != memo.id_inputs[place] for now, place in zip(inputs, changed, strict=True)):
+        return _assigned_anew(papers, memo), None
+    merged, replaced = list(memo.merged), []
+    for place in changed:
+        papers[place].id = memo.ids[place]
+        replaced.append((memo.rank[place], merged[memo.rank[place]]))
+        merged[memo.rank[place]] = papers[place]
+    memo.in_order = papers
+    return merged, replaced
+
+
+def _changed_places(papers: list[Paper], last: list[Paper]) -> list[int] | None:
+    """The places where ``papers`` hold another object than ``last`` (None: not as many papers)."""
+    if len(papers) != len(last):
+        return None
+    return list(compress(count(), map(is_not, papers, last)))
+
+
+def _assigned_anew(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
+    merged = assign_ids(papers)
+    memo.in_order, memo.ids = papers, [paper.id for paper in papers]
+    memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
+    memo.rank = [0] * len(papers)
+    for rank, place in enumerate(sorted(range(len(papers)), key=memo.ids.__getitem__)):
+        memo.rank[place] = rank
     return merged
 
 
-def _assigned_again(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
-    """:func:`assign_ids` for the dev server: ids depend only on the papers' first sources and titles
-    in source order, so when those are the last build's (an edited abstract, score or author list),
-    each paper takes the id and the place in id order of the paper that stood where it stands."""
-    in_order = sorted(papers, key=_first_source)
-    inputs = [(paper.sources[0], paper.title) for paper in in_order]
-    if inputs != memo.id_inputs:
-        assign_ids(in_order)
-        by_id = sorted(range(len(in_order)), key=lambda index: in_order[index].id)
-        memo.id_inputs, memo.ids, memo.id_order = inputs, [paper.id for paper in in_order], by_id
-    for paper, paper_id in zip(in_order, memo.ids, strict=True):
-        paper.id = paper_id
-    return [in_order[index] for index in memo.id_order]
-
-
-def _first_source(paper: Paper) -> Location:
-    return paper.sources[0]
-
-
 def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:
-    """One paper per cluster; with a ``memo``, clusters merged in the previous build keep their paper."""
+    """One paper per cluster, in cluster order; with a ``memo``, a cluster merged in the previous
+    build (the same object, with the same overrides) keeps its paper."""
+    clusters, overrides = resolution.clusters, resolution.overrides
     if memo is None:
-        return [merge_paper(c, owners, resolution.overrides.get(i)) for i, c in enumerate(resolution.clusters)]
-    kept = memo.papers if memo.owners == owners else {}
-    memo.papers, memo.owners, memo.fresh = {}, owners, 0
-    for index, cluster in enumerate(resolution.clusters):
-        overrides = resolution.overrides.get(index)
-        key = (*map(id, cluster.entries), repr(overrides) if overrides else "")
-        if key not in kept:
-            kept[key] = (cluster.entries, merge_paper(cluster, owners, overrides))
-            memo.fresh += 1
-        memo.papers[key] = kept[key]
-    return [paper for _, paper in memo.papers.values()]
+        return [merge_paper(cluster, owners, overrides.get(index)) for index, cluster in enumerate(clusters)]
+    same_owners = memo.owners == owners
+    plain, overridden = (memo.plain, memo.overridden) if same_owners else ({}, {})
+    identities = list(map(id, clusters))
+    found = list(map(plain.get, identities))  # in C: most clusters are the last build's
+    keys = {index: (identities[index], repr(given)) for index, given in overrides.items() if given}
+    for index, key in keys.items():
+        found[index] = overridden.get(key)
+    fresh = list(compress(count(), map(not_, found)))
+    for index in fresh:
+        found[index] = (clusters[index], merge_paper(clusters[index], owners, overrides.get(index)))
+    memo.plain, memo.owners, memo.fresh = dict(zip(identities, found, strict=True)), owners, len(fresh)
+    memo.overridden = {key: memo.plain.pop(identities[index]) for index, key in keys.items()}
+    return list(map(itemgetter(1), found))
 
 
 def profile_slugs(config: SiteConfig, docs: list[SourceDoc]) -> list[str]:
@@ -461,11 +549,14 @@ def _most_common_category(papers: list[Paper]) -> str:
     return min(counts, key=lambda category: (-counts[category], category)) if counts else ""
 
 
-def _untitled_warning(papers: list[Paper]) -> list[Problem]:
-    untitled = [paper for paper in papers if paper.title_derived]
+def _first_source(paper: Paper) -> Location:
+    return paper.sources[0]
+
+
+def _untitled_warning(untitled: list[Paper]) -> list[Problem]:
+    """The warning naming the papers no source gives a title (``untitled``, in source order)."""
     if not untitled:
         return []
-    untitled.sort(key=lambda paper: paper.sources[0])
     first = untitled[0].sources[0]
     return [
         Problem(

@@ -203,26 +203,32 @@ def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_p
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
+    pages, listings = sorted(seeds.glob("*_page.txt")), sorted(seeds.glob("*_list.txt"))
+    with listings[3].open("a", encoding="utf-8") as listing:  # a paper no source gives a title
+        listing.write("Abstract: A singular study of nothing in particular. A second sentence follows it.\n")
     cache = BuildCache(incremental=True)
     options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
     build(options, cache)
-    pages, listings = sorted(seeds.glob("*_page.txt")), sorted(seeds.glob("*_list.txt"))
     title = _first_card_title(pages[0])  # the first titled source: its paper's title, hence its id, changes
+    shared = next(line for line in listings[7].read_text(encoding="utf-8").splitlines() if line.startswith("Abstract"))
     edits = [
         (pages[1], "h-index", "h-index7"),
         (listings[2], "Abstract: ", "Abstract: Revised. "),
+        (listings[6], "Abstract: ", f"{shared}\nAbstract: "),  # a paper gains a profile
+        (listings[3], "A second sentence", "A revised second sentence"),  # an untitled paper, not its title
         (pages[4], "h-index", "h-index8"),
         (listings[5], "Abstract: ", "Abstract: Amended. "),
         (pages[0], title, "Zzz " + title),
         (pages[1], "h-index7", "h-index"),
         (listings[2], "Abstract: Revised. ", "Abstract: "),
+        (listings[6], f"{shared}\n", ""),  # and loses it
     ]
     for number, (path, old, new) in enumerate(edits):
         text = path.read_text(encoding="utf-8")
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         build(options, cache)
-        assert "papers.json" in cache.rendered, "its papers or its profiles' metrics changed"
+        assert "papers.json" in cache.rendered, "its papers, their profiles or the profiles' metrics changed"
         if "h-index" in old:  # no paper changed: files made of the papers alone are linked, not written
             assert "report.json" not in cache.rendered and "search-index.js" not in cache.rendered
         if new.startswith("Zzz"):
