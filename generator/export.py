@@ -9,6 +9,7 @@ orjson writes it several times faster than the standard library's encoder
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -135,13 +136,13 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
 class ReportParts:
     """:func:`report_json` as the dev server makes it: the report with its ``merged`` and ``apart``
     lists left empty, each merged paper's and each pair's part as JSON (UTF-8), and the JSON of the
-    sections made from the papers, pieced together from what :meth:`PaperMemo.runs` kept of each
-    run of papers."""
+    sections made from the papers in chunks, pieced together from what :meth:`PaperMemo.runs`
+    kept of each run of papers."""
 
     report: dict[str, Any]
     merged: list[bytes]
     apart: list[bytes]
-    texts: dict[str, bytes]
+    texts: dict[str, list[bytes]]
 
 
 @dataclass
@@ -150,6 +151,7 @@ class _RunReport:
 
     located: dict[Location, Paper]
     merged: list[bytes]
+    joined: bytes  # the merged parts, comma-separated
     overridden: list[dict[str, Any]]
     disagreements: list[dict[str, Any]]
     unverified: list[dict[str, Any]]
@@ -158,7 +160,9 @@ class _RunReport:
 def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo: PaperMemo) -> ReportParts:
     """:func:`report_json` in parts (see :class:`ReportParts`): kept whole while the papers and the
     dedupe result are the objects they were, else pieced together from runs of papers, a run
-    whose papers and dedupe decisions are the objects they were keeping its parts."""
+    whose papers are the objects they were keeping its parts.  (The dev server's merge keeps a
+    paper only while its cluster is the very object dedupe made, which holds the decisions that
+    joined its entries: a paper that is the object it was has the decisions it had.)"""
     every_paper, same_inputs = site.papers + site.hidden, (Same(dedupe), len(site.papers))
     sections, merged, apart, texts = memo.get_for_all(
         "report", every_paper, lambda: _paper_parts(site, dedupe, memo), same_inputs
@@ -168,18 +172,17 @@ def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo
 
 def _paper_parts(
     site: Site, dedupe: DedupeResult, memo: PaperMemo
-) -> tuple[dict[str, Any], list[bytes], list[bytes], dict[str, bytes]]:
-    decisions_of = _decisions_by_paper(site, dedupe, _papers_by_location(site) if site.joins else {})
+) -> tuple[dict[str, Any], list[bytes], list[bytes], dict[str, list[bytes]]]:
+    decisions_of = functools.cache(
+        lambda: _decisions_by_paper(site, dedupe, _papers_by_location(site) if site.joins else {})
+    )  # made only if some run is made again
 
     def run_report(run: list[Paper]) -> _RunReport:
         located = _located(run)  # a merged paper's decisions join its own entries
-        merged = [orjson.dumps(_merged_json(p, decisions_of[p.sources[0]], located)) for p in _merged_papers(run)]
-        return _RunReport(located, merged, _overridden(run), _disagreements(run), _unverified(run))
+        merged = [orjson.dumps(_merged_json(p, decisions_of()[p.sources[0]], located)) for p in _merged_papers(run)]
+        return _RunReport(located, merged, b",".join(merged), _overridden(run), _disagreements(run), _unverified(run))
 
-    def decisions_in(run: list[Paper]) -> tuple[list[PairDecision], ...]:
-        return tuple([decisions_of[paper.sources[0]] for paper in run if len(paper.sources) > 1])
-
-    runs = memo.runs("report", site.papers, run_report, decisions_in)
+    runs = memo.runs("report", site.papers, run_report)
     paper_of = _located(site.hidden)
     for run in runs:
         paper_of.update(run.located)  # a dict's update, in C: far faster than one pass over every source
@@ -195,8 +198,9 @@ def _paper_parts(
         "hidden": _hidden(site),
         "apart": [],
     }
-    texts = {key: orjson.dumps(value) for key, value in sections.items() if key not in ("merged", "apart")}
-    return sections, merged, apart, texts | {"merged": _json_list(merged), "apart": _json_list(apart)}
+    texts = {key: [orjson.dumps(value)] for key, value in sections.items() if key not in ("merged", "apart")}
+    texts["merged"] = _json_list([run.joined for run in runs if run.joined])
+    return sections, merged, apart, texts | {"apart": _json_list(apart)}
 
 
 def _pair_ids(decision: PairDecision, paper_of: dict[Location, Paper]) -> tuple[str, str]:
@@ -208,16 +212,26 @@ def _apart_part(decision: PairDecision, ids: tuple[str, str]) -> bytes:
     return orjson.dumps(_decision_json_of(decision, *ids))
 
 
-def _json_list(parts: list[bytes]) -> bytes:
-    """The JSON list of parts that are JSON already."""
-    return b"[" + b",".join(parts) + b"]"
+def _json_list(parts: list[bytes]) -> list[bytes]:
+    """The JSON list of parts that are JSON already, in chunks (no joined copy)."""
+    return [b"[", *comma_separated(parts), b"]"]
 
 
-def joined_report(parts: ReportParts) -> bytes:
-    """``report.json`` as :func:`to_json` writes :func:`report_json` (in UTF-8), from :func:`report_parts`."""
-    texts = ((key, parts.texts.get(key)) for key in parts.report)
-    joined = b",".join(orjson.dumps(key) + b":" + (text or orjson.dumps(parts.report[key])) for key, text in texts)
-    return b"{" + joined + b"}\n"
+def comma_separated(parts: list[bytes]) -> list[bytes]:
+    """The parts with a comma between each two, as chunks."""
+    chunks = [b","] * (2 * len(parts) - 1) if parts else []
+    chunks[::2] = parts
+    return chunks
+
+
+def joined_report(parts: ReportParts) -> list[bytes]:
+    """``report.json`` as :func:`to_json` writes :func:`report_json` (in UTF-8), from :func:`report_parts`,
+    in chunks (a dozen megabytes at a thousand profiles: never copied into one text)."""
+    chunks = [b"{"]
+    for key in parts.report:
+        chunks += [b"," if len(chunks) > 1 else b"", orjson.dumps(key), b":"]
+        chunks += parts.texts.get(key) or [orjson.dumps(parts.report[key])]
+    return [*chunks, b"}\n"]
 
 
 def _papers_by_location(site: Site) -> dict[Location, Paper]:

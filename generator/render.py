@@ -27,7 +27,7 @@ from generator.bibtex_out import bibliography, bibtex_entries
 from generator.categories import category_name
 from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
-from generator.export import compact_json
+from generator.export import comma_separated, compact_json
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
 from generator.memo import PaperMemo, TextMemo
@@ -224,7 +224,9 @@ class RenderTarget:
     cache: PageCache | None = None
     previous: Path | None = None
     papers: PaperMemo | None = None
-    page_inputs: dict[str, Callable[[], str | bytes]] = field(default_factory=dict)  # template → cheaper digest input
+    page_inputs: dict[str, Callable[[], str | bytes | list[bytes]]] = field(
+        default_factory=dict
+    )  # cheaper digest input
     blocks: TextMemo | None = None  # the report page's blocks, by their report.json text
     dev_server: bool = False  # link unchanged profile pages first; write data files here while workers render
     held: PageCache = field(default_factory=dict)  # pages the staging folder already holds (the dev server's spare)
@@ -378,7 +380,8 @@ class _JobState:
         if slug:
             return _digest(head, self.site_inputs, self._profile_inputs(self.profiles[slug]))
         if template in self.target.page_inputs:
-            return _digest(head, self.site_inputs, self.target.page_inputs[template]())
+            text = self.target.page_inputs[template]()
+            return _digest(head, self.site_inputs, *([text] if isinstance(text, str | bytes) else text))
         return _digest(head, repr(self.context(job)))
 
     def _profile_inputs(self, profile: Profile) -> str:
@@ -470,9 +473,9 @@ def _paper_digest(paper: Paper) -> str:
     return hashlib.sha256(orjson.dumps(paper, default=tuple)).hexdigest()  # a Location as a list
 
 
-def search_index(site: Site, memo: PaperMemo | None = None) -> str:
-    """``search-index.js``: titles, authors, venues and years of every paper, for the index page's search
-    (the dev server remembers the part of each run of unchanged papers in ``memo``)."""
+def search_index(site: Site, memo: PaperMemo | None = None) -> list[bytes]:
+    """``search-index.js`` (in UTF-8 chunks): titles, authors, venues and years of every paper, for the
+    index page's search (the dev server remembers the part of each run of unchanged papers in ``memo``)."""
     names = {profile.slug: profile.name for profile in site.profiles}
     listed = functools.partial(_search_entries, names)
     if memo is None:
@@ -481,14 +484,14 @@ def search_index(site: Site, memo: PaperMemo | None = None) -> str:
     return _search_index_of(memo.runs("search", site.papers, listed, inputs=same_names))
 
 
-def _search_index_of(parts: list[str]) -> str:
-    return "window.PAPER_INDEX = [" + ",".join(part for part in parts if part) + "];\n"
+def _search_index_of(parts: list[bytes]) -> list[bytes]:
+    return [b"window.PAPER_INDEX = [", *comma_separated([part for part in parts if part]), b"];\n"]
 
 
-def _search_entries(names: dict[str, str], papers: list[Paper]) -> str:
-    """The search entries of those ``papers`` that some profile shows, joined."""
+def _search_entries(names: dict[str, str], papers: list[Paper]) -> bytes:
+    """The search entries of those ``papers`` that some profile shows, joined (UTF-8)."""
     listed = [paper for paper in papers if any(slug in names for slug in paper.profiles)]
-    return ",".join(_search_entry(names, paper) for paper in listed)
+    return ",".join(_search_entry(names, paper) for paper in listed).encode()
 
 
 def _search_entry(names: dict[str, str], paper: Paper) -> str:
