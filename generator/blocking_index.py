@@ -32,6 +32,7 @@ class BlockingIndex:
     exact_pairs: Counter[Pair]
     grams: GramCounts
     gram_pairs: set[Pair]
+    exact_sizes: np.ndarray  # each entry's number of exact keys
 
     @classmethod
     def of(cls, grams: EntryGrams, titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> BlockingIndex:
@@ -42,7 +43,8 @@ class BlockingIndex:
         exact_pairs: Counter[Pair] = Counter()
         for members in postings.values():
             exact_pairs.update(member_pairs(members))
-        return cls(exact_keys, postings, exact_pairs, counts, counts.passing(_sizes(exact_keys)))
+        sizes = _sizes(exact_keys)
+        return cls(exact_keys, postings, exact_pairs, counts, counts.passing(sizes), sizes)
 
     @property
     def updatable(self) -> bool:
@@ -68,24 +70,27 @@ class BlockingIndex:
         count = self.grams.count
         rechecked = {(int(code) // count, int(code) % count) for code in touched}
         self.gram_pairs -= rechecked  # in place: an index that fails half-way is never used again
-        self.gram_pairs |= self.grams.passing(_sizes(self.exact_keys), touched)
+        self.gram_pairs |= self.grams.passing(self.exact_sizes, touched)
 
     def _update_exact(self, changed: list[int], new_keys: list[set[str]]) -> None:
         touched = {key for index in changed for key in self.exact_keys[index]} | set().union(*new_keys)
-        for key in sorted(touched):
-            self.exact_pairs.subtract(member_pairs(self.postings.get(key, [])))
+        before = [pair for key in sorted(touched) for pair in member_pairs(self.postings.get(key, []))]
+        self.exact_pairs.subtract(before)
         for index, keys in zip(changed, new_keys, strict=True):
             for key in self.exact_keys[index]:
                 self.postings[key].remove(index)
             for key in keys:
                 self.postings[key].append(index)
             self.exact_keys[index] = keys
+            self.exact_sizes[index] = len(keys)
         for key in sorted(touched):
             members = self.postings[key] = sorted(self.postings[key])
             self.exact_pairs.update(member_pairs(members))
             if not members:
                 del self.postings[key]
-        self.exact_pairs = +self.exact_pairs  # drop the pairs no posting holds any more
+        for pair in before:  # drop the pairs no posting holds any more
+            if self.exact_pairs.get(pair, 1) <= 0:
+                del self.exact_pairs[pair]
 
 
 def _grams_of(entries: np.ndarray, texts: Sequence[tuple[str, str]]) -> EntryGrams:

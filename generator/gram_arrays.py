@@ -141,8 +141,8 @@ class GramCounts:
         present[present] = self.codes[position[present]] == delta_codes[present]
         self.counts[position[present]] += delta_counts[present]
         if not present.all():
-            self.codes = np.insert(self.codes, position[~present], delta_codes[~present])
-            self.counts = np.insert(self.counts, position[~present], delta_counts[~present])
+            self.codes = _inserted(self.codes, position[~present], delta_codes[~present])
+            self.counts = _inserted(self.counts, position[~present], delta_counts[~present])
         if (self.counts[np.searchsorted(self.codes, delta_codes)] == 0).any():
             shared = self.counts != 0
             self.codes, self.counts = self.codes[shared], self.counts[shared]
@@ -202,10 +202,27 @@ def _replaced(rows: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
     """Sorted ``rows`` with the rows ``old`` (all among them) replaced by the rows ``new``."""
     gone, added = np.setdiff1d(old, new, assume_unique=True), np.setdiff1d(new, old, assume_unique=True)
     if len(gone):
-        rows = np.delete(rows, np.searchsorted(rows, gone))
+        rows = _deleted(rows, np.searchsorted(rows, gone))
     if len(added):
-        rows = np.insert(rows, np.searchsorted(rows, added), added)
+        rows = _inserted(rows, np.searchsorted(rows, added), added)
     return rows
+
+
+def _inserted(array: np.ndarray, positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.insert`` of ``values`` at sorted ``positions``, as one concatenation of slices (about
+    twice as fast on the arrays of millions of rows an edit changes in a few places)."""
+    if not len(positions):
+        return array
+    pieces: list[np.ndarray] = [values] * (2 * len(positions) + 1)
+    pieces[::2] = np.split(array, positions)
+    pieces[1::2] = np.split(values, np.arange(1, len(values)))
+    return np.concatenate(pieces)
+
+
+def _deleted(array: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``np.delete`` of the rows at sorted, distinct ``positions``, as one concatenation of slices."""
+    pieces = np.split(array, positions)
+    return np.concatenate([pieces[0], *(piece[1:] for piece in pieces[1:])])
 
 
 SLICES = min(os.cpu_count() or 1, 4)  # threads counting pairs; rounded down to a power of two

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -225,3 +226,14 @@ def test_blocking_kept_up_to_date_after_edits_equals_blocking_anew(entries, edit
             abstracts[position], titles[position], ids[position] = abstract, title, identifiers
         index.update(changed, old, [(abstracts[i], titles[i]) for i in changed], [ids[i] for i in changed])
         assert index.pairs() == candidate_pairs(abstracts, titles, ids)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 50), max_size=30), st.lists(st.tuples(st.integers(0, 30), st.integers()), max_size=8))
+def test_inserting_and_deleting_rows_by_slices_equals_numpys_own(rows, inserts):
+    array = np.array(sorted(rows), dtype=np.int64)
+    positions = np.array(sorted(min(place, len(array)) for place, _ in inserts), dtype=np.int64)
+    values = np.array([value % 1000 for _, value in inserts], dtype=np.int64)
+    assert np.array_equal(gram_arrays._inserted(array, positions, values), np.insert(array, positions, values))
+    gone = np.unique(positions[positions < len(array)])
+    assert np.array_equal(gram_arrays._deleted(array, gone), np.delete(array, gone))
