@@ -339,7 +339,8 @@ def assemble_output(
         report = functools.cache(
             lambda: parts().report | {"merged": parts().merged, "apart": parts().apart}
         )  # each merged paper and pair kept apart as its JSON text
-        target = RenderTarget(folder, pages, previous, memo, {"report.html": report_text}, cache.blocks, True)
+        page_inputs = {"report.html": lambda: parts().digest_input()}
+        target = RenderTarget(folder, pages, previous, memo, page_inputs, cache.blocks, True)
         target.held, target.keep_only, target.data_written = held, staging.keep_only, cache.data_written
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),

@@ -10,6 +10,7 @@ orjson writes it several times faster than the standard library's encoder
 from __future__ import annotations
 
 import functools
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -143,6 +144,13 @@ class ReportParts:
     merged: list[bytes]
     apart: list[bytes]
     texts: dict[str, list[bytes]]
+    made: str  # new whenever the parts made from the papers are made again (kept with them)
+
+    def digest_input(self) -> bytes:
+        """What the report determines the report page by, far smaller than its text: the mark of
+        the parts made from the papers (equal only while they are the very parts kept, which the
+        page was made from) and the rest of the report."""
+        return self.made.encode() + orjson.dumps(self.report)
 
 
 @dataclass
@@ -164,10 +172,10 @@ def report_parts(site: Site, dedupe: DedupeResult, counts: tuple[int, int], memo
     paper only while its cluster is the very object dedupe made, which holds the decisions that
     joined its entries: a paper that is the object it was has the decisions it had.)"""
     every_paper, same_inputs = site.papers + site.hidden, (Same(dedupe), len(site.papers))
-    sections, merged, apart, texts = memo.get_for_all(
-        "report", every_paper, lambda: _paper_parts(site, dedupe, memo), same_inputs
+    sections, merged, apart, texts, made = memo.get_for_all(
+        "report", every_paper, lambda: (*_paper_parts(site, dedupe, memo), uuid.uuid4().hex), same_inputs
     )
-    return ReportParts(_report(site, dedupe, counts, sections), merged, apart, texts)
+    return ReportParts(_report(site, dedupe, counts, sections), merged, apart, texts, made)
 
 
 def _paper_parts(

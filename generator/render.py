@@ -209,6 +209,7 @@ def site_contexts(
     }
 
 
+_PROFILE_OWN = attrgetter(*(item.name for item in fields(Profile) if item.name != "papers"))
 FileStats = dict[str, tuple[int, int]]  # output path → (size, mtime_ns) as written
 PageCache = dict[str, tuple[str, FileStats]]  # job path → (digest of its inputs, its files)
 
@@ -383,18 +384,18 @@ class _JobState:
         if template in self.target.page_inputs:
             text = self.target.page_inputs[template]()
             return _digest(head, self.site_inputs, *([text] if isinstance(text, str | bytes) else text))
-        return _digest(head, repr(self.context(job)))
+        return _digest(head, orjson.dumps(self.context(job), default=repr))
 
-    def _profile_inputs(self, profile: Profile) -> str:
+    def _profile_inputs(self, profile: Profile) -> bytes:
         """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""
-        own = [getattr(profile, item.name) for item in fields(profile) if item.name != "papers"]
+        own = orjson.dumps(_PROFILE_OWN(profile), default=tuple)  # a Location as a list
         papers = self.papers
         digests = papers.get_for_all(
             "digests",
             profile.papers,
             lambda: "".join(papers.get("digest", paper, _paper_digest) for paper in profile.papers),
         )
-        return repr(own) + digests
+        return own + digests.encode()
 
     def _write(self, files: dict[str, Content]) -> FileStats:
         stats = {}
