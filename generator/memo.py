@@ -16,8 +16,11 @@ for the next build, which may need most of them again.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Hashable, Sequence
-from operator import attrgetter
+from dataclasses import dataclass
+from itertools import compress, count
+from operator import attrgetter, ne
 from typing import Any, TypeVar
 
 from generator.model import Paper
@@ -103,6 +106,8 @@ class PaperMemo(_PerBuild):
     def __init__(self) -> None:
         super().__init__()
         self._last_ends: tuple[int, Sequence[Paper] | None, list[int]] = (-1, None, [])
+        self._last_places: _Places | None = None
+        self._last_runs: dict[str, tuple[_Places, dict]] = {}  # each kind's last call: its places, its runs' keys
 
     def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T]) -> T:
         """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
@@ -133,31 +138,47 @@ class PaperMemo(_PerBuild):
         return value[1]
 
     def runs(
-        self,
-        kind: str,
-        papers: Sequence[Paper],
-        derive: Callable[[list[Paper]], T],
-        held: Callable[[list[Paper]], tuple[object, ...]] = lambda run: (),
-        inputs: Hashable = None,
+        self, kind: str, papers: Sequence[Paper], derive: Callable[[list[Paper]], T], inputs: Hashable = None
     ) -> list[T]:
         """``derive`` of each run of consecutive ``papers``, derived again only for a run holding a
-        paper that is not the object it was, with the id it had, or whose ``held`` objects (what
-        else the value depends on, by identity: a paper's dedupe decisions) are not the ones they
-        were, or for other ``inputs`` (by value).  A run ends after a paper whose id hashes to a multiple of :data:`RUN_LENGTH`: where
-        runs end depends on the papers, not on their places, so a paper added, removed or changed
-        makes its own run anew, not every run after it."""
-        kept = self._kind(("runs", kind))
-        values, start = [], 0
+        paper that is not the object it was, with the id it had, or for other ``inputs`` (by value).
+        A run ends after a paper whose id hashes to a multiple of :data:`RUN_LENGTH`: where runs end
+        depends on the papers, not on their places, so a paper added, removed or changed makes its
+        own run anew, not every run after it.  A run that lies where it lay in this kind's last
+        call, between the places that now hold another paper (found once per build, in C), is
+        found by its place, without making its key."""
+        kept, places = self._kind(("runs", kind)), self._places(papers)
+        last_places, last_keys = self._last_runs.get(kind, (None, {}))
+        changed = (
+            places.changed_since(last_places) if last_places is not None and last_keys.get(None) == inputs else None
+        )
+        values, keys, start = [], {None: inputs}, 0
         for end in self._run_ends(papers):
-            run = list(papers[start:end])
-            others = held(run)
-            key = (tuple(map(id, run)), tuple(map(_PAPER_ID, run)), tuple(map(id, others)), inputs)
+            key = last_keys.get((start, end)) if changed is not None and not _touches(changed, start, end) else None
+            if key is None:
+                run = papers[start:end]
+                key = (tuple(map(id, run)), tuple(map(_PAPER_ID, run)), inputs)
             value = kept.get(key)
             if value is None:
-                value = kept.values[key] = (run, others, derive(run))  # holding them keeps their ids unique
-            values.append(value[2])
+                run = list(papers[start:end])
+                value = kept.values[key] = (run, derive(run))  # holding the papers keeps their ids unique
+            values.append(value[1])
+            keys[(start, end)] = key
             start = end
+        self._last_runs[kind] = (places, keys)
         return values
+
+    def _places(self, papers: Sequence[Paper]) -> _Places:
+        """This build's :class:`_Places` of ``papers`` (made once per build for the site's list, which
+        several kinds of value are made from: a build changes no paper or id once merged)."""
+        if (
+            self._last_places is not None
+            and self._last_places.build == self._build
+            and self._last_places.list is papers
+        ):
+            return self._last_places
+        self._last_places = _Places.of(self._build, papers, self._last_places)
+        return self._last_places
 
     def _run_ends(self, papers: Sequence[Paper]) -> list[int]:
         """Where each run ends (found once per build for the site's list of papers, which several
@@ -170,3 +191,46 @@ class PaperMemo(_PerBuild):
             ends.append(len(papers))
         self._last_ends = (self._build, papers, ends)
         return ends
+
+
+@dataclass
+class _Places:
+    """A build's list of papers, place by place (identities and ids), and the places where it holds
+    another paper, or one with another id, than the list before (None: not as many papers)."""
+
+    build: int
+    list: Sequence[Paper]
+    papers: list[Paper]  # holding them keeps their identities unique
+    identities: list[int]
+    ids: list[str]
+    before: _Places | None
+    changed: list[int] | None
+
+    @classmethod
+    def of(cls, build: int, papers: Sequence[Paper], before: _Places | None) -> _Places:
+        identities, ids = list(map(id, papers)), list(map(_PAPER_ID, papers))
+        if before is not None:
+            before.before = None  # one list back is enough
+        places = cls(build, papers, list(papers), identities, ids, before, None)
+        places.changed = places._changed_from(before) if before is not None else None
+        return places
+
+    def changed_since(self, other: _Places) -> list[int] | None:
+        """The places changed since ``other`` (found once when it is the list before)."""
+        return self.changed if other is self.before else self._changed_from(other)
+
+    def _changed_from(self, other: _Places) -> list[int] | None:
+        if len(self.ids) != len(other.ids):
+            return None
+        changed = (
+            [] if self.identities == other.identities else compress(count(), map(ne, self.identities, other.identities))
+        )
+        if self.ids == other.ids:  # lists compared in C: ids change in place only when they are all given anew
+            return list(changed)
+        return sorted(set(changed).union(compress(count(), map(ne, self.ids, other.ids))))
+
+
+def _touches(places: list[int], start: int, end: int) -> bool:
+    """Does a place of the sorted ``places`` lie in ``start…end-1``?"""
+    index = bisect.bisect_left(places, start)
+    return index < len(places) and places[index] < end
