@@ -8,6 +8,8 @@ import gc
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import itemgetter, not_
 from pathlib import Path
 
 from generator.bios import load_bios, stray_bio_files
@@ -20,9 +22,9 @@ from generator.errors import BuildError, Problem
 from generator.export import joined_report, papers_json_chunks, report_json, report_parts, to_json
 from generator.memo import PaperMemo, TextMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
-from generator.model import Entry, Site, SourceDoc
+from generator.model import Cluster, Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
-from generator.overrides import OVERRIDES_FILE, Override, Resolution, load_overrides, resolve
+from generator.overrides import OVERRIDES_FILE, Override, Resolution, gives_identifier, load_overrides, resolve
 from generator.reading import ParsedSource, read_sources
 from generator.render import (
     PageCache,
@@ -97,6 +99,7 @@ class BuildCache:
     config: tuple[tuple, SiteConfig] | None = None  # site.yaml's file status and what it gave
     data_written: dict[str, Content] = field(default_factory=dict)  # each data file as last written
     resolved: tuple[DedupeResult, list[Override], Resolution] | None = None  # the last clusters with overrides
+    identified: dict[int, tuple[Cluster, bool]] = field(default_factory=dict)  # does a cluster give an identifier?
 
 
 @dataclass
@@ -266,9 +269,26 @@ def resolve_overrides(overrides: list[Override], dedupe: DedupeResult, cache: Bu
     last = cache.resolved
     if cache.incremental and last is not None and last[0] is dedupe and last[1] == overrides:
         return last[2]
-    resolution = resolve(overrides, dedupe.clusters, lambda: unique_slugs([cluster_title(c) for c in dedupe.clusters]))
+    identified = _identified_clusters(dedupe.clusters, cache) if cache.incremental else None
+    resolution = resolve(overrides, dedupe.clusters, functools.partial(_plain_ids, dedupe.clusters), identified)
     cache.resolved = (dedupe, overrides, resolution) if cache.incremental else None
     return resolution
+
+
+def _plain_ids(clusters: list[Cluster]) -> list[str]:
+    """The ids the clusters' papers would get without overrides."""
+    return unique_slugs([cluster_title(cluster) for cluster in clusters])
+
+
+def _identified_clusters(clusters: list[Cluster], cache: BuildCache) -> list[int]:
+    """The clusters giving an identifier (:func:`gives_identifier`), looked at again only for a cluster
+    that is not the very object the last build had (the dev server's)."""
+    kept = cache.identified
+    found = list(map(kept.get, map(id, clusters)))
+    for index in compress(count(), map(not_, found)):
+        found[index] = (clusters[index], gives_identifier(clusters[index]))  # holding it keeps its id unique
+    cache.identified = dict(zip(map(id, clusters), found, strict=True))
+    return list(compress(count(), map(itemgetter(1), found)))
 
 
 def kept_pages(cache: BuildCache, store: DiskCache | None, out_dir: Path) -> PageCache | None:

@@ -219,11 +219,17 @@ class Resolution:
     joins: list[str]
 
 
-def resolve(overrides: list[Override], clusters: list[Cluster], paper_ids: Callable[[], list[str]]) -> Resolution:
+def resolve(
+    overrides: list[Override],
+    clusters: list[Cluster],
+    paper_ids: Callable[[], list[str]],
+    identified: list[int] | None = None,
+) -> Resolution:
     """Attach each override to the one cluster it names; join clusters that now share an arXiv id or DOI.
 
     ``paper_ids`` gives the ids the clusters would get without overrides (for ``id:`` references
-    and messages; asked only if an override needs them).
+    and messages; asked only if an override needs them); ``identified``, the clusters that give an
+    identifier (:func:`gives_identifier`; found here when not given).
     """
     problems: list[Problem] = []
     attached: dict[int, list[Override]] = defaultdict(list)
@@ -236,7 +242,9 @@ def resolve(overrides: list[Override], clusters: list[Cluster], paper_ids: Calla
         else:
             problems.append(_not_one(override, found, clusters, ids()))
     fail_if_any(problems)
-    resolution = _join_by_identifier(clusters, attached)
+    if identified is None:
+        identified = [index for index, cluster in enumerate(clusters) if gives_identifier(cluster)]
+    resolution = _join_by_identifier(clusters, attached, identified)
     fail_if_any([problem for found in resolution.overrides.values() for problem in _set_twice(found)])
     return resolution
 
@@ -297,8 +305,16 @@ def _not_one(override: Override, found: list[int], clusters: list[Cluster], ids:
     )
 
 
-def _join_by_identifier(clusters: list[Cluster], attached: dict[int, list[Override]]) -> Resolution:
-    """Union clusters whose entries or overrides give the same arXiv id or DOI."""
+def gives_identifier(cluster: Cluster) -> bool:
+    """Does an entry of the cluster give an arXiv id or a DOI?"""
+    return any(entry.arxiv or entry.doi for entry in cluster.entries)
+
+
+def _join_by_identifier(
+    clusters: list[Cluster], attached: dict[int, list[Override]], identified: list[int]
+) -> Resolution:
+    """Union clusters whose entries or overrides give the same arXiv id or DOI (most papers give
+    none: only the ``identified`` clusters and those with overrides are looked at)."""
     owner: dict[str, int] = {}
     parent = list(range(len(clusters)))
 
@@ -308,9 +324,8 @@ def _join_by_identifier(clusters: list[Cluster], attached: dict[int, list[Overri
         return index
 
     joins: list[str] = []
-    for index, cluster in enumerate(clusters):
-        if index not in attached and not any(entry.arxiv or entry.doi for entry in cluster.entries):
-            continue  # most papers: no identifier to join by
+    for index in sorted(set(identified).union(attached)):
+        cluster = clusters[index]
         for identifier in sorted(_identifiers(cluster, attached.get(index, []))):
             other = owner.setdefault(identifier, index)
             if find(other) != find(index):

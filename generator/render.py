@@ -421,25 +421,37 @@ class _JobState:
 
 
 ReportBlocks = Callable[[str, "list[dict[str, Any]] | list[bytes]"], list[Markup]]
+BLOCK_CHUNK = 32  # blocks per chunk the dev server keeps, on average
 
 
 def report_blocks(renderer: Renderer, memo: TextMemo | None) -> ReportBlocks:
     """How to render the report page's repeated blocks (a macro of ``_report.html``: a merged
-    paper, a pair kept apart), each given as its report data; the dev server gives each as its
-    ``report.json`` text instead, and keeps blocks by that text (a key that costs nothing to make).
+    paper, a pair kept apart), each given as its report data; the page joins them as they are.
+    The dev server gives each as its ``report.json`` text instead, and keeps the blocks of chunks
+    of some :data:`BLOCK_CHUNK` texts by those texts (a key that costs little to make); a chunk
+    ends after a text whose hash is a multiple of it, so an edit changes the chunks around it only.
     (A plain function, not a method of the job state: the state's contexts hold it, and a
     reference cycle would keep the whole site alive until the cycle collector runs.)"""
 
     def blocks(macro: str, items: list[dict[str, Any]] | list[bytes]) -> list[Markup]:
         if memo is None:
             return renderer.macro_calls("_report.html", macro, items)
-        return [memo.get((macro, item), functools.partial(_block, renderer, macro, item)) for item in items]
+        chunks = _content_chunks(items)  # type: ignore[arg-type]  # the dev server's are texts
+        return [memo.get((macro, chunk), functools.partial(_chunk_block, renderer, macro, chunk)) for chunk in chunks]
 
     return blocks
 
 
-def _block(renderer: Renderer, macro: str, text: bytes) -> Markup:
-    return renderer.macro("_report.html", macro, orjson.loads(text))
+def _content_chunks(texts: list[bytes]) -> list[tuple[bytes, ...]]:
+    """``texts`` cut after each text whose hash is a multiple of :data:`BLOCK_CHUNK`."""
+    ends = [end for end, text in enumerate(texts, 1) if hash(text) % BLOCK_CHUNK == 0]
+    if texts and (not ends or ends[-1] < len(texts)):
+        ends.append(len(texts))
+    return [tuple(texts[start:end]) for start, end in zip([0, *ends], ends, strict=False)]
+
+
+def _chunk_block(renderer: Renderer, macro: str, texts: tuple[bytes, ...]) -> Markup:
+    return Markup("").join(renderer.macro_calls("_report.html", macro, map(orjson.loads, texts)))
 
 
 def _link_unchanged(previous: Path, folder: Path, name: str, stat: tuple[int, int]) -> tuple[int, int]:
@@ -834,5 +846,5 @@ def report_context(site: Site, report: dict[str, Any], blocks: ReportBlocks) -> 
     return base_context(site, "report.html", f"Build report · {site.title}", description) | {
         "report": report,
         "merged_blocks": blocks("merged_paper", report["merged"]),
-        "apart_rows": blocks("decision_row", report["apart"]),
+        "apart_rows": blocks("apart_row", report["apart"]),
     }
