@@ -13,7 +13,7 @@ import functools
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # NumPy asks Linux for transparent huge pages for large arrays; where the kernel then compacts
 # memory on the spot (defrag "madvise", a common default), blocking's first pass over fresh arrays
@@ -97,21 +97,29 @@ class GramCounts:
     """What blocking counted over the gram keys of ``count`` entries: each pair's code (``left *
     count + right``, sorted) and how many keys it shares by the posting rule, and each entry's
     number of distinct keys; ``rows``, every entry's keys once (key above owner, sorted), lets
-    :meth:`update` count again only the keys an edit touched (None beyond 2**20 entries)."""
+    :meth:`update` count again only the keys an edit touched (None beyond 2**20 entries).  The
+    pairs an update adds are counted in the small ``extra`` arrays (sorted, none of them among
+    ``codes``) until there are enough of them to merge: adding a few to the millions of ``codes``
+    would copy them all on every edit; a pair left sharing nothing keeps a count of 0 until then."""
 
     rows: np.ndarray | None
     codes: np.ndarray
     counts: np.ndarray
     sizes: np.ndarray
     count: int
+    extra_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    extra_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def passing(self, exact_sizes: np.ndarray, codes: np.ndarray | None = None) -> set[Pair]:
         """The pairs (among ``codes``, else all) that share enough grams, given each entry's exact keys."""
+        sizes = self.sizes + exact_sizes
         if codes is None:
-            return _enough_shared(self.codes, self.counts, self.sizes + exact_sizes)
-        position = np.minimum(np.searchsorted(self.codes, codes), max(len(self.codes) - 1, 0))
-        found = self.codes[position] == codes if len(self.codes) else np.zeros(len(codes), dtype=bool)
-        return _enough_shared(codes[found], self.counts[position[found]], self.sizes + exact_sizes)
+            return _enough_shared(self.codes, self.counts, sizes) | _enough_shared(
+                self.extra_codes, self.extra_counts, sizes
+            )
+        found, counts = _looked_up(self.codes, self.counts, codes)
+        found_extra, extra_counts = _looked_up(self.extra_codes, self.extra_counts, codes)
+        return _enough_shared(codes[found], counts, sizes) | _enough_shared(codes[found_extra], extra_counts, sizes)
 
     def update(self, changed: np.ndarray, old: EntryGrams, new: EntryGrams) -> np.ndarray:
         """Count again after the entries ``changed`` traded their ``old`` grams for ``new`` ones
@@ -135,17 +143,44 @@ class GramCounts:
         return np.union1d(codes[counts != 0], with_changed)
 
     def _apply(self, delta_codes: np.ndarray, delta_counts: np.ndarray) -> None:
-        """Add the (sorted) deltas to the counts; pairs left sharing nothing are dropped."""
-        position = np.searchsorted(self.codes, delta_codes)
-        present = position < len(self.codes)
-        present[present] = self.codes[position[present]] == delta_codes[present]
+        """Add the (sorted) deltas to the counts: in place for the pairs among ``codes``, in the
+        extra arrays for the others (merged into ``codes`` once they are many)."""
+        position, present = _positions(self.codes, delta_codes)
         self.counts[position[present]] += delta_counts[present]
-        if not present.all():
-            self.codes = _inserted(self.codes, position[~present], delta_codes[~present])
-            self.counts = _inserted(self.counts, position[~present], delta_counts[~present])
-        if (self.counts[np.searchsorted(self.codes, delta_codes)] == 0).any():
-            shared = self.counts != 0
-            self.codes, self.counts = self.codes[shared], self.counts[shared]
+        if present.all():
+            return
+        added = (delta_codes[~present], delta_counts[~present])
+        codes, counts = _added_counts([(self.extra_codes, self.extra_counts), added])
+        self.extra_codes, self.extra_counts = codes[counts != 0], counts[counts != 0]
+        if len(self.extra_codes) > max(EXTRA_PAIRS, len(self.codes) // EXTRA_SHARE):
+            self._merge_extra()
+
+    def _merge_extra(self) -> None:
+        """Put the extra pairs among ``codes``, dropping the pairs that share nothing any more."""
+        position = np.searchsorted(self.codes, self.extra_codes)
+        codes = _inserted(self.codes, position, self.extra_codes)
+        counts = _inserted(self.counts, position, self.extra_counts)
+        shared = counts != 0
+        self.codes, self.counts = codes[shared], counts[shared]
+        self.extra_codes, self.extra_counts = self.extra_codes[:0], self.extra_counts[:0]
+
+
+EXTRA_PAIRS = 20_000  # extra pairs kept apart from the counted codes, at least ...
+EXTRA_SHARE = 64  # ... or this share of them
+
+
+def _positions(keys: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``codes`` is or would go in the sorted ``keys``, and whether it is there."""
+    position = np.searchsorted(keys, codes)
+    present = position < len(keys)
+    present[present] = keys[position[present]] == codes[present]
+    return position, present
+
+
+def _looked_up(keys: np.ndarray, values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``codes`` the sorted ``keys`` hold, and their values."""
+    position, present = _positions(keys, codes)
+    return present, values[position[present]]
 
 
 def gram_counts(grams: EntryGrams) -> GramCounts:

@@ -7,6 +7,7 @@ import itertools
 from collections import Counter, defaultdict
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -204,11 +205,25 @@ ENTRIES = st.lists(
 
 
 @settings(max_examples=120, deadline=None)
-@given(ENTRIES, st.lists(st.tuples(st.integers(0, 10**6), ENTRIES), max_size=4), st.integers(1, 4))
-def test_blocking_kept_up_to_date_after_edits_equals_blocking_anew(entries, edits, part_count):
-    """The dev server's index, updated edit after edit, gives the pairs blocking finds from scratch."""
+@given(
+    ENTRIES,
+    st.lists(st.tuples(st.integers(0, 10**6), ENTRIES), max_size=4),
+    st.integers(1, 4),
+    st.sampled_from([0, 20_000]),
+)
+def test_blocking_kept_up_to_date_after_edits_equals_blocking_anew(entries, edits, part_count, extra_pairs):
+    """The dev server's index, updated edit after edit, gives the pairs blocking finds from scratch,
+    whether the pairs an edit adds are merged into the counts at once (0) or kept apart."""
     from generator.blocking_index import BlockingIndex
 
+    kept_apart, gram_arrays.EXTRA_PAIRS = gram_arrays.EXTRA_PAIRS, extra_pairs
+    try:
+        _check_updated_blocking(BlockingIndex, entries, edits, part_count)
+    finally:
+        gram_arrays.EXTRA_PAIRS = kept_apart
+
+
+def _check_updated_blocking(BlockingIndex, entries, edits, part_count):
     abstracts, titles, ids = (list(column) for column in zip(*entries, strict=True))
     size = max(1, len(abstracts) // part_count)
     cuts = list(range(0, len(abstracts), size))
@@ -237,3 +252,21 @@ def test_inserting_and_deleting_rows_by_slices_equals_numpys_own(rows, inserts):
     assert np.array_equal(gram_arrays._inserted(array, positions, values), np.insert(array, positions, values))
     gone = np.unique(positions[positions < len(array)])
     assert np.array_equal(gram_arrays._deleted(array, gone), np.delete(array, gone))
+
+
+@pytest.mark.parametrize("extra_pairs", [0, 20_000], ids=["merged-at-once", "kept-apart"])
+def test_a_pair_an_edit_adds_is_found_and_one_it_removes_is_gone(monkeypatch, extra_pairs):
+    from generator.blocking_index import BlockingIndex
+
+    monkeypatch.setattr(gram_arrays, "EXTRA_PAIRS", extra_pairs)
+    copy = "we study sparse attention for long documents and show that a small model matches a large one"
+    other = "a survey of graph colouring heuristics with new bounds on greedy orderings for planar maps"
+    abstracts, titles, ids = [copy, other, "an unrelated note on tea"], ["", "", ""], [[], [], []]
+    index = BlockingIndex.of(EntryGrams.of(abstracts, titles), titles, ids)
+    assert (0, 1) not in index.pairs()
+    for text, paired in [(copy + " again", True), (other, False), (copy, True)]:
+        old = [(abstracts[1], titles[1])]
+        abstracts[1] = text
+        index.update([1], old, [(text, "")], [[]])
+        assert ((0, 1) in index.pairs()) is paired
+        assert index.pairs() == candidate_pairs(abstracts, titles, ids)
