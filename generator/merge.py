@@ -25,7 +25,7 @@ from generator.config import RESERVED, SiteConfig
 from generator.errors import Problem
 from generator.identifiers import arxiv_month
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
-from generator.normalize import comparison_key, first_sentence, slugify, unique_slugs
+from generator.normalize import comparison_key, first_sentence, numbered_apart, slugify, unique_slugs
 from generator.overrides import Override, Resolution
 
 DERIVED_TITLE_WORDS = 12
@@ -491,16 +491,15 @@ def _people(config: SiteConfig, docs: list[SourceDoc]) -> list[_Person]:
         return [
             _Person(profile.slug, profile.name, profile.affiliations, [], profile.links) for profile in config.profiles
         ]
-    people: list[_Person] = []
-    taken: Counter[str] = Counter()
-    for doc in docs:
-        name = doc.person_name or PurePosixPath(doc.path).stem
-        base = slugify(name) or "profile"
-        base = f"{base}-profile" if RESERVED.match(base) else base
-        taken[base] += 1
-        slug = base if taken[base] == 1 else f"{base}-{taken[base]}"
-        people.append(_Person(slug, name, None, [doc.path]))
-    return people
+    names = [doc.person_name or PurePosixPath(doc.path).stem for doc in docs]
+    slugs = numbered_apart([_profile_base(name) for name in names])
+    return [_Person(slug, name, None, [doc.path]) for slug, name, doc in zip(slugs, names, docs, strict=True)]
+
+
+def _profile_base(name: str) -> str:
+    """A profile's slug before numbering: its name's, never a reserved name."""
+    base = slugify(name) or "profile"
+    return f"{base}-profile" if RESERVED.match(base) else base
 
 
 def _owners(catalog: Catalog, config: SiteConfig, people: list[_Person]) -> dict[str, list[str]]:

@@ -146,13 +146,25 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 
 def unique_slugs(texts: list[str], max_length: int = 60, fallback: str = "paper") -> list[str]:
-    """Slugs of ``texts`` in order, made unique with ``-2``, ``-3``… (empty slugs become ``fallback``)."""
-    used: dict[str, int] = {}
-    slugs = []
-    for text in texts:
-        base = slugify(text, max_length) or fallback
-        used[base] = used.get(base, 0) + 1
-        slugs.append(base if used[base] == 1 else f"{base}-{used[base]}")
+    """Slugs of ``texts`` in order, made unique (see :func:`numbered_apart`; empty slugs become ``fallback``)."""
+    return numbered_apart([slugify(text, max_length) or fallback for text in texts])
+
+
+def numbered_apart(bases: list[str]) -> list[str]:
+    """The ``bases`` in order, each later copy of one numbered ``-2``, ``-3``…, skipping a number
+    that would give a slug some base is itself (``Orca``, ``Orca``, ``Orca 2`` → ``orca``,
+    ``orca-3``, ``orca-2``): every slug differs from every other, and a text's own slug goes to
+    its first copy, whatever else the list holds."""
+    reserved, given, next_number, slugs = set(bases), set(), {}, []
+    for base in bases:
+        slug = base
+        if slug in given:
+            number = next_number.get(base, 2)
+            while (slug := f"{base}-{number}") in reserved or slug in given:
+                number += 1
+            next_number[base] = number + 1
+        given.add(slug)
+        slugs.append(slug)
     return slugs
 
 

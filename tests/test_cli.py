@@ -180,6 +180,18 @@ def test_duplicate_slugs(tmp_path):
     )
 
 
+def test_profiles_named_alike_get_distinct_slugs(tmp_path):
+    """Without site.yaml each file is a profile named after it: ``Ada``, ``ada`` and ``ada-2`` give
+    three pages, the second copy of ``ada`` numbered past the slug ``ada-2`` already stands for."""
+    lists = {"Ada.txt": GOOD_LIST, "ada-2.txt": GOOD_LIST, "ada.txt": GOOD_LIST}
+    seeds = write_corpus(tmp_path / "s", lists)
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    profiles = json.loads((tmp_path / "o" / "papers.json").read_text(encoding="utf-8"))["profiles"]
+    assert sorted(profile["slug"] for profile in profiles) == ["ada", "ada-2", "ada-3"]
+    assert all((tmp_path / "o" / slug / "index.html").is_file() for slug in ("ada", "ada-2", "ada-3"))
+
+
 def test_missing_seeds_folder(tmp_path):
     assert_clean_failure(run_cli("build", "--seeds", tmp_path / "nope", "--out", tmp_path / "o"), "seeds folder")
 

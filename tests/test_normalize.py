@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.normalize import clean_text, comparison_key, slugify, strip_ellipsis
+from generator.normalize import clean_text, comparison_key, slugify, strip_ellipsis, unique_slugs
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,22 @@ def test_slugify():
     assert slugify("Amélie Héliou") == "amelie-heliou"
     assert slugify("Flamingo: a Visual Language Model!") == "flamingo-a-visual-language-model"
     assert slugify("word " * 40, max_length=20) == "word-word-word-word"
+
+
+def test_unique_slugs_never_give_a_slug_twice_even_where_a_title_ends_in_a_number():
+    assert unique_slugs(["Orca", "Orca", "Orca 2"]) == ["orca", "orca-3", "orca-2"]
+    assert unique_slugs(["Orca 2", "Orca", "Orca", "Orca"]) == ["orca-2", "orca", "orca-3", "orca-4"]
+    assert unique_slugs(["", "!!", "Paper"]) == ["paper", "paper-2", "paper-3"]
+
+
+@given(st.lists(st.sampled_from(["Orca", "Orca 2", "Orca 3", "orca-2-2", "Orca 2 2", "", "Paper"]), max_size=12))
+def test_unique_slugs_are_unique_and_each_first_copy_keeps_its_own(titles):
+    slugs = unique_slugs(titles)
+    assert len(set(slugs)) == len(slugs)
+    own = [slugify(title, 60) or "paper" for title in titles]
+    for position, base in enumerate(own):
+        if base not in own[:position]:
+            assert slugs[position] == base
 
 
 def test_strip_ellipsis_keeps_sentences_ending_in_a_period():
