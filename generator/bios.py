@@ -9,6 +9,7 @@ Raw HTML or scripts in a bio never reach the page.
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import markdown
@@ -46,12 +47,22 @@ def bio_file(seeds_dir: Path, slug: str) -> Path:
     return seeds_dir / f"{slug}.md"
 
 
-def load_bios(seeds_dir: Path, configured: dict[str, str]) -> dict[str, str]:
-    """Slug → sanitised bio HTML: ``bio:`` from site.yaml, else ``seeds/<slug>.md`` when it exists."""
+def bio_files(seeds_dir: Path) -> set[str]:
+    """The names of the ``*.md`` files in the seeds folder (listed once, not looked up per profile)."""
+    try:
+        with os.scandir(seeds_dir) as entries:
+            return {e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()}
+    except OSError:
+        return set()
+
+
+def load_bios(seeds_dir: Path, configured: dict[str, str], present: set[str]) -> dict[str, str]:
+    """Slug → sanitised bio HTML: ``bio:`` from site.yaml, else ``seeds/<slug>.md`` when it is
+    among the ``present`` files (:func:`bio_files`)."""
     bios = {}
     for slug, text in configured.items():
         path = bio_file(seeds_dir, slug)
-        if not text and path.is_file():
+        if not text and path.name in present:
             text = _read(path)
         if text.strip():
             bios[slug] = render_bio(text)
@@ -65,15 +76,16 @@ def _read(path: Path) -> str:
         raise BuildError([Problem(path.name, 1, f"cannot read bio: {error}", "save it as UTF-8 Markdown")]) from None
 
 
-def stray_bio_files(seeds_dir: Path, slugs: list[str]) -> list[Problem]:
-    """``*.md`` files in the seeds folder that name no profile (README.md excepted)."""
+def stray_bio_files(present: set[str], slugs: list[str]) -> list[Problem]:
+    """The ``present`` ``*.md`` files (:func:`bio_files`) that name no profile (README.md excepted)."""
+    known = set(slugs)
     return [
         Problem(
-            path.name,
+            name,
             1,
             f"bio file matches no profile slug ({', '.join(slugs)})",
             "name it <slug>.md after a profile in site.yaml",
         )
-        for path in sorted(seeds_dir.glob("*.md"))
-        if path.stem not in slugs and path.name.lower() != "readme.md"
+        for name in sorted(present)
+        if name.removesuffix(".md") not in known and name.lower() != "readme.md"
     ]

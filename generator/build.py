@@ -12,7 +12,7 @@ from itertools import compress, count
 from operator import itemgetter, not_
 from pathlib import Path
 
-from generator.bios import load_bios, stray_bio_files
+from generator.bios import bio_files, load_bios, stray_bio_files
 from generator.catalog import build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeResult, deduplicate, restored_result, result_state
@@ -166,10 +166,11 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
     resolution = resolve_overrides(overrides, dedupe, cache)
-    bios = load_bios(options.seeds_dir, configured_bios(config, slugs))
+    bio_names = bio_files(options.seeds_dir)
+    bios = load_bios(options.seeds_dir, configured_bios(config, slugs), bio_names)
     site = merge_site(config, catalog, docs, resolution, bios, cache.merge if cache.incremental else None)
     site.warnings = skipped + site.warnings
-    site.warnings += stray_bio_files(options.seeds_dir, slugs)
+    site.warnings += stray_bio_files(bio_names, slugs)
     laps.mark("merge")
     pages = kept_pages(cache, store, options.out_dir)
     output = render_and_swap(site, dedupe, renderer, cache, pages, (len(docs), len(entries)), options.out_dir, laps)

@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.errors import Problem, fail_if_any
@@ -37,7 +37,7 @@ class SeedFiles:
 
     def sources(self) -> list[str]:
         """Files with a source suffix (a broken link among them is reported later, not skipped)."""
-        return [name for name in self.names if PurePosixPath(name).suffix.lower() in SOURCE_SUFFIXES]
+        return [name for name in self.names if os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES]
 
     def matching(self, pattern: str) -> list[str]:
         """Readable files matching a glob, as ``Path.glob`` would, without listing the folder again.
@@ -88,7 +88,7 @@ def _list_folder(folder: str, prefix: str, names: list[str], broken: set[str]) -
                 broken.add(relative)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=65536)  # a dev server sees each profile's globs on every build
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob as a regular expression over relative POSIX paths: ``*`` and ``?`` stay within one
     folder, ``[...]`` is a character class, a ``**`` segment spans any number of folders."""
@@ -150,8 +150,7 @@ def _glob(
     listing: SeedFiles, pattern: str, where: tuple[str, int], problems: list[Problem], seeds_dir: Path
 ) -> list[str]:
     config_path, line = where
-    pure = PurePosixPath(pattern)
-    if pure.is_absolute() or ".." in pure.parts:
+    if pattern.startswith("/") or ".." in pattern.split("/"):
         problems.append(
             Problem(
                 config_path,
