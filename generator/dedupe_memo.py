@@ -188,6 +188,28 @@ def _regrouped_changes(
     members = sorted(i for number in changes.groups for i in last.groups[number].members)
     if len(members) > REGROUP_SHARE * len(signatures):
         return None
+    regrouped = _regrouped(signatures, changes, members, memo)
+    _keep_regrouped(memo, entries, signatures, changes, regrouped)
+    return last.clusters, last.near_misses
+
+
+@dataclass
+class _Regrouped:
+    """The touched groups found and clustered again: the pairs judged afresh, every decision now,
+    the pairs no longer judged as before (gone or touching a changed entry), the new groups and
+    their clusters (``kept``: those found unchanged in the memo)."""
+
+    fresh: dict[tuple[int, int], PairDecision]
+    judged: dict[tuple[int, int], PairDecision]
+    forgotten: Pairs
+    groups: list[_Group]
+    kept: list[_GroupClusters | None]
+    results: dict[tuple[int, ...], _GroupClusters]
+
+
+def _regrouped(signatures: list[Signature], changes: _Changes, members: list[int], memo: DedupeMemo) -> _Regrouped:
+    last = memo.last
+    assert last is not None
     old_pairs = [pair for number in changes.groups for pair in last.groups[number].pairs]
     redone = {pair for pair in old_pairs if pair[0] in changes.entries or pair[1] in changes.entries}
     fresh = judge_all(signatures, sorted(changes.came | (redone - changes.went)))
@@ -202,17 +224,25 @@ def _regrouped_changes(
         group.key: result or _group_clusters(signatures, judged, group.members, group.pairs)
         for group, result in zip(groups, kept, strict=True)
     }
-    _replace_decisions(memo.decisions, (last.entries, changes.went | redone), signatures, fresh)
+    return _Regrouped(fresh, judged, changes.went | redone, groups, kept, results)
+
+
+def _keep_regrouped(
+    memo: DedupeMemo, entries: list[Entry], signatures: list[Signature], changes: _Changes, regrouped: _Regrouped
+) -> None:
+    """The memo and the last build take what :func:`_regrouped` found."""
+    last = memo.last
+    assert last is not None
+    _replace_decisions(memo.decisions, (last.entries, regrouped.forgotten), signatures, regrouped.fresh)
     removed = [memo.groups[last.groups[number].key] for number in changes.groups]
-    _replace_groups(memo, changes.groups, results, groups)
-    last.entries, last.judged = list(entries), judged
-    memo.fresh_pairs, memo.fresh_groups = len(fresh), kept.count(None)
-    added = list(results.values())
+    _replace_groups(memo, changes.groups, regrouped.results, regrouped.groups)
+    last.entries, last.judged = list(entries), regrouped.judged
+    memo.fresh_pairs, memo.fresh_groups = len(regrouped.fresh), regrouped.kept.count(None)
+    added = list(regrouped.results.values())
     last.clusters = _replaced_in_order(last.clusters, _clusters_of(removed), _clusters_of(added), _first_location)
     last.near_misses = _replaced_in_order(
         last.near_misses, _near_misses_of(removed), _near_misses_of(added), decision_order
     )
-    return last.clusters, last.near_misses
 
 
 @dataclass
