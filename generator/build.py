@@ -6,7 +6,7 @@ import contextlib
 import functools
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import itemgetter, not_
@@ -161,7 +161,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     docs = [source.doc for source in sources]
     entries = all_entries(docs)
     laps.mark("parse")
-    dedupe = deduplicate_sources(sources, entries, cache, store)
+    dedupe, keep_dedupe = deduplicate_sources(sources, entries, cache, store)
     laps.mark("dedupe")
     slugs = profile_slugs(config, docs)
     overrides = load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs)
@@ -173,7 +173,8 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     site.warnings += stray_bio_files(bio_names, slugs)
     laps.mark("merge")
     pages = kept_pages(cache, store, options.out_dir)
-    output = render_and_swap(site, dedupe, renderer, cache, pages, (len(docs), len(entries)), options.out_dir, laps)
+    counts = (len(docs), len(entries))
+    output = render_and_swap(site, dedupe, renderer, cache, pages, counts, options.out_dir, laps, meanwhile=keep_dedupe)
     if store is not None and pages is not None:
         store.save_pages(options.out_dir, pages)
     return BuildSummary(
@@ -244,24 +245,29 @@ def all_entries(docs: list[SourceDoc]) -> list[Entry]:
 
 def deduplicate_sources(
     sources: list[ParsedSource], entries: list[Entry], cache: BuildCache, store: DiskCache | None
-) -> DedupeResult:
+) -> tuple[DedupeResult, Callable[[], None]]:
     """Cluster the entries into papers; a build whose sources are all as the last build's restores its
-    clusters from disk instead (the dev server keeps its own memo)."""
+    clusters from disk instead (the dev server keeps its own memo).  Also how to keep the clusters
+    for the next build (done while workers render the pages: this process waits for them then)."""
     prepared = [source.prepared for source in sources]
     if cache.incremental:
-        return deduplicate_again(entries, prepared, cache.dedupe)
+        return deduplicate_again(entries, prepared, cache.dedupe), _nothing
     if store is None:
-        return deduplicate(entries, prepared)
+        return deduplicate(entries, prepared), _nothing
     digest = store.sources_digest([source.key for source in sources])
     state = store.load_result(digest) if digest else None
     restored = restored_result(state, entries) if state is not None else None  # type: ignore[arg-type]
     cache.dedupe_restored = restored is not None
     if restored is not None:
-        return restored
+        return restored, _nothing
     result = deduplicate(entries, prepared)
-    if digest:
-        store.save_result(digest, result_state(result))
-    return result
+    if not digest:
+        return result, _nothing
+    return result, lambda: store.save_result(digest, result_state(result))
+
+
+def _nothing() -> None:
+    return None
 
 
 def resolve_overrides(overrides: list[Override], dedupe: DedupeResult, cache: BuildCache) -> Resolution:
@@ -311,14 +317,16 @@ def render_and_swap(
     counts: tuple[int, int],
     out_dir: Path,
     laps: Laps,
+    meanwhile: Callable[[], None] = _nothing,
 ) -> OutputFiles:
     """Render the site into a staging folder and swap it in (the dev server's: its spare copy of
-    the output before the live one, which it takes, and which goes with a failed build)."""
+    the output before the live one, which it takes, and which goes with a failed build);
+    ``meanwhile`` is done in this process while workers render."""
     spare, cache.spare = cache.spare, None
     with Staging(out_dir, spare.folder if spare else None, keep_spare=cache.incremental) as staging:
         live_pages = dict(pages or {})  # once swapped out, the live output is the next spare
         held = spare.pages if spare is not None and staging.held else {}
-        output = assemble_output(site, dedupe, renderer, cache, (pages, held), counts, staging)
+        output = assemble_output(site, dedupe, renderer, cache, (pages, held), counts, staging, meanwhile)
         laps.mark("render")  # pages are written into the staging folder as they are rendered
         write_site(output, staging)
         laps.mark("write")
@@ -334,6 +342,7 @@ def assemble_output(
     digests: tuple[PageCache | None, PageCache],
     counts: tuple[int, int],
     staging: Staging,
+    meanwhile: Callable[[], None] = _nothing,
 ) -> OutputFiles:
     """Every file of the site: pages, JSON, deployment files and static assets; ``counts``: sources, entries.
 
@@ -363,6 +372,7 @@ def assemble_output(
         page_inputs = {"report.html": lambda: parts().digest_input()}
         target = RenderTarget(folder, pages, previous, memo, page_inputs, cache.blocks, True)
         target.held, target.keep_only, target.data_written = held, staging.keep_only, cache.data_written
+    target.meanwhile = meanwhile
     data_files = {
         "papers.json": lambda: papers_json_chunks(site, memo),
         "report.json": report_text,

@@ -234,6 +234,7 @@ class RenderTarget:
     held: PageCache = field(default_factory=dict)  # pages the staging folder already holds (the dev server's spare)
     keep_only: Callable[[set[str]], None] | None = None  # removes the folder's other files
     data_written: dict[str, Content] | None = None  # the dev server's: each data file's content as last written
+    meanwhile: Callable[[], None] | None = None  # other work for this process while workers render
 
 
 def render_pages(
@@ -258,7 +259,7 @@ def render_pages(
     results = state.unchanged_profile_pages(jobs)
     done = {path for path, *_ in results}
     todo = state.data_jobs_in_pool() + [(path, job) for path, job in jobs if path not in done]
-    written, written_here = fork_map_while(_JobState.write, state, todo, PARALLEL_PAGES, state.data_files_here)
+    written, written_here = fork_map_while(_JobState.write, state, todo, PARALLEL_PAGES, state.work_here)
     results += written + written_here
     if target.cache is not None:
         target.cache.clear()
@@ -323,6 +324,13 @@ class _JobState:
         if self.target.dev_server:
             return []
         return [(path, ("", "")) for path in self.data_files if path not in PAGE_DATA_FILES.values()]
+
+    def work_here(self) -> list[JobResult]:
+        """What this process does while the workers render: the target's other work, then (the dev
+        server) the data files."""
+        if self.target.meanwhile is not None:
+            self.target.meanwhile()
+        return self.data_files_here()
 
     def data_files_here(self) -> list[JobResult]:
         """The dev server writes the data files in this process while workers render the pages: here
