@@ -1,13 +1,13 @@
 """Values derived from papers (a digest, a JSON fragment), kept between the dev server's builds.
 
 The dev server's merge memo hands back the same :class:`~generator.model.Paper` object for a paper
-whose sources did not change, and a paper changes after merging only in its ``id``.  So a value
-derived from a paper stays valid while the same object, with the same id, is on the site: this memo
-keys values by the paper's identity and id.  A value derived from many papers is kept by the
-identities and ids of all of them: from every paper at once (the report's sections), so that a
-build which changed no paper makes it with one pass over the site; or from each run of some 64
-consecutive papers (a data file's parts, :meth:`PaperMemo.runs`), so that a build which changed
-a few papers makes only their runs again, with a lookup per run instead of per paper.
+whose cluster did not change, and a paper changes after merging only in its ``id``.  So a value
+derived from papers stays valid while the same objects, with the same ids, are on the site: this
+memo keys values by the papers' identities and ids.  A value is kept for a list of papers as a
+whole (the report's sections, a profile's page digest), so that a build which changed none of
+them makes it with one pass over the list; or for each run of some 64 consecutive papers of the
+site (a data file's parts, :meth:`PaperMemo.runs`), so that a build which changed a few papers
+makes only their runs again, with a lookup per run instead of per paper.
 
 Each kind of value forgets what the last build that looked values of that kind up did not use: a
 build that found a data file whole, and so looked up none of its papers' parts, keeps the parts
@@ -100,23 +100,13 @@ class TextMemo(_PerBuild):
 
 
 class PaperMemo(_PerBuild):
-    """``kind`` (a name) → (identity, id) of a paper → the value derived from it.
-    (Looked up some 150,000 times per rebuild at a thousand profiles: no closure per lookup.)"""
+    """``kind`` (a name) → the identities and ids of some papers → the value derived from them."""
 
     def __init__(self) -> None:
         super().__init__()
         self._last_ends: tuple[int, Sequence[Paper] | None, list[int]] = (-1, None, [])
         self._last_places: _Places | None = None
         self._last_runs: dict[str, tuple[_Places, dict]] = {}  # each kind's last call: its places, its runs' keys
-
-    def get(self, kind: str, paper: Paper, derive: Callable[[Paper], T]) -> T:
-        """The value of ``kind`` for ``paper``, derived only if this paper object was not seen with this id."""
-        kept = self._kind(kind)
-        key = (id(paper), paper.id)
-        value = kept.get(key)
-        if value is None:
-            value = kept.values[key] = (paper, derive(paper))  # holding the paper keeps its id unique
-        return value[1]
 
     def get_held(self, kind: str, held: H, key: Hashable, derive: Callable[[H, Any], T]) -> T:
         """``derive(held, key)``, kept while ``held`` is the object it was (by identity: a dedupe

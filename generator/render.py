@@ -395,15 +395,13 @@ class _JobState:
         return _digest(head, orjson.dumps(self.context(job), default=repr))
 
     def _profile_inputs(self, profile: Profile) -> bytes:
-        """The profile's own fields, and a digest of each of its papers (remembered for unchanged papers)."""
+        """The profile's own fields, and a digest of its papers (the dev server's kept while they
+        are the same papers)."""
         own = orjson.dumps(_PROFILE_OWN(profile), default=tuple)  # a Location as a list
-        papers = self.papers
-        digests = papers.get_for_all(
-            "digests",
-            profile.papers,
-            lambda: "".join(papers.get("digest", paper, _paper_digest) for paper in profile.papers),
-        )
-        return own + digests.encode()
+        papers = profile.papers
+        if self.target.papers is None:
+            return own + _papers_digest(papers)
+        return own + self.papers.get_for_all("digests", papers, functools.partial(_papers_digest, papers))
 
     def _write(self, files: dict[str, Content]) -> FileStats:
         stats = {}
@@ -490,9 +488,9 @@ def _digest(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def _paper_digest(paper: Paper) -> str:
-    """A digest of every field of ``paper`` (serialised by orjson: several times faster than ``repr``)."""
-    return hashlib.sha256(orjson.dumps(paper, default=tuple)).hexdigest()  # a Location as a list
+def _papers_digest(papers: list[Paper]) -> bytes:
+    """A digest of every field of the ``papers`` (serialised by orjson: several times faster than ``repr``)."""
+    return hashlib.sha256(orjson.dumps(papers, default=tuple)).digest()  # a Location as a list
 
 
 def search_index(site: Site, memo: PaperMemo | None = None) -> list[bytes]:

@@ -10,28 +10,6 @@ def paper(title: str) -> Paper:
     return Paper("", title, False, "Abstract.", [], False, "", None, "", None, False, [], [Location("a.txt", 1)], {})
 
 
-def test_a_value_is_derived_once_per_paper_and_id_and_forgotten_when_a_build_did_not_use_it():
-    memo, derived = PaperMemo(), []
-
-    def derive(item: Paper) -> str:
-        derived.append(item.title)
-        return f"{item.id}:{item.title}"
-
-    first, twin = paper("One"), paper("One")
-    first.id = twin.id = "one"
-    assert memo.get("json", first, derive) == memo.get("json", first, derive) == "one:One"
-    assert memo.get("json", twin, derive) == "one:One"  # an equal but distinct paper is derived again
-    assert memo.get("digest", first, derive) == "one:One"  # another kind of value
-    assert derived == ["One", "One", "One"]
-    first.id = "one-2"
-    assert memo.get("json", first, derive) == "one-2:One"  # a new id: derived again
-    memo.start_build()
-    assert memo.get("json", twin, derive) == "one:One" and len(derived) == 4  # kept from the build before
-    memo.start_build()
-    assert memo.get("json", twin, derive) == "one:One" and len(derived) == 4  # used last build: kept
-    assert memo.get("json", first, derive) == "one-2:One" and len(derived) == 5  # unused last build: forgotten
-
-
 def test_text_is_derived_once_per_key_and_forgotten_when_a_build_did_not_use_it():
     memo, derived = TextMemo(), []
 
@@ -70,20 +48,22 @@ def test_a_kind_no_build_looked_up_keeps_its_values_until_a_build_uses_it_again(
     memo, derived = PaperMemo(), []
     item = paper("One")
 
-    def derive(_: Paper) -> str:
+    def derive() -> str:
         derived.append(1)
         return "part"
 
-    memo.get("json", item, derive)
+    memo.get_for_all("json", [item], derive)
     for _ in range(3):  # builds that found the whole file kept and looked up no part
         memo.start_build()
-        memo.get("digest", item, derive)
-    assert memo.get("json", item, derive) == "part" and len(derived) == 2  # the part was kept
+        memo.get_for_all("digests", [item], derive)
+    assert memo.get_for_all("json", [item], derive) == "part" and len(derived) == 2  # the part was kept
     memo.start_build()
-    memo.get("json", paper("Two"), derive)
+    assert memo.get_for_all("json", [item], derive) == "part" and len(derived) == 2  # used last build: kept
     memo.start_build()
-    memo.get("json", paper("Three"), derive)
-    assert memo.get("json", item, derive) == "part" and len(derived) == 5  # forgotten: a build used "json" without it
+    memo.get_for_all("json", [paper("Two")], derive)
+    memo.start_build()
+    memo.get_for_all("json", [paper("Three")], derive)
+    assert memo.get_for_all("json", [item], derive) == "part" and len(derived) == 5  # a build used "json" without it
 
 
 def test_same_is_equal_only_to_the_very_object():
