@@ -220,11 +220,34 @@ def _regrouped(signatures: list[Signature], changes: _Changes, members: list[int
         for group_members, group_pairs in _groups_among(members, inside)
     ]
     kept = [memo.groups.get(group.key) for group in groups]
+    earlier = _clusters_by_content([memo.groups[last.groups[number].key] for number in changes.groups])
     results = {
-        group.key: result or _group_clusters(signatures, judged, group.members, group.pairs)
+        group.key: result
+        or _with_earlier_clusters(_group_clusters(signatures, judged, group.members, group.pairs), earlier)
         for group, result in zip(groups, kept, strict=True)
     }
     return _Regrouped(fresh, judged, changes.went | redone, groups, kept, results)
+
+
+ClusterKey = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _cluster_key(cluster: Cluster) -> ClusterKey:
+    return tuple(map(id, cluster.entries)), tuple(map(id, cluster.decisions))
+
+
+def _clusters_by_content(groups: list[_GroupClusters]) -> dict[ClusterKey, Cluster]:
+    """The clusters of the groups an edit touched, by the identities of their entries and decisions."""
+    return {_cluster_key(cluster): cluster for group in groups for cluster in group.clusters}
+
+
+def _with_earlier_clusters(result: _GroupClusters, earlier: dict[ClusterKey, Cluster]) -> _GroupClusters:
+    """A group clustered anew, each cluster that is one of the ``earlier`` ones (the same entries and
+    decisions, the very objects) replaced by that object: an edit in a large group of look-alike
+    papers changes the clusters it touches, and later stages keep what they made of the others
+    by their identity."""
+    result.clusters = [earlier.get(_cluster_key(cluster), cluster) for cluster in result.clusters]
+    return result
 
 
 def _keep_regrouped(
