@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, count
-from operator import attrgetter, is_not, itemgetter, not_
+from operator import attrgetter, is_not, itemgetter, ne, not_
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from generator.overrides import Override, Resolution
 DERIVED_TITLE_WORDS = 12
 ID_LENGTH = 60
 T = TypeVar("T")
+_PAPER_ID = attrgetter("id")
 
 
 @dataclass
@@ -58,7 +59,7 @@ class MergeMemo:
     )  # slug → its papers' identities, in order
 
 
-Replaced = list[tuple[int, Paper]] | None  # (place in id order, paper there before) for the papers replaced, if known
+Replaced = list[tuple[Paper, Paper]] | None  # (paper before, paper now) where one took another's place or id, if known
 
 
 def merge_site(
@@ -134,17 +135,16 @@ def _shown_anew(merged: list[Paper], memo: MergeMemo | None) -> _Shown:
 
 
 def _shown_again(
-    last: _Shown, merged: list[Paper], replaced: list[tuple[int, Paper]], sorted_by_identity: dict[str, Any]
+    last: _Shown, merged: list[Paper], replaced: list[tuple[Paper, Paper]], sorted_by_identity: dict[str, Any]
 ) -> _Shown | None:
-    """:func:`_shown_anew` from the last build's, where a few papers were replaced (at the same
-    places in id order); None when one of them is or was hidden (then every paper is looked at
-    again).  The profiles concerned are sorted anew (``sorted`` forgets them)."""
-    if last.hidden or any(paper.hidden for place, old in replaced for paper in (old, merged[place])):
+    """:func:`_shown_anew` from the last build's, where a few papers were replaced or given another
+    id (pairs of the paper before and now); None when one of them is or was hidden (then every
+    paper is looked at again).  The profiles concerned are sorted anew (``sorted`` forgets them)."""
+    if last.hidden or any(paper.hidden for pair in replaced for paper in pair):
         return None
-    papers, papers_of = list(last.papers), dict(last.papers_of)
-    untitled = _replaced_untitled(last.untitled_papers, [(old, merged[place]) for place, old in replaced])
-    for place, old in replaced:
-        papers[place] = new = merged[place]
+    papers_of = dict(last.papers_of)
+    untitled = _replaced_untitled(last.untitled_papers, replaced)
+    for old, new in replaced:
         for slug in set(old.profiles) | set(new.profiles):
             own = [paper for paper in papers_of.pop(slug, []) if paper is not old] + (
                 [new] if slug in new.profiles else []
@@ -153,7 +153,7 @@ def _shown_again(
                 papers_of[slug] = sort_papers(own)
             sorted_by_identity.pop(slug, None)
     warning = last.untitled if untitled is last.untitled_papers else _untitled_warning(untitled)
-    return _Shown(merged, papers, papers_of, warning, [], untitled)
+    return _Shown(merged, merged, papers_of, warning, [], untitled)  # none hidden: every paper is shown
 
 
 def _replaced_untitled(untitled: list[Paper], replaced: list[tuple[Paper, Paper]]) -> list[Paper]:
@@ -199,23 +199,50 @@ def _merged(
 
 
 def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
-    """:func:`assign_ids` for the dev server: ids depend only on the papers' first sources and titles
-    in source order, so when the papers that are new since the last build (at the same places, as
-    many papers) have the first sources and titles of those they replace (an edited abstract,
-    score or author list), each takes the id and the place in id order of the one it replaces."""
+    """:func:`assign_ids` for the dev server.  Ids depend only on the papers' first sources and
+    titles in source order: when the papers that are new since the last build (as many, at the
+    same places) keep the first sources of those they replace, only their ids and those of papers
+    titled alike can change, and the id-ordered list changes there."""
     changed = _changed_places(papers, memo.in_order)
     if changed == []:
         return memo.merged, []  # the same papers (decisions or overrides changed around them)
-    inputs = [(papers[place].sources[0], papers[place].title) for place in changed or []]
-    if changed is None or any(now != memo.id_inputs[place] for now, place in zip(inputs, changed, strict=True)):
+    if changed is None or any(papers[place].sources[0] != memo.id_inputs[place][0] for place in changed):
         return _assigned_anew(papers, memo), None
+    if any(papers[place].title != memo.id_inputs[place][1] for place in changed):
+        return _renamed(papers, changed, memo)
     merged, replaced = list(memo.merged), []
-    for place in changed:
+    for place in changed:  # an edited abstract, score or author list: the id and its place stay
         papers[place].id = memo.ids[place]
-        replaced.append((memo.rank[place], merged[memo.rank[place]]))
+        replaced.append((merged[memo.rank[place]], papers[place]))
         merged[memo.rank[place]] = papers[place]
     memo.in_order = papers
     return merged, replaced
+
+
+def _renamed(papers: list[Paper], changed: list[int], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
+    """Ids given again after some titles changed (the papers in source order, as clusters come):
+    the papers whose id changed, and the new ones, leave the id-ordered list and go back in by id."""
+    ids = unique_slugs([paper.title for paper in papers], ID_LENGTH)
+    places = sorted(set(changed).union(compress(count(), map(ne, ids, memo.ids))))
+    merged = list(memo.merged)
+    for rank in sorted((memo.rank[place] for place in places), reverse=True):
+        del merged[rank]
+    for place in places:
+        papers[place].id = ids[place]
+        bisect.insort(merged, papers[place], key=_PAPER_ID)
+        memo.id_inputs[place] = (papers[place].sources[0], papers[place].title)
+    replaced = [(memo.in_order[place], papers[place]) for place in places]
+    memo.in_order, memo.ids, memo.rank = papers, ids, _ranks(papers, merged)
+    return merged, replaced
+
+
+def _ranks(papers: list[Paper], merged: list[Paper]) -> list[int]:
+    """Each paper's place in ``merged`` (the same papers in id order), by its place in ``papers``."""
+    place_of = dict(zip(map(id, papers), count()))
+    ranks = [0] * len(papers)
+    for rank, paper in enumerate(merged):
+        ranks[place_of[id(paper)]] = rank
+    return ranks
 
 
 def _changed_places(papers: list[Paper], last: list[Paper]) -> list[int] | None:
@@ -229,9 +256,7 @@ def _assigned_anew(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
     merged = assign_ids(papers)
     memo.in_order, memo.ids = papers, [paper.id for paper in papers]
     memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
-    memo.rank = [0] * len(papers)
-    for rank, place in enumerate(sorted(range(len(papers)), key=memo.ids.__getitem__)):
-        memo.rank[place] = rank
+    memo.rank = _ranks(papers, merged)
     return merged
 
 

@@ -56,3 +56,44 @@ one_entry = st.builds(
 def test_a_paper_of_one_entry_is_what_the_general_merge_rules_give(entry):
     owners = {"a.txt": ["ann", "bob"], "b.txt": []}
     assert merge._from_one(entry, owners) == merge._from_many([entry], owners)
+
+
+TITLES = ["Orca", "Orca 2", "Other", "orca!", "", "A long title about orca models"]
+
+
+@given(
+    st.lists(st.sampled_from(TITLES), min_size=1, max_size=8),
+    st.lists(st.lists(st.tuples(st.integers(0, 7), st.sampled_from(TITLES)), max_size=3), max_size=5),
+)
+def test_the_dev_servers_merge_after_edits_equals_merging_anew(titles, builds):
+    """Papers replaced or retitled build after build (ids numbered apart, titles derived from the
+    abstract, profiles' lists): the dev server's merge, updated in place, gives what merging anew gives."""
+    from generator.model import Cluster
+    from generator.overrides import Resolution
+
+    owners = {"a.txt": ["ann"], "b.txt": ["bob"]}
+
+    def cluster(place: int, title: str) -> Cluster:
+        location = Location("a.txt" if place % 3 else "b.txt", place + 1)
+        return Cluster([Entry(location, abstract=f"Deep nets {place}. A study of nets.", title=title)])
+
+    clusters = sorted(
+        (cluster(place, title) for place, title in enumerate(titles)), key=lambda c: c.entries[0].location
+    )
+    memo = merge.MergeMemo()
+    for edits in [[], *builds]:
+        for place, title in edits:
+            index = place % len(clusters)
+            old = clusters[index].entries[0]
+            clusters[index] = Cluster([Entry(old.location, abstract=old.abstract, title=title)])
+        merged, replaced = merge._merged(Resolution(list(clusters), {}, []), owners, memo)
+        shown = merge._shown_papers(merged, replaced, memo)
+        anew = merge._merged(Resolution(list(clusters), {}, []), owners, None)[0]
+        expected = merge._shown_papers(anew, None, None)
+        assert [(paper.id, paper.title) for paper in shown.papers] == [
+            (paper.id, paper.title) for paper in expected.papers
+        ]
+        assert {slug: [paper.id for paper in own] for slug, own in shown.papers_of.items()} == {
+            slug: [paper.id for paper in own] for slug, own in expected.papers_of.items()
+        }
+        assert shown.untitled == expected.untitled

@@ -210,6 +210,7 @@ def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_p
     options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
     build(options, cache)
     title = _first_card_title(pages[0])  # the first titled source: its paper's title, hence its id, changes
+    later_title = _first_card_title(pages[5])
     shared = next(line for line in listings[7].read_text(encoding="utf-8").splitlines() if line.startswith("Abstract"))
     edits = [
         (pages[1], "h-index", "h-index7"),
@@ -219,6 +220,7 @@ def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_p
         (pages[4], "h-index", "h-index8"),
         (listings[5], "Abstract: ", "Abstract: Amended. "),
         (pages[0], title, "Zzz " + title),
+        (pages[0], "Zzz " + title, later_title),  # titled as a later paper: the two merge
         (pages[1], "h-index7", "h-index"),
         (listings[2], "Abstract: Revised. ", "Abstract: "),
         (listings[6], f"{shared}\n", ""),  # and loses it
