@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, count
-from operator import attrgetter, is_not, itemgetter, ne, not_
+from operator import attrgetter, is_not, itemgetter, not_
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
@@ -59,7 +59,16 @@ class MergeMemo:
     )  # slug → its papers' identities, in order
 
 
-Replaced = list[tuple[Paper, Paper]] | None  # (paper before, paper now) where one took another's place or id, if known
+@dataclass
+class _Change:
+    """The papers that left the last build's id-ordered list and those that came in (a paper given
+    another id is in both)."""
+
+    removed: list[Paper]
+    added: list[Paper]
+
+
+Replaced = _Change | None  # None: not known (every paper is looked at again)
 
 
 def merge_site(
@@ -135,38 +144,37 @@ def _shown_anew(merged: list[Paper], memo: MergeMemo | None) -> _Shown:
 
 
 def _shown_again(
-    last: _Shown, merged: list[Paper], replaced: list[tuple[Paper, Paper]], sorted_by_identity: dict[str, Any]
+    last: _Shown, merged: list[Paper], change: _Change, sorted_by_identity: dict[str, Any]
 ) -> _Shown | None:
-    """:func:`_shown_anew` from the last build's, where a few papers were replaced or given another
-    id (pairs of the paper before and now); None when one of them is or was hidden (then every
-    paper is looked at again).  The profiles concerned are sorted anew (``sorted`` forgets them)."""
-    if last.hidden or any(paper.hidden for pair in replaced for paper in pair):
+    """:func:`_shown_anew` from the last build's, where a few papers left the id-ordered list and a
+    few came in; None when one of them is or was hidden (then every paper is looked at again).
+    The profiles concerned are sorted anew (``sorted_by_identity`` forgets them)."""
+    moved = change.removed + change.added
+    if last.hidden or any(paper.hidden for paper in moved):
         return None
-    papers_of = dict(last.papers_of)
-    untitled = _replaced_untitled(last.untitled_papers, replaced)
-    for old, new in replaced:
-        for slug in set(old.profiles) | set(new.profiles):
-            own = [paper for paper in papers_of.pop(slug, []) if paper is not old] + (
-                [new] if slug in new.profiles else []
-            )
-            if own:
-                papers_of[slug] = sort_papers(own)
-            sorted_by_identity.pop(slug, None)
+    papers_of, gone = dict(last.papers_of), set(map(id, change.removed))
+    for slug in sorted({slug for paper in moved for slug in paper.profiles}):
+        own = [paper for paper in papers_of.pop(slug, []) if id(paper) not in gone]
+        own += [paper for paper in change.added if slug in paper.profiles]
+        if own:
+            papers_of[slug] = sort_papers(own)
+        sorted_by_identity.pop(slug, None)
+    untitled = _replaced_untitled(last.untitled_papers, change)
     warning = last.untitled if untitled is last.untitled_papers else _untitled_warning(untitled)
     return _Shown(merged, merged, papers_of, warning, [], untitled)  # none hidden: every paper is shown
 
 
-def _replaced_untitled(untitled: list[Paper], replaced: list[tuple[Paper, Paper]]) -> list[Paper]:
-    """The untitled papers (in source order) after each (old, new) pair's old paper gave way to
-    the new one; the very list when neither is untitled."""
-    if not any(paper.title_derived for pair in replaced for paper in pair):
+def _replaced_untitled(untitled: list[Paper], change: _Change) -> list[Paper]:
+    """The untitled papers (in source order) after the change; the very list when it touches none."""
+    if not any(paper.title_derived for paper in change.removed + change.added):
         return untitled
     untitled = list(untitled)
-    for old, new in replaced:
-        if old.title_derived:
-            del untitled[bisect.bisect_left(untitled, old.sources[0], key=_first_source)]
-        if new.title_derived:
-            bisect.insort(untitled, new, key=_first_source)
+    for paper in change.removed:
+        if paper.title_derived:
+            del untitled[bisect.bisect_left(untitled, paper.sources[0], key=_first_source)]
+    for paper in change.added:
+        if paper.title_derived:
+            bisect.insort(untitled, paper, key=_first_source)
     return untitled
 
 
@@ -192,48 +200,63 @@ def _merged(
     if memo is None:
         return assign_ids(_merge_papers(resolution, owners, memo)), None
     if memo.resolution is resolution and memo.owners == owners:
-        return memo.merged, []
+        return memo.merged, _Change([], [])
     merged, replaced = _assigned_again(_merge_papers(resolution, owners, memo), memo)
     memo.resolution, memo.merged = resolution, merged
     return merged, replaced
 
 
 def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
-    """:func:`assign_ids` for the dev server.  Ids depend only on the papers' first sources and
-    titles in source order: when the papers that are new since the last build (as many, at the
-    same places) keep the first sources of those they replace, only their ids and those of papers
-    titled alike can change, and the id-ordered list changes there."""
+    """:func:`assign_ids` for the dev server.  Ids depend only on the papers' titles in source order
+    (the order clusters come in): when the papers new since the last build stand where those they
+    replace stood, with their first sources and titles, each takes the id and the place in id order
+    of the one it replaces; when a few papers came, went or were retitled, ids are given again and
+    only the papers whose id changed, and the new ones, leave the id-ordered list and go back in."""
     changed = _changed_places(papers, memo.in_order)
     if changed == []:
-        return memo.merged, []  # the same papers (decisions or overrides changed around them)
-    if changed is None or any(papers[place].sources[0] != memo.id_inputs[place][0] for place in changed):
-        return _assigned_anew(papers, memo), None
-    if any(papers[place].title != memo.id_inputs[place][1] for place in changed):
-        return _renamed(papers, changed, memo)
-    merged, replaced = list(memo.merged), []
+        return memo.merged, _Change([], [])  # the same papers (decisions or overrides changed around them)
+    if changed is None or any(
+        (papers[place].sources[0], papers[place].title) != memo.id_inputs[place] for place in changed
+    ):
+        return _renamed(papers, memo) if _few_changed(papers, memo) else (_assigned_anew(papers, memo), None)
+    merged, change = list(memo.merged), _Change([], [])
     for place in changed:  # an edited abstract, score or author list: the id and its place stay
         papers[place].id = memo.ids[place]
-        replaced.append((merged[memo.rank[place]], papers[place]))
+        change.removed.append(merged[memo.rank[place]])
+        change.added.append(papers[place])
         merged[memo.rank[place]] = papers[place]
     memo.in_order = papers
-    return merged, replaced
+    return merged, change
 
 
-def _renamed(papers: list[Paper], changed: list[int], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
-    """Ids given again after some titles changed (the papers in source order, as clusters come):
-    the papers whose id changed, and the new ones, leave the id-ordered list and go back in by id."""
+RENAMED_SHARE = 0.05  # above this share of papers new or gone, ids are given anew over every paper
+
+
+def _few_changed(papers: list[Paper], memo: MergeMemo) -> bool:
+    gone = len(set(map(id, memo.in_order)).difference(map(id, papers)))
+    return abs(len(papers) - len(memo.in_order)) + gone <= RENAMED_SHARE * len(papers)
+
+
+def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
+    """Ids given again over every title, in source order; the papers that went or whose id changed
+    leave the id-ordered list (found by their old ids), the new and renamed ones go back in."""
     ids = unique_slugs([paper.title for paper in papers], ID_LENGTH)
-    places = sorted(set(changed).union(compress(count(), map(ne, ids, memo.ids))))
+    now = dict(zip(map(id, papers), ids, strict=True))
+    before = dict(zip(map(id, memo.in_order), memo.ids, strict=True))
+    leaving = sorted(old_id for _, old_id in before.items() - now.items())
     merged = list(memo.merged)
-    for rank in sorted((memo.rank[place] for place in places), reverse=True):
-        del merged[rank]
-    for place in places:
-        papers[place].id = ids[place]
-        bisect.insort(merged, papers[place], key=_PAPER_ID)
-        memo.id_inputs[place] = (papers[place].sources[0], papers[place].title)
-    replaced = [(memo.in_order[place], papers[place]) for place in places]
+    change = _Change([], [])
+    for old_id in reversed(leaving):
+        change.removed.append(merged.pop(bisect.bisect_left(merged, old_id, key=_PAPER_ID)))
+    paper_of = dict(zip(map(id, papers), papers, strict=True))
+    for identity, paper_id in sorted(now.items() - before.items(), key=itemgetter(1)):
+        paper = paper_of[identity]
+        paper.id = paper_id
+        bisect.insort(merged, paper, key=_PAPER_ID)
+        change.added.append(paper)
     memo.in_order, memo.ids, memo.rank = papers, ids, _ranks(papers, merged)
-    return merged, replaced
+    memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
+    return merged, change
 
 
 def _ranks(papers: list[Paper], merged: list[Paper]) -> list[int]:

@@ -63,31 +63,50 @@ TITLES = ["Orca", "Orca 2", "Other", "orca!", "", "A long title about orca model
 
 @given(
     st.lists(st.sampled_from(TITLES), min_size=1, max_size=8),
-    st.lists(st.lists(st.tuples(st.integers(0, 7), st.sampled_from(TITLES)), max_size=3), max_size=5),
+    st.lists(
+        st.lists(
+            st.tuples(st.sampled_from(["retitle", "add", "remove"]), st.integers(0, 40), st.sampled_from(TITLES)),
+            max_size=3,
+        ),
+        max_size=5,
+    ),
+    st.sampled_from([0.0, 1.0]),
 )
-def test_the_dev_servers_merge_after_edits_equals_merging_anew(titles, builds):
-    """Papers replaced or retitled build after build (ids numbered apart, titles derived from the
-    abstract, profiles' lists): the dev server's merge, updated in place, gives what merging anew gives."""
+def test_the_dev_servers_merge_after_edits_equals_merging_anew(titles, builds, share):
+    """Papers retitled, added and removed build after build (ids numbered apart, titles derived from
+    the abstract, profiles' lists): the dev server's merge, updated in place (share 1.0) or anew
+    past a share of changed papers (0.0), gives what merging anew gives."""
+    original, merge.RENAMED_SHARE = merge.RENAMED_SHARE, share
+    try:
+        _check_merge_after_edits(titles, builds)
+    finally:
+        merge.RENAMED_SHARE = original
+
+
+def _check_merge_after_edits(titles, builds):
     from generator.model import Cluster
     from generator.overrides import Resolution
 
     owners = {"a.txt": ["ann"], "b.txt": ["bob"]}
 
-    def cluster(place: int, title: str) -> Cluster:
-        location = Location("a.txt" if place % 3 else "b.txt", place + 1)
-        return Cluster([Entry(location, abstract=f"Deep nets {place}. A study of nets.", title=title)])
+    def cluster(line: int, title: str) -> Cluster:
+        location = Location("a.txt" if line % 3 else "b.txt", line)
+        return Cluster([Entry(location, abstract=f"Deep nets {line}. A study of nets.", title=title)])
 
-    clusters = sorted(
-        (cluster(place, title) for place, title in enumerate(titles)), key=lambda c: c.entries[0].location
-    )
+    clusters = [cluster(line, title) for line, title in enumerate(titles, 1)]
     memo = merge.MergeMemo()
     for edits in [[], *builds]:
-        for place, title in edits:
+        for operation, place, title in edits:
             index = place % len(clusters)
-            old = clusters[index].entries[0]
-            clusters[index] = Cluster([Entry(old.location, abstract=old.abstract, title=title)])
-        merged, replaced = merge._merged(Resolution(list(clusters), {}, []), owners, memo)
-        shown = merge._shown_papers(merged, replaced, memo)
+            if operation == "retitle":
+                clusters[index] = cluster(clusters[index].entries[0].location.line, title)
+            elif operation == "add" and place + 1 not in {c.entries[0].location.line for c in clusters}:
+                clusters.append(cluster(place + 1, title))
+            elif operation == "remove" and len(clusters) > 1:
+                del clusters[index]
+        clusters.sort(key=lambda c: c.entries[0].location)  # clusters come in location order
+        merged, change = merge._merged(Resolution(list(clusters), {}, []), owners, memo)
+        shown = merge._shown_papers(merged, change, memo)
         anew = merge._merged(Resolution(list(clusters), {}, []), owners, None)[0]
         expected = merge._shown_papers(anew, None, None)
         assert [(paper.id, paper.title) for paper in shown.papers] == [
