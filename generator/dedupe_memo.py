@@ -2,8 +2,10 @@
 
 A source that did not change keeps its parsed ``Entry`` objects, so a decision between two entries
 is kept by their identities.  A build finds candidate pairs again only if some entry's blocking
-keys changed, and then counts again only those entries' keys (:mod:`generator.blocking_index`)
-when the sources keep their number of entries (large sites).  Clustering is decided within each connected group
+keys changed, and then counts again only those entries' keys (:mod:`generator.blocking_index`,
+large sites); when a few sources gained or lost entries, what is kept by entry index is first
+renumbered, their old entries taken out and their new ones counted as new
+(:func:`_follow_resized_sources`).  Clustering is decided within each connected group
 of compared entries alone, so after an edit only the groups holding a changed entry, or a pair
 that came or went, are connected, judged and clustered again (:func:`_regrouped_changes`); when
 that is most of the site, every group is found again and the unchanged ones are reused by key.
@@ -53,6 +55,7 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         return memo.result
     parts = prepared if prepared is not None else prepare_all(entries)
     signatures = _kept_signatures(entries, parts, memo)
+    _follow_resized_sources(len(entries), [part.keys for part in parts], memo)
     pairs, moved = _remembered_pairs(signatures, parts, memo)
     regrouped = _regrouped_changes(entries, signatures, moved, memo) if _same_count(memo, signatures) else None
     if regrouped is None:
@@ -144,6 +147,7 @@ class _LastBuild:
     clusters: list[Cluster]  # every group's, in location order
     near_misses: list[PairDecision]  # every group's, in decision order
     next_group: int  # the number the next new group gets
+    dirty: set[int] = field(default_factory=set)  # groups to cluster again whatever changed (they lost entries)
 
 
 def _remembered_clusters(
@@ -220,7 +224,7 @@ def _regrouped(signatures: list[Signature], changes: _Changes, members: list[int
         for group_members, group_pairs in _groups_among(members, inside)
     ]
     kept = [memo.groups.get(group.key) for group in groups]
-    earlier = _clusters_by_content([memo.groups[last.groups[number].key] for number in changes.groups])
+    earlier = _clusters_by_content(_last_results(memo, changes.groups))
     results = {
         group.key: result
         or _with_earlier_clusters(_group_clusters(signatures, judged, group.members, group.pairs), earlier)
@@ -257,15 +261,22 @@ def _keep_regrouped(
     last = memo.last
     assert last is not None
     _replace_decisions(memo.decisions, (last.entries, regrouped.forgotten), signatures, regrouped.fresh)
-    removed = [memo.groups[last.groups[number].key] for number in changes.groups]
+    removed = _last_results(memo, changes.groups)
     _replace_groups(memo, changes.groups, regrouped.results, regrouped.groups)
-    last.entries, last.judged = list(entries), regrouped.judged
+    last.entries, last.judged, last.dirty = list(entries), regrouped.judged, set()
     memo.fresh_pairs, memo.fresh_groups = len(regrouped.fresh), regrouped.kept.count(None)
     added = list(regrouped.results.values())
     last.clusters = _replaced_in_order(last.clusters, _clusters_of(removed), _clusters_of(added), _first_location)
     last.near_misses = _replaced_in_order(
         last.near_misses, _near_misses_of(removed), _near_misses_of(added), decision_order
     )
+
+
+def _last_results(memo: DedupeMemo, numbers: list[int]) -> list[_GroupClusters]:
+    """The clusters of the last build's groups of these numbers (an added entry's group has none)."""
+    assert memo.last is not None
+    found = (memo.groups.get(memo.last.groups[number].key) for number in numbers)
+    return [result for result in found if result is not None]
 
 
 @dataclass
@@ -285,7 +296,7 @@ def _changes(entries: list[Entry], pairs: list[tuple[int, int]], moved: Moved, l
         now = set(pairs)
         moved = now - last.judged.keys(), last.judged.keys() - now
     came, went = moved
-    groups = sorted({last.group_of[i] for i in changed.union(*came, *went)})
+    groups = sorted({last.group_of[i] for i in changed.union(*came, *went)} | last.dirty)
     return _Changes(changed, came, went, groups)
 
 
@@ -330,7 +341,7 @@ def _replace_groups(
     last = memo.last
     assert last is not None
     for number in touched:
-        del memo.groups[last.groups.pop(number).key]
+        memo.groups.pop(last.groups.pop(number).key, None)  # an added entry's group has no clusters yet
     memo.groups.update(results)
     for group in groups:
         last.groups[last.next_group] = group
@@ -415,6 +426,102 @@ def _group_clusters(
     clusters, near_misses = cluster_all([signatures[index] for index in members], group_judged)
     entries = [signatures[index].entry for index in members]
     return _GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)
+
+
+NO_KEYS: SignatureKeys = ("", "", frozenset(), frozenset())  # an entry blocking has not counted
+
+
+def _follow_resized_sources(count: int, keys: list[list[SignatureKeys]], memo: DedupeMemo) -> None:
+    """When some sources now hold more or fewer entries (the same sources, a few entries added or
+    removed), renumber what the memo keeps by entry index: the removed entries leave the blocking
+    index and the last build's pairs and groups (their groups are clustered again), the added ones
+    come in as entries blocking has not counted (:data:`NO_KEYS`) with groups of their own, so
+    that the build goes on as after an edit that kept every source's size."""
+    previous, last = memo.blocked_keys, memo.last
+    if last is None or len(keys) != len(previous) or len(last.entries) != sum(map(len, previous)):
+        return
+    resized = [index for index, (now, before) in enumerate(zip(keys, previous, strict=True)) if len(now) != len(before)]
+    if not resized or sum(len(keys[index]) + len(previous[index]) for index in resized) > REGROUP_SHARE * count:
+        return
+    renumbering = _Renumbering.of(keys, previous, resized)
+    if memo.blocking is not None and memo.blocking.updatable:
+        flat = list(chain.from_iterable(previous))
+        removed = renumbering.removed
+        memo.blocking.update(removed, [flat[i][:2] for i in removed], [NO_KEYS[:2]] * len(removed), [[]] * len(removed))
+        memo.blocking.renumber(renumbering.new_of, count)
+    else:
+        memo.blocking = None
+    memo.blocked_keys = [
+        [NO_KEYS] * len(keys[index]) if index in resized else part for index, part in enumerate(previous)
+    ]
+    memo.pairs = renumbering.pairs(memo.pairs)
+    _renumber_last(memo, renumbering)
+
+
+@dataclass
+class _Renumbering:
+    """Entry indexes before and after some sources changed their number of entries: ``new_of``
+    (old index → new, -1 for a removed entry), the removed (old indexes) and the added (new)."""
+
+    new_of: list[int]
+    removed: list[int]
+    added: list[int]
+    count: int
+
+    @classmethod
+    def of(
+        cls, keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]], resized: list[int]
+    ) -> _Renumbering:
+        new_of: list[int] = []
+        removed: list[int] = []
+        added: list[int] = []
+        old_start = new_start = 0
+        changed = set(resized)
+        for index, (now, before) in enumerate(zip(keys, previous, strict=True)):
+            if index in changed:
+                removed += range(old_start, old_start + len(before))
+                added += range(new_start, new_start + len(now))
+                new_of += [-1] * len(before)
+            else:
+                new_of += range(new_start, new_start + len(now))
+            old_start, new_start = old_start + len(before), new_start + len(now)
+        return cls(new_of, removed, added, new_start)
+
+    def pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pairs between kept entries, renumbered (in the same order: renumbering keeps order)."""
+        new_of = self.new_of
+        return [(new_of[i], new_of[j]) for i, j in pairs if new_of[i] >= 0 and new_of[j] >= 0]
+
+
+def _renumber_last(memo: DedupeMemo, renumbering: _Renumbering) -> None:
+    """The last build by the new entry indexes: removed entries' pairs and decisions forgotten, their
+    groups marked to be clustered again; each added entry alone in a new group, and no entry yet
+    (so it counts as changed)."""
+    last = memo.last
+    assert last is not None
+    new_of, old_entries = renumbering.new_of, last.entries
+    judged = {}
+    for (i, j), decision in last.judged.items():
+        if new_of[i] >= 0 and new_of[j] >= 0:
+            judged[(new_of[i], new_of[j])] = decision
+        else:
+            memo.decisions.pop((id(old_entries[i]), id(old_entries[j])), None)
+    entries: list[Entry | None] = [None] * renumbering.count
+    for old, new in enumerate(new_of):
+        if new >= 0:
+            entries[new] = old_entries[old]
+    groups: dict[int, _Group] = {}
+    for number, group in last.groups.items():
+        members = [new_of[i] for i in group.members if new_of[i] >= 0]
+        if len(members) < len(group.members):
+            last.dirty.add(number)
+        group_pairs = [(new_of[i], new_of[j]) for i, j in group.pairs if new_of[i] >= 0 and new_of[j] >= 0]
+        groups[number] = _Group(members, group_pairs, group.key)
+    for index in renumbering.added:
+        groups[last.next_group] = _Group([index], [], ())
+        last.next_group += 1
+    last.entries, last.judged, last.groups = entries, judged, groups  # type: ignore[assignment]
+    last.group_of = _group_numbers(renumbering.count, groups)
 
 
 def _remembered_pairs(

@@ -384,6 +384,64 @@ def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start,
         blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(range(len(POOL))), min_size=1, max_size=3), min_size=2, max_size=5),
+    st.lists(
+        st.tuples(st.sampled_from(["add", "remove", "replace"]), st.integers(0, 30), st.sampled_from(range(len(POOL)))),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_the_dev_servers_dedupe_after_entries_are_added_or_removed_equals_deduplicating_anew(
+    sources, edits, numpy_blocking
+):
+    """Sources that gain or lose entries (later entries of the file move down or up a line):
+    the memo renumbers what it keeps, and its result is the full one."""
+    original = blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE
+    blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = (1 if numpy_blocking else 10**9), 1.0
+    try:
+        texts = [list(source) for source in sources]
+        memo = DedupeMemo()
+        entries, parts = _sources_of(texts, numpy_blocking)
+        deduplicate_again(list(entries), parts, memo)
+        for operation, place, text in edits:
+            source = texts[place % len(texts)]
+            if operation == "add":
+                source.insert(place % (len(source) + 1), text)
+            elif operation == "remove" and len(source) > 1:
+                del source[place % len(source)]
+            else:
+                source[place % len(source)] = text
+            changed = place % len(texts)
+            entries, parts = _sources_of(texts, numpy_blocking, (entries, parts), changed)
+            assert _outcome(deduplicate_again(list(entries), parts, memo)) == _outcome(deduplicate(list(entries)))
+            assert len(memo.decisions) == len(memo.pairs)
+    finally:
+        blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original
+
+
+def _sources_of(texts, numpy_blocking, last=None, changed=None):
+    """Entries and prepared parts of the sources (one part per source); with the ``last`` ones, only
+    the ``changed`` source is parsed again (the others keep their entry objects and part)."""
+    entries, parts, start = [], [], 0
+    for number, source in enumerate(texts):
+        if last is not None and number != changed:
+            part = last[1][number]
+            entries += last[0][start : start + len(part.keys)]
+            parts.append(part)
+        else:
+            own = [
+                entry(POOL[text], f"{number:02}.txt", line, ["", "Flamingo", "Orca"][text % 3])
+                for line, text in enumerate(source, 1)
+            ]
+            entries += own
+            parts.append(prepare(own, numpy_blocking))
+        start += len(last[1][number].keys) if last is not None else 0
+    return entries, parts
+
+
 def test_the_dev_servers_blocking_index_is_never_used_past_what_it_counted(monkeypatch):
     """Kept from a large build, the index is dropped when the sources change shape and the site is
     small: the pairs are then blocked anew, plainly."""
