@@ -444,13 +444,13 @@ def _follow_resized_sources(count: int, keys: list[list[SignatureKeys]], memo: D
     if not resized or sum(len(keys[index]) + len(previous[index]) for index in resized) > REGROUP_SHARE * count:
         return
     renumbering = _Renumbering.of(keys, previous, resized)
-    if memo.blocking is not None and memo.blocking.updatable:
+    index, memo.blocking = memo.blocking, None  # kept only if all goes well
+    if index is not None and index.updatable:
         flat = list(chain.from_iterable(previous))
         removed = renumbering.removed
-        memo.blocking.update(removed, [flat[i][:2] for i in removed], [NO_KEYS[:2]] * len(removed), [[]] * len(removed))
-        memo.blocking.renumber(renumbering.new_of, count)
-    else:
-        memo.blocking = None
+        index.update(removed, [flat[i][:2] for i in removed], [NO_KEYS[:2]] * len(removed), [[]] * len(removed))
+        index.renumber(renumbering.new_of, count)
+        memo.blocking = index
     memo.blocked_keys = [
         [NO_KEYS] * len(keys[index]) if index in resized else part for index, part in enumerate(previous)
     ]
@@ -515,8 +515,7 @@ def _renumber_last(memo: DedupeMemo, renumbering: _Renumbering) -> None:
         members = [new_of[i] for i in group.members if new_of[i] >= 0]
         if len(members) < len(group.members):
             last.dirty.add(number)
-        group_pairs = [(new_of[i], new_of[j]) for i, j in group.pairs if new_of[i] >= 0 and new_of[j] >= 0]
-        groups[number] = _Group(members, group_pairs, group.key)
+        groups[number] = _Group(members, renumbering.pairs(group.pairs), group.key)
     for index in renumbering.added:
         groups[last.next_group] = _Group([index], [], ())
         last.next_group += 1

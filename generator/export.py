@@ -120,17 +120,20 @@ def report_json(site: Site, dedupe: DedupeResult, source_count: int, entry_count
     paper_of = _papers_by_location(site)
     decisions_of = _decisions_by_paper(site, dedupe, paper_of)
     merged = [_merged_json(paper, decisions_of[paper.sources[0]], paper_of) for paper in _merged_papers(site.papers)]
-    sections = {
-        "merged": merged,
-        "overridden": _overridden(site.papers + site.hidden),
-        "disagreements": _disagreements(site.papers),
-        "unverified": _unverified(site.papers),
-    }
-    sections |= {
-        "hidden": _hidden(site),
-        "apart": [decision_json(decision, paper_of) for decision in dedupe.near_misses],
-    }
+    sections = _sections(
+        merged,
+        _overridden(site.papers + site.hidden),
+        _disagreements(site.papers),
+        _unverified(site.papers),
+        _hidden(site),
+        [decision_json(decision, paper_of) for decision in dedupe.near_misses],
+    )
     return _report(site, dedupe, (source_count, entry_count), sections)
+
+
+def _sections(*values: list[Any]) -> dict[str, list[Any]]:
+    """The report's sections made from the papers and decisions, in their order in report.json."""
+    return dict(zip(("merged", "overridden", "disagreements", "unverified", "hidden", "apart"), values, strict=True))
 
 
 @dataclass
@@ -198,17 +201,18 @@ def _paper_parts(
     apart = [
         memo.get_held("apart", decision, _pair_ids(decision, paper_of), _apart_part) for decision in dedupe.near_misses
     ]
-    sections = {
-        "merged": [],
-        "overridden": [item for run in runs for item in run.overridden] + _overridden(site.hidden),
-        "disagreements": [item for run in runs for item in run.disagreements],
-        "unverified": [item for run in runs for item in run.unverified],
-        "hidden": _hidden(site),
-        "apart": [],
-    }
+    sections = _sections(
+        [],
+        [item for run in runs for item in run.overridden] + _overridden(site.hidden),
+        [item for run in runs for item in run.disagreements],
+        [item for run in runs for item in run.unverified],
+        _hidden(site),
+        [],
+    )
     texts = {key: [orjson.dumps(value)] for key, value in sections.items() if key not in ("merged", "apart")}
     texts["merged"] = _json_list([run.joined for run in runs if run.joined])
-    return sections, merged, apart, texts | {"apart": _json_list(apart)}
+    texts["apart"] = _json_list(apart)
+    return sections, merged, apart, texts
 
 
 def _pair_ids(decision: PairDecision, paper_of: dict[Location, Paper]) -> tuple[str, str]:

@@ -104,9 +104,8 @@ class PaperMemo(_PerBuild):
 
     def __init__(self) -> None:
         super().__init__()
-        self._last_ends: tuple[int, Sequence[Paper] | None, list[int]] = (-1, None, [])
         self._last_places: _Places | None = None
-        self._last_runs: dict[str, tuple[_Places, dict]] = {}  # each kind's last call: its places, its runs' keys
+        self._last_runs: dict[str, tuple[_Places, Hashable, dict]] = {}  # each kind's last call: places, inputs, keys
 
     def get_held(self, kind: str, held: H, key: Hashable, derive: Callable[[H, Any], T]) -> T:
         """``derive(held, key)``, kept while ``held`` is the object it was (by identity: a dedupe
@@ -138,12 +137,10 @@ class PaperMemo(_PerBuild):
         call, between the places that now hold another paper (found once per build, in C), is
         found by its place, without making its key."""
         kept, places = self._kind(("runs", kind)), self._places(papers)
-        last_places, last_keys = self._last_runs.get(kind, (None, {}))
-        changed = (
-            places.changed_since(last_places) if last_places is not None and last_keys.get(None) == inputs else None
-        )
-        values, keys, start = [], {None: inputs}, 0
-        for end in self._run_ends(papers):
+        last_places, last_inputs, last_keys = self._last_runs.get(kind, (None, None, {}))
+        changed = places.changed_since(last_places) if last_places is not None and last_inputs == inputs else None
+        values, keys, start = [], {}, 0
+        for end in places.ends:
             key = last_keys.get((start, end)) if changed is not None and not _touches(changed, start, end) else None
             if key is None:
                 run = papers[start:end]
@@ -155,7 +152,7 @@ class PaperMemo(_PerBuild):
             values.append(value[1])
             keys[(start, end)] = key
             start = end
-        self._last_runs[kind] = (places, keys)
+        self._last_runs[kind] = (places, inputs, keys)
         return values
 
     def _places(self, papers: Sequence[Paper]) -> _Places:
@@ -170,29 +167,19 @@ class PaperMemo(_PerBuild):
         self._last_places = _Places.of(self._build, papers, self._last_places)
         return self._last_places
 
-    def _run_ends(self, papers: Sequence[Paper]) -> list[int]:
-        """Where each run ends (found once per build for the site's list of papers, which several
-        kinds of value are made from).  Runs are not cut by length, so that where they end depends
-        on the papers alone (one longer than ten times the average is as rare as e**-10)."""
-        if self._last_ends[0] == self._build and self._last_ends[1] is papers:
-            return self._last_ends[2]
-        ends = [end for end, paper_id in enumerate(map(_PAPER_ID, papers), 1) if hash(paper_id) % RUN_LENGTH == 0]
-        if papers and (not ends or ends[-1] < len(papers)):
-            ends.append(len(papers))
-        self._last_ends = (self._build, papers, ends)
-        return ends
-
 
 @dataclass
 class _Places:
-    """A build's list of papers, place by place (identities and ids), and the places where it holds
-    another paper, or one with another id, than the list before (None: not as many papers)."""
+    """A build's list of papers, place by place (identities and ids), where its runs end, and the
+    places where it holds another paper, or one with another id, than the list before (None: not
+    as many papers)."""
 
     build: int
     list: Sequence[Paper]
     papers: list[Paper]  # holding them keeps their identities unique
     identities: list[int]
     ids: list[str]
+    ends: list[int]
     before: _Places | None
     changed: list[int] | None
 
@@ -201,7 +188,7 @@ class _Places:
         identities, ids = list(map(id, papers)), list(map(_PAPER_ID, papers))
         if before is not None:
             before.before = None  # one list back is enough
-        places = cls(build, papers, list(papers), identities, ids, before, None)
+        places = cls(build, papers, list(papers), identities, ids, content_ends(ids, RUN_LENGTH), before, None)
         places.changed = places._changed_from(before) if before is not None else None
         return places
 
@@ -218,6 +205,17 @@ class _Places:
         if self.ids == other.ids:  # lists compared in C: ids change in place only when they are all given anew
             return list(changed)
         return sorted(set(changed).union(compress(count(), map(ne, self.ids, other.ids))))
+
+
+def content_ends(keys: Sequence[Hashable], every: int) -> list[int]:
+    """Where runs of ``keys`` end, some ``every`` keys a run: after each key whose hash is a
+    multiple of ``every``, and at the end.  Runs are not cut by length, so that where they end
+    depends on the keys alone (an edit changes the runs around it only; a run longer than ten
+    times the average is as rare as e**-10)."""
+    ends = [end for end, key in enumerate(keys, 1) if hash(key) % every == 0]
+    if keys and (not ends or ends[-1] < len(keys)):
+        ends.append(len(keys))
+    return ends
 
 
 def _touches(places: list[int], start: int, end: int) -> bool:

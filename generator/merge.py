@@ -40,8 +40,9 @@ class MergeMemo:
     cluster's identity (dedupe hands back the very cluster object while its entries and the
     decisions joining them are as they were) and the overrides applied to it.  Papers change after
     merging only in their ``id``, so a kept paper is what merging its cluster again would give.
-    A build that changed a few papers, none in its first source or title, updates the last
-    build's lists in those places only (:func:`_assigned_again`, :func:`_shown_again`)."""
+    A build that changed, added or removed a few papers updates the last build's id-ordered list,
+    profile lists and untitled warning for those papers only (:func:`_assigned_again`,
+    :func:`_shown_again`)."""
 
     plain: dict[int, tuple[Cluster, Paper]] = field(default_factory=dict)  # clusters without overrides
     overridden: dict[tuple[int, str], tuple[Cluster, Paper]] = field(default_factory=dict)  # by overrides too
@@ -68,7 +69,7 @@ class _Change:
     added: list[Paper]
 
 
-Replaced = _Change | None  # None: not known (every paper is looked at again)
+Change = _Change | None  # None: not known (every paper is looked at again)
 
 
 def merge_site(
@@ -113,13 +114,13 @@ class _Shown:
     untitled_papers: list[Paper]  # the papers the warning names, in source order
 
 
-def _shown_papers(merged: list[Paper], replaced: Replaced, memo: MergeMemo | None) -> _Shown:
+def _shown_papers(merged: list[Paper], change: Change, memo: MergeMemo | None) -> _Shown:
     last = memo.shown if memo is not None else None
     if last is not None and last.merged is merged:
         return last
     shown = None
-    if memo is not None and last is not None and replaced is not None:
-        shown = _shown_again(last, merged, replaced, memo.sorted)
+    if memo is not None and last is not None and change is not None:
+        shown = _shown_again(last, merged, change, memo.sorted)
     if shown is None:
         shown = _shown_anew(merged, memo)
     if memo is not None:
@@ -191,22 +192,20 @@ def _sorted_papers(slug: str, papers: list[Paper], kept: dict[str, tuple[tuple, 
     return last[1]
 
 
-def _merged(
-    resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None
-) -> tuple[list[Paper], Replaced]:
-    """Every paper, with its id, sorted by id, and (the dev server) which places of the last build's
-    list now hold another paper; the last papers when the resolution is the last build's, the very
+def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> tuple[list[Paper], Change]:
+    """Every paper, with its id, sorted by id, and (the dev server) which papers left the last
+    build's list and came in; the last papers when the resolution is the last build's, the very
     object (nothing changed the clusters or the overrides), for the same owners."""
     if memo is None:
         return assign_ids(_merge_papers(resolution, owners, memo)), None
     if memo.resolution is resolution and memo.owners == owners:
         return memo.merged, _Change([], [])
-    merged, replaced = _assigned_again(_merge_papers(resolution, owners, memo), memo)
+    merged, change = _assigned_again(_merge_papers(resolution, owners, memo), memo)
     memo.resolution, memo.merged = resolution, merged
-    return merged, replaced
+    return merged, change
 
 
-def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
+def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Change]:
     """:func:`assign_ids` for the dev server.  Ids depend only on the papers' titles in source order
     (the order clusters come in): when the papers new since the last build stand where those they
     replace stood, with their first sources and titles, each takes the id and the place in id order
@@ -237,7 +236,7 @@ def _few_changed(papers: list[Paper], memo: MergeMemo) -> bool:
     return abs(len(papers) - len(memo.in_order)) + gone <= RENAMED_SHARE * len(papers)
 
 
-def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replaced]:
+def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Change]:
     """Ids given again over every title, in source order; the papers that went or whose id changed
     leave the id-ordered list (found by their old ids), the new and renamed ones go back in."""
     ids = unique_slugs([paper.title for paper in papers], ID_LENGTH)
@@ -254,8 +253,7 @@ def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Replace
         paper.id = paper_id
         bisect.insort(merged, paper, key=_PAPER_ID)
         change.added.append(paper)
-    memo.in_order, memo.ids, memo.rank = papers, ids, _ranks(papers, merged)
-    memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
+    _remember_ids(memo, papers, ids, merged)
     return merged, change
 
 
@@ -277,10 +275,15 @@ def _changed_places(papers: list[Paper], last: list[Paper]) -> list[int] | None:
 
 def _assigned_anew(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
     merged = assign_ids(papers)
-    memo.in_order, memo.ids = papers, [paper.id for paper in papers]
-    memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
-    memo.rank = _ranks(papers, merged)
+    _remember_ids(memo, papers, [paper.id for paper in papers], merged)
     return merged
+
+
+def _remember_ids(memo: MergeMemo, papers: list[Paper], ids: list[str], merged: list[Paper]) -> None:
+    """What the next build compares its papers with: these papers (in cluster order), their first
+    sources, titles and ids, and each one's place in ``merged`` (id order)."""
+    memo.in_order, memo.ids, memo.rank = papers, ids, _ranks(papers, merged)
+    memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
 
 
 def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:

@@ -31,7 +31,7 @@ from generator.errors import BuildError, Problem
 from generator.export import comma_separated, compact_json
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
-from generator.memo import PaperMemo, TextMemo
+from generator.memo import PaperMemo, TextMemo, content_ends
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
 from generator.parallel import fork_map_while
@@ -128,11 +128,6 @@ class Renderer:
         """Render one template with ``context``; template mistakes become located build errors."""
         with template_errors(self.templates_dir):
             return self.templates[name].render(context)
-
-    def macro(self, name: str, macro: str, *args: Any) -> Markup:
-        """Call a macro of a template (a block of a page rendered on its own)."""
-        with template_errors(self.templates_dir):
-            return getattr(self.templates[name].module, macro)(*args)
 
     def macro_calls(self, name: str, macro: str, items: Iterable[Any]) -> list[Markup]:
         """A macro of a template called on each item in turn (a page's repeated block)."""
@@ -449,10 +444,8 @@ def report_blocks(renderer: Renderer, memo: TextMemo | None) -> ReportBlocks:
 
 
 def _content_chunks(texts: list[bytes]) -> list[tuple[bytes, ...]]:
-    """``texts`` cut after each text whose hash is a multiple of :data:`BLOCK_CHUNK`."""
-    ends = [end for end, text in enumerate(texts, 1) if hash(text) % BLOCK_CHUNK == 0]
-    if texts and (not ends or ends[-1] < len(texts)):
-        ends.append(len(texts))
+    """``texts`` cut where :func:`~generator.memo.content_ends` says, some :data:`BLOCK_CHUNK` a chunk."""
+    ends = content_ends(texts, BLOCK_CHUNK)
     return [tuple(texts[start:end]) for start, end in zip([0, *ends], ends, strict=False)]
 
 
