@@ -12,7 +12,7 @@ checked against the thresholds again.  The result is the full blocking's, which 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -72,22 +72,6 @@ class BlockingIndex:
         self.gram_pairs -= rechecked  # in place: an index that fails half-way is never used again
         self.gram_pairs |= self.grams.passing(self.exact_sizes, touched)
 
-    def renumber(self, new_of: list[int], count: int) -> None:
-        """Entries renumbered (``new_of``: old index → new, -1 for an entry that holds no key any
-        more), ``count`` entries now: each key, posting, pair and count follows its entries
-        (renumbering keeps their order, so every sorted array stays sorted)."""
-        exact_keys: list[set[str]] = [set() for _ in range(count)]
-        for old, new in enumerate(new_of):
-            if new >= 0:
-                exact_keys[new] = self.exact_keys[old]
-        self.exact_keys = exact_keys
-        self.postings = defaultdict(list, {key: [new_of[i] for i in members] for key, members in self.postings.items()})
-        self.exact_pairs = Counter({_renumbered(pair, new_of): n for pair, n in self.exact_pairs.items()})
-        self.gram_pairs = {_renumbered(pair, new_of) for pair in self.gram_pairs}
-        mapping = np.array(new_of, dtype=np.int64)
-        self.exact_sizes = _moved(self.exact_sizes, mapping, count)
-        self.grams.renumber(mapping, count)
-
     def _update_exact(self, changed: list[int], new_keys: list[set[str]]) -> None:
         touched = {key for index in changed for key in self.exact_keys[index]} | set().union(*new_keys)
         before = [pair for key in sorted(touched) for pair in member_pairs(self.postings.get(key, []))]
@@ -107,18 +91,6 @@ class BlockingIndex:
         for pair in before:  # drop the pairs no posting holds any more
             if self.exact_pairs.get(pair, 1) <= 0:
                 del self.exact_pairs[pair]
-
-
-def _renumbered(pair: Pair, new_of: list[int]) -> Pair:
-    return new_of[pair[0]], new_of[pair[1]]
-
-
-def _moved(values: np.ndarray, mapping: np.ndarray, count: int) -> np.ndarray:
-    """Per-entry ``values`` by the new numbering (0 for an added entry)."""
-    moved = np.zeros(count, dtype=values.dtype)
-    kept = mapping >= 0
-    moved[mapping[kept]] = values[kept]
-    return moved
 
 
 def _grams_of(entries: np.ndarray, texts: Sequence[tuple[str, str]]) -> EntryGrams:

@@ -1,15 +1,20 @@
 """The dev server's deduplication: what it keeps between builds, and how a build reuses it.
 
 A source that did not change keeps its parsed ``Entry`` objects, so a decision between two entries
-is kept by their identities.  A build finds candidate pairs again only if some entry's blocking
-keys changed, and then counts again only those entries' keys (:mod:`generator.blocking_index`,
-large sites); when a few sources gained or lost entries, what is kept by entry index is first
-renumbered, their old entries taken out and their new ones counted as new
-(:func:`_follow_resized_sources`).  Clustering is decided within each connected group
-of compared entries alone, so after an edit only the groups holding a changed entry, or a pair
-that came or went, are connected, judged and clustered again (:func:`_regrouped_changes`); when
-that is most of the site, every group is found again and the unchanged ones are reused by key.
-The result is always :func:`~generator.dedupe.deduplicate`'s, which tests check.
+is kept by their identities.  What is kept by number (the blocking index, the last build's pairs
+and groups) numbers entries by *slot*: each source owns a run of slots, in source order, with room
+to spare after its entries (:class:`Layout`), so that a source gaining or losing a few entries
+changes only its own slots (an entry appears in an empty slot, or leaves one) and nothing after it
+is renumbered.  Slots keep the entries' order, so every rule that reads order (blocking's
+neighbours in a large posting, the order pairs are judged and clustered in) sees what a full build
+sees.  A build finds candidate pairs again only if some slot's blocking keys changed, and then
+counts again only those slots' keys (:mod:`generator.blocking_index`, large sites).  Clustering is
+decided within each connected group of compared entries alone, so after an edit only the groups
+holding a changed slot, or a pair that came or went, are connected, judged and clustered again
+(:func:`_regrouped_changes`); when that is most of the site, every group is found again and the
+unchanged ones are reused by key.  A source that outgrows its room, or a source added or removed,
+lays the slots out anew (and blocking starts over).  The result is always
+:func:`~generator.dedupe.deduplicate`'s, which tests check.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, count
+from itertools import accumulate, chain, compress, count, pairwise, repeat, zip_longest
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import blocking
@@ -54,63 +59,116 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         memo.blocking_reused, memo.fresh_pairs, memo.fresh_groups = True, 0, 0
         return memo.result
     parts = prepared if prepared is not None else prepare_all(entries)
-    signatures = _kept_signatures(entries, parts, memo)
-    _follow_resized_sources(len(entries), [part.keys for part in parts], memo)
-    pairs, moved = _remembered_pairs(signatures, parts, memo)
-    regrouped = _regrouped_changes(entries, signatures, moved, memo) if _same_count(memo, signatures) else None
+    layout = _kept_layout(memo, parts)
+    signatures = layout.spread(_part_signatures(entries, parts, memo))
+    pairs, moved = _remembered_pairs(signatures, parts, layout, memo)
+    regrouped = _regrouped_changes(layout.spread_entries(entries), signatures, moved, memo) if memo.last else None
     if regrouped is None:
-        regrouped = _remembered_clusters(signatures, _remembered_judgements(signatures, pairs, memo), memo)
-    memo.result = DedupeResult(*regrouped, len(pairs))
+        judged = _remembered_judgements(signatures, pairs, memo)
+        regrouped = _remembered_clusters(layout.spread_entries(entries), signatures, judged, memo)
+    memo.entries, memo.result = entries, DedupeResult(*regrouped, len(pairs))
     return memo.result
 
 
 Pairs = set[tuple[int, int]]
 Moved = tuple[Pairs, Pairs] | None  # the candidate pairs that came and went since the last build, if known
+HEADROOM = 16  # slots a source of few entries has to spare (a larger one: half its size)
 
 
-def _kept_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: DedupeMemo) -> list[Signature]:
-    """:func:`~generator.dedupe.signatures_of`, a source prepared as before (the same part, the same
-    entry objects) keeping its signatures."""
+@dataclass
+class Layout:
+    """Where each source's entries sit among the slots: from ``starts[k]``, ``lengths[k]`` entries,
+    room for ``capacities[k]``; ``size`` slots in all."""
+
+    starts: list[int]
+    lengths: list[int]
+    capacities: list[int]
+    size: int
+
+    @classmethod
+    def of(cls, lengths: list[int]) -> Layout:
+        """Room for each source's entries and some more."""
+        capacities = [length + max(HEADROOM, length // 2) for length in lengths]
+        starts = list(accumulate(capacities, initial=0))
+        return cls(starts[:-1], lengths, capacities, starts[-1])
+
+    def holds(self, lengths: list[int]) -> bool:
+        """Do sources of these lengths (as many as laid out) fit in this layout?"""
+        return len(lengths) == len(self.capacities) and all(map(operator.le, lengths, self.capacities))
+
+    def slots(self) -> list[int]:
+        """Every entry's slot, in entry order."""
+        return list(chain.from_iterable(map(range, self.starts, map(operator.add, self.starts, self.lengths))))
+
+    def spread(self, items: list[list[T]]) -> list[T | None]:
+        """Each source's items (one per entry) put in its slots, None in the empty ones."""
+        spread: list[T | None] = []
+        for own, capacity in zip(items, self.capacities, strict=True):
+            spread += own
+            spread += [None] * (capacity - len(own))
+        return spread
+
+    def spread_entries(self, entries: list[Entry]) -> list[Entry | None]:
+        """:meth:`spread` of the entries, given in entry order."""
+        ends = accumulate(self.lengths, initial=0)
+        return self.spread([entries[start:end] for start, end in pairwise(ends)])
+
+
+def _kept_layout(memo: DedupeMemo, parts: Sequence[Prepared]) -> Layout:
+    """The last build's layout, if these sources fit in it; else a new one, and then whatever was
+    kept by slot is dropped (blocking and grouping start over; decisions and groups kept by
+    identity are still reused)."""
+    lengths = [len(part.keys) for part in parts]
+    if memo.layout is not None and memo.layout.holds(lengths):
+        memo.layout.lengths = lengths
+        return memo.layout
+    memo.layout, memo.last, memo.blocking, memo.blocked_keys, memo.pairs = Layout.of(lengths), None, None, [], []
+    return memo.layout
+
+
+def _part_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: DedupeMemo) -> list[list[Signature]]:
+    """:func:`~generator.dedupe.signatures_of` of each source's entries, a source prepared as before
+    (the same part, the same entry objects) keeping its signatures."""
     kept, memo.signatures = memo.signatures, {}
-    signatures: list[Signature] = []
+    signatures: list[list[Signature]] = []
+    start = 0
     for part in parts:
-        own = entries[len(signatures) : len(signatures) + len(part.keys)]
+        own = entries[start : start + len(part.keys)]
         old = kept.get(id(part))
         if old is None or old[0] is not part or not all(map(operator.is_, old[2], own)):
             old = (part, signatures_of(own, [part]), own)
         memo.signatures[id(part)] = old  # holding the part keeps its id unique
-        signatures += old[1]
+        signatures.append(old[1])
+        start += len(own)
     return signatures
 
 
 def _same_entries(memo: DedupeMemo, entries: list[Entry]) -> bool:
     """Are these the last build's entry objects, in order (no source changed any entry: the result
     is the last one, the very object, which later stages may take as "nothing changed")?"""
-    last = memo.last
-    return last is not None and len(last.entries) == len(entries) and all(map(operator.is_, last.entries, entries))
-
-
-def _same_count(memo: DedupeMemo, signatures: list[Signature]) -> bool:
-    return memo.last is not None and len(memo.last.entries) == len(signatures)
+    same = len(memo.entries) == len(entries) and all(map(operator.is_, memo.entries, entries))
+    return same and memo.last is not None
 
 
 @dataclass
 class DedupeMemo:
     """What a long-running process (the dev server) keeps between builds (see the module): the
     decisions between entries, keyed by entry identity; each connected group's clusters, keyed by
-    its entries' and decisions' identities; the keys blocking read, the pairs it found and its
-    counts; and the last build by entry index."""
+    its entries' and decisions' identities; the slots' layout; the keys blocking read, the pairs
+    it found (by slot) and its counts; and the last build by slot."""
 
     decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
     groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
     fresh_pairs: int = 0
     fresh_groups: int = 0
+    layout: Layout | None = None
     blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
-    pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them, by slot
     blocking_reused: bool = False
     blocking: BlockingIndex | None = None  # the counts behind them (large inputs), to update after an edit
-    blocking_updated: bool = False  # did the last build count again only the changed entries' keys?
+    blocking_updated: bool = False  # did the last build count again only the changed slots' keys?
     last: _LastBuild | None = None
+    entries: list[Entry] = field(default_factory=list)  # the last build's, in entry order
     result: DedupeResult = field(default_factory=lambda: DedupeResult([]))  # the last build's
     signatures: dict[int, tuple[Prepared, list[Signature], list[Entry]]] = field(default_factory=dict)  # by part
 
@@ -137,23 +195,26 @@ class _Group:
 
 @dataclass
 class _LastBuild:
-    """The last build by entry index: a build over as many entries compares its entries and pairs
-    with these to find the groups it must look at again (:func:`_regrouped_changes`)."""
+    """The last build by slot: a build compares its entries and pairs with these to find the groups
+    it must look at again (:func:`_regrouped_changes`)."""
 
-    entries: list[Entry]
+    entries: list[Entry | None]  # None: an empty slot
     judged: dict[tuple[int, int], PairDecision]
     groups: dict[int, _Group]  # by number, numbers never given twice
-    group_of: list[int]  # entry index → its group's number
+    group_of: list[int]  # an entry's slot → its group's number
     clusters: list[Cluster]  # every group's, in location order
     near_misses: list[PairDecision]  # every group's, in decision order
     next_group: int  # the number the next new group gets
-    dirty: set[int] = field(default_factory=set)  # groups to cluster again whatever changed (they lost entries)
 
 
 def _remembered_clusters(
-    signatures: list[Signature], judged: dict[tuple[int, int], PairDecision], memo: DedupeMemo
+    entries: list[Entry | None],
+    signatures: list[Signature | None],
+    judged: dict[tuple[int, int], PairDecision],
+    memo: DedupeMemo,
 ) -> tuple[list[Cluster], list[PairDecision]]:
-    """:func:`cluster_all`, group by connected group of compared entries; unchanged groups are reused.
+    """:func:`cluster_all`, group by connected group of compared entries (``entries`` and their
+    ``signatures`` by slot); unchanged groups are reused.
 
     Every step of clustering (dropping ambiguous links, forbidding firm rejections, merging
     strongest first) looks only at pairs inside one group, and re-numbering a group's entries in
@@ -162,14 +223,13 @@ def _remembered_clusters(
     kept, memo.groups, memo.fresh_groups = memo.groups, {}, 0
     groups = [
         _Group(members, pairs, _group_key(signatures, judged, members, pairs))
-        for members, pairs in _groups(len(signatures), judged)
+        for members, pairs in _groups_among(_filled(entries), list(judged))
     ]
     for group in groups:
         if group.key not in kept:
             kept[group.key] = _group_clusters(signatures, judged, group.members, group.pairs)
             memo.fresh_groups += 1
         memo.groups[group.key] = kept[group.key]
-    entries = [sig.entry for sig in signatures]
     clusters, near_misses = _assembled(memo, groups)
     numbered = dict(enumerate(groups))
     memo.last = _LastBuild(
@@ -178,19 +238,29 @@ def _remembered_clusters(
     return clusters, near_misses
 
 
+def _filled(entries: list[Entry | None]) -> list[int]:
+    """The slots that hold an entry, in order."""
+    return list(compress(count(), map(operator.is_not, entries, repeat(None))))
+
+
 def _regrouped_changes(
-    entries: list[Entry], signatures: list[Signature], moved: Moved, memo: DedupeMemo
+    entries: list[Entry | None], signatures: list[Signature | None], moved: Moved, memo: DedupeMemo
 ) -> tuple[list[Cluster], list[PairDecision]] | None:
-    """:func:`_remembered_clusters` from the last build (``memo.last``, over as many entries): only
-    the pairs that are new or touch an entry parsed anew are judged, and only the groups holding
-    such an entry, or a pair that came or went, are found and clustered again (a group none of
+    """:func:`_remembered_clusters` from the last build (``memo.last``): only the pairs that are new
+    or touch an entry parsed anew are judged, and only the groups holding such an entry (or the
+    slot it left), or a pair that came or went, are found and clustered again (a group none of
     them touches is connected, judged and clustered as before).  None when that is most of the
     site.  Nothing in the memo changes until all is computed; no step passes over every pair."""
     last = memo.last
     assert last is not None
     changes = _changes(entries, memo.pairs, moved, last)
-    members = sorted(i for number in changes.groups for i in last.groups[number].members)
-    if len(members) > REGROUP_SHARE * len(signatures):
+    members = sorted(
+        chain(
+            (i for number in changes.groups for i in last.groups[number].members if entries[i] is not None),
+            changes.added,
+        )
+    )
+    if len(members) > REGROUP_SHARE * (len(entries) - entries.count(None)):
         return None
     regrouped = _regrouped(signatures, changes, members, memo)
     _keep_regrouped(memo, entries, signatures, changes, regrouped)
@@ -255,7 +325,11 @@ def _with_earlier_clusters(result: _GroupClusters, earlier: dict[ClusterKey, Clu
 
 
 def _keep_regrouped(
-    memo: DedupeMemo, entries: list[Entry], signatures: list[Signature], changes: _Changes, regrouped: _Regrouped
+    memo: DedupeMemo,
+    entries: list[Entry | None],
+    signatures: list[Signature | None],
+    changes: _Changes,
+    regrouped: _Regrouped,
 ) -> None:
     """The memo and the last build take what :func:`_regrouped` found."""
     last = memo.last
@@ -263,7 +337,7 @@ def _keep_regrouped(
     _replace_decisions(memo.decisions, (last.entries, regrouped.forgotten), signatures, regrouped.fresh)
     removed = _last_results(memo, changes.groups)
     _replace_groups(memo, changes.groups, regrouped.results, regrouped.groups)
-    last.entries, last.judged, last.dirty = list(entries), regrouped.judged, set()
+    last.entries, last.judged = entries, regrouped.judged
     memo.fresh_pairs, memo.fresh_groups = len(regrouped.fresh), regrouped.kept.count(None)
     added = list(regrouped.results.values())
     last.clusters = _replaced_in_order(last.clusters, _clusters_of(removed), _clusters_of(added), _first_location)
@@ -273,7 +347,7 @@ def _keep_regrouped(
 
 
 def _last_results(memo: DedupeMemo, numbers: list[int]) -> list[_GroupClusters]:
-    """The clusters of the last build's groups of these numbers (an added entry's group has none)."""
+    """The clusters of the last build's groups of these numbers."""
     assert memo.last is not None
     found = (memo.groups.get(memo.last.groups[number].key) for number in numbers)
     return [result for result in found if result is not None]
@@ -281,23 +355,26 @@ def _last_results(memo: DedupeMemo, numbers: list[int]) -> list[_GroupClusters]:
 
 @dataclass
 class _Changes:
-    """What changed since the last build: the entries that are not the objects they were, the
-    candidate pairs that came and went, and the last build's groups (by number) holding any of them."""
+    """What changed since the last build: the slots whose entry is not the object it was, the
+    candidate pairs that came and went, the last build's groups (by number) holding any of them,
+    and the slots that hold an entry where the last build had none."""
 
     entries: set[int]
     came: Pairs
     went: Pairs
     groups: list[int]
+    added: list[int]
 
 
-def _changes(entries: list[Entry], pairs: list[tuple[int, int]], moved: Moved, last: _LastBuild) -> _Changes:
+def _changes(entries: list[Entry | None], pairs: list[tuple[int, int]], moved: Moved, last: _LastBuild) -> _Changes:
     changed = set(compress(count(), map(operator.is_not, entries, last.entries)))
     if moved is None:  # blocked anew: compare the pairs as sets (in C)
         now = set(pairs)
         moved = now - last.judged.keys(), last.judged.keys() - now
     came, went = moved
-    groups = sorted({last.group_of[i] for i in changed.union(*came, *went)} | last.dirty)
-    return _Changes(changed, came, went, groups)
+    touched = changed.union(*came, *went)
+    groups = sorted({last.group_of[i] for i in touched if last.entries[i] is not None})
+    return _Changes(changed, came, went, groups, sorted(i for i in changed if last.entries[i] is None))
 
 
 def _judged_now(
@@ -341,7 +418,7 @@ def _replace_groups(
     last = memo.last
     assert last is not None
     for number in touched:
-        memo.groups.pop(last.groups.pop(number).key, None)  # an added entry's group has no clusters yet
+        memo.groups.pop(last.groups.pop(number).key, None)
     memo.groups.update(results)
     for group in groups:
         last.groups[last.next_group] = group
@@ -377,7 +454,7 @@ def _group_key(
 
 
 def _group_numbers(count: int, groups: dict[int, _Group]) -> list[int]:
-    group_of = [0] * count
+    group_of = [-1] * count  # an empty slot belongs to no group
     for number, group in groups.items():
         for index in group.members:
             group_of[index] = number
@@ -390,15 +467,11 @@ def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], l
     return sorted(_clusters_of(results), key=_first_location), sorted(_near_misses_of(results), key=decision_order)
 
 
-def _groups(count: int, judged: dict[tuple[int, int], PairDecision]) -> list[tuple[list[int], list[tuple[int, int]]]]:
-    """Connected groups of entries linked by compared pairs: (members in order, their pairs in order)."""
-    return _groups_among(range(count), list(judged))
-
-
 def _groups_among(
     entries: Sequence[int], pairs: list[tuple[int, int]]
 ) -> list[tuple[list[int], list[tuple[int, int]]]]:
-    """:func:`_groups` of some ``entries`` (in order), linked by ``pairs`` between them."""
+    """Connected groups of ``entries`` (slots, in order) linked by compared ``pairs`` between them:
+    (members in order, their pairs in order)."""
     local = {index: position for position, index in enumerate(entries)}
     forest = Forest(len(entries))
     for i, j in pairs:
@@ -428,140 +501,71 @@ def _group_clusters(
     return _GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)
 
 
-NO_KEYS: SignatureKeys = ("", "", frozenset(), frozenset())  # an entry blocking has not counted
-
-
-def _follow_resized_sources(count: int, keys: list[list[SignatureKeys]], memo: DedupeMemo) -> None:
-    """When some sources now hold more or fewer entries (the same sources, a few entries added or
-    removed), renumber what the memo keeps by entry index: the removed entries leave the blocking
-    index and the last build's pairs and groups (their groups are clustered again), the added ones
-    come in as entries blocking has not counted (:data:`NO_KEYS`) with groups of their own, so
-    that the build goes on as after an edit that kept every source's size."""
-    previous, last = memo.blocked_keys, memo.last
-    if last is None or len(keys) != len(previous) or len(last.entries) != sum(map(len, previous)):
-        return
-    resized = [index for index, (now, before) in enumerate(zip(keys, previous, strict=True)) if len(now) != len(before)]
-    if not resized or sum(len(keys[index]) + len(previous[index]) for index in resized) > REGROUP_SHARE * count:
-        return
-    renumbering = _Renumbering.of(keys, previous, resized)
-    index, memo.blocking = memo.blocking, None  # kept only if all goes well
-    if index is not None and index.updatable:
-        flat = list(chain.from_iterable(previous))
-        removed = renumbering.removed
-        index.update(removed, [flat[i][:2] for i in removed], [NO_KEYS[:2]] * len(removed), [[]] * len(removed))
-        index.renumber(renumbering.new_of, count)
-        memo.blocking = index
-    memo.blocked_keys = [
-        [NO_KEYS] * len(keys[index]) if index in resized else part for index, part in enumerate(previous)
-    ]
-    memo.pairs = renumbering.pairs(memo.pairs)
-    _renumber_last(memo, renumbering)
-
-
-@dataclass
-class _Renumbering:
-    """Entry indexes before and after some sources changed their number of entries: ``new_of``
-    (old index → new, -1 for a removed entry), the removed (old indexes) and the added (new)."""
-
-    new_of: list[int]
-    removed: list[int]
-    added: list[int]
-    count: int
-
-    @classmethod
-    def of(
-        cls, keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]], resized: list[int]
-    ) -> _Renumbering:
-        new_of: list[int] = []
-        removed: list[int] = []
-        added: list[int] = []
-        old_start = new_start = 0
-        changed = set(resized)
-        for index, (now, before) in enumerate(zip(keys, previous, strict=True)):
-            if index in changed:
-                removed += range(old_start, old_start + len(before))
-                added += range(new_start, new_start + len(now))
-                new_of += [-1] * len(before)
-            else:
-                new_of += range(new_start, new_start + len(now))
-            old_start, new_start = old_start + len(before), new_start + len(now)
-        return cls(new_of, removed, added, new_start)
-
-    def pairs(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The pairs between kept entries, renumbered (in the same order: renumbering keeps order)."""
-        new_of = self.new_of
-        return [(new_of[i], new_of[j]) for i, j in pairs if new_of[i] >= 0 and new_of[j] >= 0]
-
-
-def _renumber_last(memo: DedupeMemo, renumbering: _Renumbering) -> None:
-    """The last build by the new entry indexes: removed entries' pairs and decisions forgotten, their
-    groups marked to be clustered again; each added entry alone in a new group, and no entry yet
-    (so it counts as changed)."""
-    last = memo.last
-    assert last is not None
-    new_of, old_entries = renumbering.new_of, last.entries
-    judged = {}
-    for (i, j), decision in last.judged.items():
-        if new_of[i] >= 0 and new_of[j] >= 0:
-            judged[(new_of[i], new_of[j])] = decision
-        else:
-            memo.decisions.pop((id(old_entries[i]), id(old_entries[j])), None)
-    entries: list[Entry | None] = [None] * renumbering.count
-    for old, new in enumerate(new_of):
-        if new >= 0:
-            entries[new] = old_entries[old]
-    groups: dict[int, _Group] = {}
-    for number, group in last.groups.items():
-        members = [new_of[i] for i in group.members if new_of[i] >= 0]
-        if len(members) < len(group.members):
-            last.dirty.add(number)
-        groups[number] = _Group(members, renumbering.pairs(group.pairs), group.key)
-    for index in renumbering.added:
-        groups[last.next_group] = _Group([index], [], ())
-        last.next_group += 1
-    last.entries, last.judged, last.groups = entries, judged, groups  # type: ignore[assignment]
-    last.group_of = _group_numbers(renumbering.count, groups)
+NO_KEYS: SignatureKeys = ("", "", frozenset(), frozenset())  # an empty slot's
 
 
 def _remembered_pairs(
-    signatures: list[Signature], parts: Sequence[Prepared], memo: DedupeMemo
+    signatures: list[Signature | None], parts: Sequence[Prepared], layout: Layout, memo: DedupeMemo
 ) -> tuple[list[tuple[int, int]], Moved]:
-    """:func:`candidate_pairs_of`, reused when every entry has the keys blocking read last time (an edit
-    of scores, authors or dates): blocking reads only the keys, in order, so it would find the same.
-    Also the pairs that came and went, when known."""
+    """:func:`candidate_pairs_of`, by slot, reused when every entry has the keys blocking read last
+    time (an edit of scores, authors or dates): blocking reads only the keys, in order, so it
+    would find the same.  Also the pairs that came and went, when known."""
     keys = [part.keys for part in parts]
     previous = memo.blocked_keys
     same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
     moved: Moved = (set(), set())
     if not same:
-        memo.pairs, moved = _updated_pairs(signatures, parts, _changed_entries(keys, previous), memo)
+        memo.pairs, moved = _updated_pairs(signatures, parts, layout, _changed_slots(keys, previous, layout), memo)
     memo.blocked_keys, memo.blocking_reused = keys, same
     return memo.pairs, moved
 
 
+KeyChange = tuple[int, SignatureKeys, SignatureKeys]  # a slot, its keys as last blocked, its keys now
+
+
+def _changed_slots(
+    keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]], layout: Layout
+) -> list[KeyChange] | None:
+    """The slots whose keys differ from the last build's (an empty slot's are :data:`NO_KEYS`), when
+    the sources are the last build's (none added or removed)."""
+    if len(keys) != len(previous):
+        return None
+    changed: list[KeyChange] = []
+    for start, now, before in zip(layout.starts, keys, previous, strict=True):
+        if now is not before and now != before:
+            pairs = enumerate(zip_longest(before, now, fillvalue=NO_KEYS), start)
+            changed += [(slot, old, new) for slot, (old, new) in pairs if old != new]
+    return changed
+
+
 def _updated_pairs(
-    signatures: list[Signature], parts: Sequence[Prepared], changed: list[int] | None, memo: DedupeMemo
+    signatures: list[Signature | None],
+    parts: Sequence[Prepared],
+    layout: Layout,
+    changed: list[KeyChange] | None,
+    memo: DedupeMemo,
 ) -> tuple[list[tuple[int, int]], Moved]:
-    """Blocking again, the dev server's way: when only some entries' keys changed (same sources,
-    as many entries each), only their keys are counted again in the index kept from the last
-    build (large inputs), which tells the pairs that came and went; otherwise blocking runs over
-    all entries, and the index is made anew."""
+    """Blocking again, the dev server's way: when only some slots' keys changed (an edit, or a
+    source that gained or lost entries), only their keys are counted again in the index kept from
+    the last build (large inputs), which tells the pairs that came and went; otherwise blocking
+    runs over all entries, and the index is made anew."""
     index, memo.blocking = memo.blocking, None  # kept only if all goes well
     memo.blocking_updated = index is not None and index.updatable and changed is not None
     if memo.blocking_updated:
         assert index is not None and changed is not None
-        before = list(chain.from_iterable(memo.blocked_keys))
-        old = [before[i][:2] for i in changed]
-        new = [(signatures[i].abstract_key, signatures[i].title_key) for i in changed]
-        index.update(changed, old, new, [signatures[i].ids for i in changed])
+        slots, old, new = [slot for slot, _, _ in changed], [keys for _, keys, _ in changed], [k for *_, k in changed]
+        index.update(slots, [keys[:2] for keys in old], [keys[:2] for keys in new], [keys[3] for keys in new])
         memo.blocking = index
         return _pairs_moved(memo.pairs, index.pairs())
-    if len(signatures) >= blocking.ARRAYS_FROM:
-        grams = blocking_abstracts(signatures, parts)
-        titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
-        memo.blocking = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
-        return sorted(memo.blocking.pairs()), None
-    return candidate_pairs_of(signatures, parts), None  # a small site is blocked anew, plainly
+    in_order = layout.slots()
+    live = [signatures[slot] for slot in in_order]
+    if len(live) < blocking.ARRAYS_FROM:  # a small site is blocked anew, plainly
+        return [(in_order[i], in_order[j]) for i, j in candidate_pairs_of(live, parts)], None
+    grams = blocking_abstracts(live, parts).placed(in_order, layout.size)
+    titles = [sig.title_key if sig else "" for sig in signatures]
+    identifiers = [sig.ids if sig else NO_KEYS[3] for sig in signatures]
+    memo.blocking = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+    return sorted(memo.blocking.pairs()), None
 
 
 def _pairs_moved(pairs: list[tuple[int, int]], now: Pairs) -> tuple[list[tuple[int, int]], Moved]:
@@ -575,18 +579,6 @@ def _pairs_moved(pairs: list[tuple[int, int]], now: Pairs) -> tuple[list[tuple[i
 
 def _itself(pair: tuple[int, int]) -> tuple[int, int]:
     return pair
-
-
-def _changed_entries(keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]]) -> list[int] | None:
-    """The entries whose signature keys differ from the last build's, if the parts have the same sizes."""
-    if len(keys) != len(previous) or any(len(now) != len(before) for now, before in zip(keys, previous, strict=True)):
-        return None
-    changed, offset = [], 0
-    for now, before in zip(keys, previous, strict=True):
-        if now is not before and now != before:
-            changed += [offset + i for i, (key, old) in enumerate(zip(now, before, strict=True)) if key != old]
-        offset += len(now)
-    return changed
 
 
 def _remembered_judgements(

@@ -83,6 +83,10 @@ class EntryGrams:
         owners = np.concatenate([part.owners + np.int32(offset) for part, offset in zip(parts, offsets, strict=True)])
         return cls(owners, np.concatenate([part.keys for part in parts]), sum(part.count for part in parts))
 
+    def placed(self, slots: Sequence[int], count: int) -> EntryGrams:
+        """These keys with entry ``i`` numbered ``slots[i]`` (increasing) among ``count``."""
+        return EntryGrams(np.asarray(slots, dtype=np.int32)[self.owners], self.keys, count)
+
 
 OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 64-bit integer
 
@@ -155,22 +159,6 @@ class GramCounts:
         if len(self.extra_codes) > max(EXTRA_PAIRS, len(self.codes) // EXTRA_SHARE):
             self._merge_extra()
 
-    def renumber(self, mapping: np.ndarray, count: int) -> None:
-        """Entries renumbered (``mapping``: old index → new, -1 for an entry that holds no gram any
-        more), ``count`` entries now; a renumbering keeps the entries' order, so rows and codes stay
-        sorted."""
-        assert self.rows is not None
-        mask = np.uint64((1 << OWNER_BITS) - 1)
-        owners = mapping[(self.rows & mask).astype(np.int64)]
-        self.rows = (self.rows[owners >= 0] & ~mask) | owners[owners >= 0].astype(np.uint64)
-        self.codes, self.counts = _renumbered_codes(self.codes, self.counts, mapping, self.count, count)
-        self.extra_codes, self.extra_counts = _renumbered_codes(
-            self.extra_codes, self.extra_counts, mapping, self.count, count
-        )
-        sizes = np.zeros(count, dtype=self.sizes.dtype)
-        sizes[mapping[mapping >= 0]] = self.sizes[mapping >= 0]
-        self.sizes, self.count = sizes, count
-
     def _merge_extra(self) -> None:
         """Put the extra pairs among ``codes``, dropping the pairs that share nothing any more."""
         position = np.searchsorted(self.codes, self.extra_codes)
@@ -179,16 +167,6 @@ class GramCounts:
         shared = counts != 0
         self.codes, self.counts = codes[shared], counts[shared]
         self.extra_codes, self.extra_counts = self.extra_codes[:0], self.extra_counts[:0]
-
-
-def _renumbered_codes(
-    codes: np.ndarray, counts: np.ndarray, mapping: np.ndarray, before: int, count: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pair codes over ``before`` entries as codes over ``count`` renumbered ones (pairs with a
-    removed entry dropped)."""
-    left, right = mapping[codes // before], mapping[codes % before]
-    kept = (left >= 0) & (right >= 0)
-    return left[kept] * count + right[kept], counts[kept]
 
 
 EXTRA_PAIRS = 20_000  # extra pairs kept apart from the counted codes, at least ...

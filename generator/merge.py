@@ -52,7 +52,7 @@ class MergeMemo:
     merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
     shown: _Shown | None = None  # what the site shows of them
     in_order: list[Paper] = field(default_factory=list)  # the papers in cluster order
-    id_inputs: list[tuple[Location, str]] = field(default_factory=list)  # their first sources and titles
+    titles: list[str] = field(default_factory=list)  # their titles, the ids' only input
     ids: list[str] = field(default_factory=list)  # the ids they gave, in the same order
     rank: list[int] = field(default_factory=list)  # each one's place in id order
     sorted: dict[str, tuple[tuple, list[Paper]]] = field(
@@ -208,15 +208,14 @@ def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMem
 def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Change]:
     """:func:`assign_ids` for the dev server.  Ids depend only on the papers' titles in source order
     (the order clusters come in): when the papers new since the last build stand where those they
-    replace stood, with their first sources and titles, each takes the id and the place in id order
-    of the one it replaces; when a few papers came, went or were retitled, ids are given again and
+    replace stood, with their titles (the same titles in the same order give the same ids, even
+    where an entry moved a line), each takes the id and the place in id order of the one it
+    replaces; when a few papers came, went or were retitled, ids are given again and
     only the papers whose id changed, and the new ones, leave the id-ordered list and go back in."""
     changed = _changed_places(papers, memo.in_order)
     if changed == []:
         return memo.merged, _Change([], [])  # the same papers (decisions or overrides changed around them)
-    if changed is None or any(
-        (papers[place].sources[0], papers[place].title) != memo.id_inputs[place] for place in changed
-    ):
+    if changed is None or any(papers[place].title != memo.titles[place] for place in changed):
         return _renamed(papers, memo) if _few_changed(papers, memo) else (_assigned_anew(papers, memo), None)
     merged, change = list(memo.merged), _Change([], [])
     for place in changed:  # an edited abstract, score or author list: the id and its place stay
@@ -280,10 +279,10 @@ def _assigned_anew(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
 
 
 def _remember_ids(memo: MergeMemo, papers: list[Paper], ids: list[str], merged: list[Paper]) -> None:
-    """What the next build compares its papers with: these papers (in cluster order), their first
-    sources, titles and ids, and each one's place in ``merged`` (id order)."""
+    """What the next build compares its papers with: these papers (in cluster order), their titles
+    and ids, and each one's place in ``merged`` (id order)."""
     memo.in_order, memo.ids, memo.rank = papers, ids, _ranks(papers, merged)
-    memo.id_inputs = [(paper.sources[0], paper.title) for paper in papers]
+    memo.titles = [paper.title for paper in papers]
 
 
 def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:

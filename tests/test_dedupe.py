@@ -384,7 +384,7 @@ def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start,
         blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(range(len(POOL))), min_size=1, max_size=3), min_size=2, max_size=5),
     st.lists(
@@ -393,14 +393,17 @@ def test_the_dev_servers_dedupe_after_any_edits_equals_deduplicating_anew(start,
         max_size=6,
     ),
     st.booleans(),
+    st.sampled_from([0, 1, 16]),
 )
 def test_the_dev_servers_dedupe_after_entries_are_added_or_removed_equals_deduplicating_anew(
-    sources, edits, numpy_blocking
+    sources, edits, numpy_blocking, headroom
 ):
-    """Sources that gain or lose entries (later entries of the file move down or up a line):
-    the memo renumbers what it keeps, and its result is the full one."""
-    original = blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE
+    """Sources that gain or lose entries (later entries of the file move down or up a line): the
+    entries fill or leave their source's slots, or (no room left) the slots are laid out anew;
+    the memo's result is the full one."""
+    original = blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE, dedupe_memo.HEADROOM
     blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = (1 if numpy_blocking else 10**9), 1.0
+    dedupe_memo.HEADROOM = headroom
     try:
         texts = [list(source) for source in sources]
         memo = DedupeMemo()
@@ -419,7 +422,7 @@ def test_the_dev_servers_dedupe_after_entries_are_added_or_removed_equals_dedupl
             assert _outcome(deduplicate_again(list(entries), parts, memo)) == _outcome(deduplicate(list(entries)))
             assert len(memo.decisions) == len(memo.pairs)
     finally:
-        blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = original
+        blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE, dedupe_memo.HEADROOM = original
 
 
 def _sources_of(texts, numpy_blocking, last=None, changed=None):
@@ -442,15 +445,22 @@ def _sources_of(texts, numpy_blocking, last=None, changed=None):
     return entries, parts
 
 
-def test_the_dev_servers_blocking_index_is_never_used_past_what_it_counted(monkeypatch):
-    """Kept from a large build, the index is dropped when the sources change shape and the site is
-    small: the pairs are then blocked anew, plainly."""
+def test_the_dev_servers_blocking_index_follows_a_shrinking_source_and_is_dropped_when_sources_come(monkeypatch):
+    """Kept from a large build, the index counts again only what changed when a source loses
+    entries (their slots are emptied); when a source is added, the slots are laid out anew and
+    the index, counted over the old ones, is dropped: a small site is then blocked plainly."""
     entries = [entry(POOL[n % len(POOL)], f"{n:02}.txt") for n in range(8)]
     memo = DedupeMemo()
     monkeypatch.setattr(blocking, "ARRAYS_FROM", 1)
-    deduplicate_again(list(entries), None, memo)
+    deduplicate_again(list(entries), [prepare(entries, True)], memo)
     assert memo.blocking is not None
-    monkeypatch.setattr(blocking, "ARRAYS_FROM", 10**9)
     entries = [*entries[:3], entry(MOTIVATED_B.replace("speculative", "lookahead"), "99.txt")]
-    assert _outcome(deduplicate_again(list(entries), None, memo)) == _outcome(deduplicate(list(entries)))
+    assert _outcome(deduplicate_again(list(entries), [prepare(entries, True)], memo)) == _outcome(
+        deduplicate(list(entries))
+    )
+    assert memo.blocking is not None and memo.blocking_updated
+    monkeypatch.setattr(blocking, "ARRAYS_FROM", 10**9)
+    entries.append(entry(MOTIVATED_A, "zz.txt"))
+    parts = [prepare(entries[:4], True), prepare(entries[4:])]
+    assert _outcome(deduplicate_again(list(entries), parts, memo)) == _outcome(deduplicate(list(entries)))
     assert memo.blocking is None and not memo.blocking_updated
