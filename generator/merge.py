@@ -25,7 +25,16 @@ from generator.config import RESERVED, SiteConfig
 from generator.errors import Problem
 from generator.identifiers import arxiv_month
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
-from generator.normalize import comparison_key, first_sentence, numbered_apart, slugify, unique_slugs
+from generator.normalize import (
+    comparison_key,
+    first_sentence,
+    numbered_apart,
+    numbered_copies,
+    numbered_from,
+    slug_base,
+    slugify,
+    unique_slugs,
+)
 from generator.overrides import Override, Resolution
 
 DERIVED_TITLE_WORDS = 12
@@ -52,9 +61,7 @@ class MergeMemo:
     merged: list[Paper] = field(default_factory=list)  # ... and the papers merged from them, with their ids
     shown: _Shown | None = None  # what the site shows of them
     in_order: list[Paper] = field(default_factory=list)  # the papers in cluster order
-    titles: list[str] = field(default_factory=list)  # their titles, the ids' only input
-    ids: list[str] = field(default_factory=list)  # the ids they gave, in the same order
-    rank: list[int] = field(default_factory=list)  # each one's place in id order
+    namesakes: dict[str, list[Paper]] = field(default_factory=dict)  # id base → its papers, in cluster order
     sorted: dict[str, tuple[tuple, list[Paper]]] = field(
         default_factory=dict
     )  # slug → its papers' identities, in order
@@ -210,21 +217,38 @@ def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], 
     (the order clusters come in): when the papers new since the last build stand where those they
     replace stood, with their titles (the same titles in the same order give the same ids, even
     where an entry moved a line), each takes the id and the place in id order of the one it
-    replaces; when a few papers came, went or were retitled, ids are given again and
-    only the papers whose id changed, and the new ones, leave the id-ordered list and go back in."""
+    replaces; when a few papers came, went or were retitled, only the papers sharing an id base
+    with one of them are numbered again (:func:`_renamed`)."""
     changed = _changed_places(papers, memo.in_order)
     if changed == []:
         return memo.merged, _Change([], [])  # the same papers (decisions or overrides changed around them)
-    if changed is None or any(papers[place].title != memo.titles[place] for place in changed):
+    if changed is None or any(papers[place].title != memo.in_order[place].title for place in changed):
         return _renamed(papers, memo) if _few_changed(papers, memo) else (_assigned_anew(papers, memo), None)
-    merged, change = list(memo.merged), _Change([], [])
-    for place in changed:  # an edited abstract, score or author list: the id and its place stay
-        papers[place].id = memo.ids[place]
-        change.removed.append(merged[memo.rank[place]])
-        change.added.append(papers[place])
-        merged[memo.rank[place]] = papers[place]
+    return _took_places(papers, changed, memo)
+
+
+def _took_places(papers: list[Paper], changed: list[int], memo: MergeMemo) -> tuple[list[Paper], Change]:
+    """Each paper at a ``changed`` place takes the id, the place in id order and the place among
+    its namesakes of the last build's paper there (an edited abstract, score or author list; or
+    an entry that moved a line, its paper now one place along among papers of the same title).
+    All is looked up before any id changes: a kept paper may take the id of another."""
+    olds = [memo.in_order[place] for place in changed]
+    ids = [old.id for old in olds]
+    ranks = [bisect.bisect_left(memo.merged, paper_id, key=_PAPER_ID) for paper_id in ids]
+    spots = [_namesake_spot(memo.namesakes, old) for old in olds]
+    merged, change = list(memo.merged), _Change([memo.merged[rank] for rank in ranks], [])
+    for place, paper_id, rank, (own, index) in zip(changed, ids, ranks, spots, strict=True):
+        paper = papers[place]
+        paper.id, merged[rank], own[index] = paper_id, paper, paper
+        change.added.append(paper)
     memo.in_order = papers
     return merged, change
+
+
+def _namesake_spot(namesakes: dict[str, list[Paper]], paper: Paper) -> tuple[list[Paper], int]:
+    """The list of the paper's namesakes (same id base) and its place there."""
+    own = namesakes[slug_base(paper.title, ID_LENGTH)]
+    return own, next(index for index, namesake in enumerate(own) if namesake is paper)
 
 
 RENAMED_SHARE = 0.05  # above this share of papers new or gone, ids are given anew over every paper
@@ -236,33 +260,53 @@ def _few_changed(papers: list[Paper], memo: MergeMemo) -> bool:
 
 
 def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Change]:
-    """Ids given again over every title, in source order; the papers that went or whose id changed
-    leave the id-ordered list (found by their old ids), the new and renamed ones go back in."""
-    ids = unique_slugs([paper.title for paper in papers], ID_LENGTH)
-    now = dict(zip(map(id, papers), ids, strict=True))
-    before = dict(zip(map(id, memo.in_order), memo.ids, strict=True))
-    leaving = sorted(old_id for _, old_id in before.items() - now.items())
+    """Papers came and went (a retitled paper is a new one): the id bases they have, and those
+    whose numbering their bases reserve or free (``orca`` for ``orca-2``), are numbered again;
+    the papers that went or whose id changed leave the id-ordered list, the new and renamed ones
+    go in."""
+    gone, new = _only_in(memo.in_order, papers), _only_in(papers, memo.in_order)
+    for paper in gone:
+        _leave(memo.namesakes, paper)
+    for paper in new:
+        bisect.insort(memo.namesakes.setdefault(slug_base(paper.title, ID_LENGTH), []), paper, key=_first_source)
+    entering = set(map(id, new))
+    renamed = [(paper, slug) for paper, slug in _numbered_again(memo.namesakes, gone + new) if paper.id != slug]
+    leaving = gone + [paper for paper, _ in renamed if id(paper) not in entering]
     merged = list(memo.merged)
-    change = _Change([], [])
-    for old_id in reversed(leaving):
-        change.removed.append(merged.pop(bisect.bisect_left(merged, old_id, key=_PAPER_ID)))
-    paper_of = dict(zip(map(id, papers), papers, strict=True))
-    for identity, paper_id in sorted(now.items() - before.items(), key=itemgetter(1)):
-        paper = paper_of[identity]
-        paper.id = paper_id
+    for paper in leaving:
+        merged.pop(bisect.bisect_left(merged, paper.id, key=_PAPER_ID))
+    for paper, slug in renamed:
+        paper.id = slug
+    added = [paper for paper, _ in renamed]  # the new papers among them: a paper is merged without an id
+    for paper in added:
         bisect.insort(merged, paper, key=_PAPER_ID)
-        change.added.append(paper)
-    _remember_ids(memo, papers, ids, merged)
-    return merged, change
+    memo.in_order = papers
+    return merged, _Change(leaving, added)
 
 
-def _ranks(papers: list[Paper], merged: list[Paper]) -> list[int]:
-    """Each paper's place in ``merged`` (the same papers in id order), by its place in ``papers``."""
-    place_of = dict(zip(map(id, papers), count()))
-    ranks = [0] * len(papers)
-    for rank, paper in enumerate(merged):
-        ranks[place_of[id(paper)]] = rank
-    return ranks
+def _only_in(papers: list[Paper], others: list[Paper]) -> list[Paper]:
+    """The papers (objects) of ``papers`` that ``others`` does not hold, in order."""
+    held = set(map(id, others))
+    return list(compress(papers, map(not_, map(held.__contains__, map(id, papers)))))
+
+
+def _leave(namesakes: dict[str, list[Paper]], paper: Paper) -> None:
+    own, index = _namesake_spot(namesakes, paper)
+    del own[index]
+    if not own:
+        del namesakes[slug_base(paper.title, ID_LENGTH)]
+
+
+def _numbered_again(namesakes: dict[str, list[Paper]], changed: list[Paper]) -> list[tuple[Paper, str]]:
+    """Each paper of the id bases ``changed`` papers had or have (and of the bases they number),
+    with the id :func:`~generator.normalize.numbered_apart` gives it among all papers."""
+    bases = {slug_base(paper.title, ID_LENGTH) for paper in changed}
+    bases |= {stem for base in bases if (stem := numbered_from(base)) is not None}
+    numbered = []
+    for base in sorted(bases):
+        if own := namesakes.get(base, []):
+            numbered += zip(own, [base, *numbered_copies(base, len(own) - 1, namesakes.keys())], strict=True)
+    return numbered
 
 
 def _changed_places(papers: list[Paper], last: list[Paper]) -> list[int] | None:
@@ -274,15 +318,10 @@ def _changed_places(papers: list[Paper], last: list[Paper]) -> list[int] | None:
 
 def _assigned_anew(papers: list[Paper], memo: MergeMemo) -> list[Paper]:
     merged = assign_ids(papers)
-    _remember_ids(memo, papers, [paper.id for paper in papers], merged)
+    memo.in_order, memo.namesakes = papers, {}
+    for paper in sorted(papers, key=_first_source):
+        memo.namesakes.setdefault(slug_base(paper.title, ID_LENGTH), []).append(paper)
     return merged
-
-
-def _remember_ids(memo: MergeMemo, papers: list[Paper], ids: list[str], merged: list[Paper]) -> None:
-    """What the next build compares its papers with: these papers (in cluster order), their titles
-    and ids, and each one's place in ``merged`` (id order)."""
-    memo.in_order, memo.ids, memo.rank = papers, ids, _ranks(papers, merged)
-    memo.titles = [paper.title for paper in papers]
 
 
 def _merge_papers(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo | None) -> list[Paper]:

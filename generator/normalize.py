@@ -15,6 +15,8 @@ import functools
 import html
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 
 from generator.latex import latex_to_text
@@ -147,7 +149,21 @@ def slugify(text: str, max_length: int = 80) -> str:
 
 def unique_slugs(texts: list[str], max_length: int = 60, fallback: str = "paper") -> list[str]:
     """Slugs of ``texts`` in order, made unique (see :func:`numbered_apart`; empty slugs become ``fallback``)."""
-    return numbered_apart([slugify(text, max_length) or fallback for text in texts])
+    return numbered_apart([slug_base(text, max_length, fallback) for text in texts])
+
+
+def slug_base(text: str, max_length: int = 60, fallback: str = "paper") -> str:
+    """The slug :func:`unique_slugs` gives the first text it sees with this slug."""
+    return slugify(text, max_length) or fallback
+
+
+NUMBERED = re.compile(r"(.+)-[0-9]+")
+
+
+def numbered_from(slug: str) -> str | None:
+    """The base whose copies a slug of the form ``base-N`` could number, if it has that form."""
+    match = NUMBERED.fullmatch(slug)
+    return match.group(1) if match else None
 
 
 def numbered_apart(bases: list[str]) -> list[str]:
@@ -155,16 +171,28 @@ def numbered_apart(bases: list[str]) -> list[str]:
     that would give a slug some base is itself (``Orca``, ``Orca``, ``Orca 2`` → ``orca``,
     ``orca-3``, ``orca-2``): every slug differs from every other, and a text's own slug goes to
     its first copy, whatever else the list holds."""
-    reserved, given, next_number, slugs = set(bases), set(), {}, []
-    for base in bases:
-        slug = base
-        if slug in given:
-            number = next_number.get(base, 2)
-            while (slug := f"{base}-{number}") in reserved or slug in given:
-                number += 1
-            next_number[base] = number + 1
-        given.add(slug)
-        slugs.append(slug)
+    places: dict[str, list[int]] = defaultdict(list)
+    for place, base in enumerate(bases):
+        places[base].append(place)
+    reserved = places.keys()
+    slugs = list(bases)
+    for base, own in places.items():
+        if len(own) > 1:
+            for place, slug in zip(own[1:], numbered_copies(base, len(own) - 1, reserved), strict=True):
+                slugs[place] = slug
+    return slugs
+
+
+def numbered_copies(base: str, count: int, reserved: Container[str]) -> list[str]:
+    """The slugs of ``count`` later copies of ``base``: ``base-2``, ``base-3``…, skipping any slug
+    that is ``reserved`` (a base some text has).  A numbered slug is never another base's numbered
+    slug (``a-2-3`` can only number ``a-2``), so each base is numbered on its own."""
+    slugs: list[str] = []
+    number = 2
+    while len(slugs) < count:
+        if (slug := f"{base}-{number}") not in reserved:
+            slugs.append(slug)
+        number += 1
     return slugs
 
 

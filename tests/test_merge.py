@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator import merge
@@ -58,7 +58,7 @@ def test_a_paper_of_one_entry_is_what_the_general_merge_rules_give(entry):
     assert merge._from_one(entry, owners) == merge._from_many([entry], owners)
 
 
-TITLES = ["Orca", "Orca 2", "Other", "orca!", "", "A long title about orca models"]
+TITLES = ["Orca", "Orca 2", "Other", "orca!", "", "A long title about orca models", "Orca 3", "Deep nets 4"]
 
 
 @given(
@@ -72,6 +72,9 @@ TITLES = ["Orca", "Orca 2", "Other", "orca!", "", "A long title about orca model
     ),
     st.sampled_from([0.0, 1.0]),
 )
+@example(["Orca", "orca!"], [[("add", 10, "Orca 2")], [("remove", 10, "")], [("retitle", 0, "Orca 2")]], 1.0)
+@example(["Orca", "Orca"], [[("add", 2, "Orca"), ("remove", 0, "Orca")]], 1.0)  # a kept paper takes another's id
+@settings(max_examples=300, deadline=None)
 def test_the_dev_servers_merge_after_edits_equals_merging_anew(titles, builds, share):
     """Papers retitled, added and removed build after build (ids numbered apart, titles derived from
     the abstract, profiles' lists): the dev server's merge, updated in place (share 1.0) or anew
