@@ -62,10 +62,10 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
     layout = _kept_layout(memo, parts)
     signatures = layout.spread(_part_signatures(entries, parts, memo))
     pairs, moved = _remembered_pairs(signatures, parts, layout, memo)
-    regrouped = _regrouped_changes(layout.spread_entries(entries), signatures, moved, memo) if memo.last else None
+    in_slots = layout.spread_entries(entries)
+    regrouped = _regrouped_changes(in_slots, signatures, moved, memo) if memo.last else None
     if regrouped is None:
-        judged = _remembered_judgements(signatures, pairs, memo)
-        regrouped = _remembered_clusters(layout.spread_entries(entries), signatures, judged, memo)
+        regrouped = _remembered_clusters(in_slots, signatures, _remembered_judgements(signatures, pairs, memo), memo)
     memo.entries, memo.result = entries, DedupeResult(*regrouped, len(pairs))
     return memo.result
 
