@@ -25,7 +25,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, count, pairwise, repeat, zip_longest
+from itertools import accumulate, chain, compress, count, repeat, zip_longest
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import blocking
@@ -60,9 +60,9 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
         return memo.result
     parts = prepared if prepared is not None else prepare_all(entries)
     layout = _kept_layout(memo, parts)
-    signatures = layout.spread(_part_signatures(entries, parts, memo))
+    signed = _part_signatures(entries, parts, memo)
+    signatures, in_slots = layout.spread([own for own, _ in signed]), layout.spread([own for _, own in signed])
     pairs, moved = _remembered_pairs(signatures, parts, layout, memo)
-    in_slots = layout.spread_entries(entries)
     regrouped = _regrouped_changes(in_slots, signatures, moved, memo) if memo.last else None
     if regrouped is None:
         regrouped = _remembered_clusters(in_slots, signatures, _remembered_judgements(signatures, pairs, memo), memo)
@@ -77,11 +77,10 @@ HEADROOM = 16  # slots a source of few entries has to spare (a larger one: half 
 
 @dataclass
 class Layout:
-    """Where each source's entries sit among the slots: from ``starts[k]``, ``lengths[k]`` entries,
-    room for ``capacities[k]``; ``size`` slots in all."""
+    """Where each source's entries sit among the slots: from ``starts[k]``, room for
+    ``capacities[k]``; ``size`` slots in all."""
 
     starts: list[int]
-    lengths: list[int]
     capacities: list[int]
     size: int
 
@@ -90,15 +89,15 @@ class Layout:
         """Room for each source's entries and some more."""
         capacities = [length + max(HEADROOM, length // 2) for length in lengths]
         starts = list(accumulate(capacities, initial=0))
-        return cls(starts[:-1], lengths, capacities, starts[-1])
+        return cls(starts[:-1], capacities, starts[-1])
 
     def holds(self, lengths: list[int]) -> bool:
         """Do sources of these lengths (as many as laid out) fit in this layout?"""
         return len(lengths) == len(self.capacities) and all(map(operator.le, lengths, self.capacities))
 
-    def slots(self) -> list[int]:
-        """Every entry's slot, in entry order."""
-        return list(chain.from_iterable(map(range, self.starts, map(operator.add, self.starts, self.lengths))))
+    def slots(self, lengths: list[int]) -> list[int]:
+        """Every entry's slot, in entry order, the sources holding ``lengths`` entries."""
+        return list(chain.from_iterable(map(range, self.starts, map(operator.add, self.starts, lengths))))
 
     def spread(self, items: list[list[T]]) -> list[T | None]:
         """Each source's items (one per entry) put in its slots, None in the empty ones."""
@@ -108,11 +107,6 @@ class Layout:
             spread += [None] * (capacity - len(own))
         return spread
 
-    def spread_entries(self, entries: list[Entry]) -> list[Entry | None]:
-        """:meth:`spread` of the entries, given in entry order."""
-        ends = accumulate(self.lengths, initial=0)
-        return self.spread([entries[start:end] for start, end in pairwise(ends)])
-
 
 def _kept_layout(memo: DedupeMemo, parts: Sequence[Prepared]) -> Layout:
     """The last build's layout, if these sources fit in it; else a new one, and then whatever was
@@ -120,17 +114,18 @@ def _kept_layout(memo: DedupeMemo, parts: Sequence[Prepared]) -> Layout:
     identity are still reused)."""
     lengths = [len(part.keys) for part in parts]
     if memo.layout is not None and memo.layout.holds(lengths):
-        memo.layout.lengths = lengths
         return memo.layout
     memo.layout, memo.last, memo.blocking, memo.blocked_keys, memo.pairs = Layout.of(lengths), None, None, [], []
     return memo.layout
 
 
-def _part_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: DedupeMemo) -> list[list[Signature]]:
-    """:func:`~generator.dedupe.signatures_of` of each source's entries, a source prepared as before
-    (the same part, the same entry objects) keeping its signatures."""
+def _part_signatures(
+    entries: list[Entry], parts: Sequence[Prepared], memo: DedupeMemo
+) -> list[tuple[list[Signature], list[Entry]]]:
+    """:func:`~generator.dedupe.signatures_of` of each source's entries, with the entries; a source
+    prepared as before (the same part, the same entry objects) keeps its signatures."""
     kept, memo.signatures = memo.signatures, {}
-    signatures: list[list[Signature]] = []
+    signatures: list[tuple[list[Signature], list[Entry]]] = []
     start = 0
     for part in parts:
         own = entries[start : start + len(part.keys)]
@@ -138,7 +133,7 @@ def _part_signatures(entries: list[Entry], parts: Sequence[Prepared], memo: Dedu
         if old is None or old[0] is not part or not all(map(operator.is_, old[2], own)):
             old = (part, signatures_of(own, [part]), own)
         memo.signatures[id(part)] = old  # holding the part keeps its id unique
-        signatures.append(old[1])
+        signatures.append((old[1], own))
         start += len(own)
     return signatures
 
@@ -557,7 +552,7 @@ def _updated_pairs(
         index.update(slots, [keys[:2] for keys in old], [keys[:2] for keys in new], [keys[3] for keys in new])
         memo.blocking = index
         return _pairs_moved(memo.pairs, index.pairs())
-    in_order = layout.slots()
+    in_order = layout.slots([len(part.keys) for part in parts])
     live = [signatures[slot] for slot in in_order]
     if len(live) < blocking.ARRAYS_FROM:  # a small site is blocked anew, plainly
         return [(in_order[i], in_order[j]) for i, j in candidate_pairs_of(live, parts)], None
