@@ -19,14 +19,13 @@ lays the slots out anew (and blocking starts over).  The result is always
 
 from __future__ import annotations
 
-import bisect
 import importlib
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, count, repeat, zip_longest
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from generator import blocking
 from generator.dedupe import (
@@ -43,6 +42,7 @@ from generator.dedupe import (
     prepare_all,
     signatures_of,
 )
+from generator.memo import replaced_in_order
 from generator.model import Cluster, Entry, Location, PairDecision
 
 if TYPE_CHECKING:
@@ -335,8 +335,8 @@ def _keep_regrouped(
     last.entries, last.judged = entries, regrouped.judged
     memo.fresh_pairs, memo.fresh_groups = len(regrouped.fresh), regrouped.kept.count(None)
     added = list(regrouped.results.values())
-    last.clusters = _replaced_in_order(last.clusters, _clusters_of(removed), _clusters_of(added), _first_location)
-    last.near_misses = _replaced_in_order(
+    last.clusters = replaced_in_order(last.clusters, _clusters_of(removed), _clusters_of(added), _first_location)
+    last.near_misses = replaced_in_order(
         last.near_misses, _near_misses_of(removed), _near_misses_of(added), decision_order
     )
 
@@ -389,17 +389,6 @@ def _clusters_of(groups: list[_GroupClusters]) -> list[Cluster]:
 
 def _near_misses_of(groups: list[_GroupClusters]) -> list[PairDecision]:
     return [decision for group in groups for decision in group.near_misses]
-
-
-def _replaced_in_order(items: list[T], removed: list[T], added: list[T], key: Callable[[T], Any]) -> list[T]:
-    """A copy of ``items`` (in the order of a ``key`` no two share), ``removed`` taken out and
-    ``added`` put in their places: a few, where sorting all again would cost a pass over the site."""
-    kept = list(items)
-    for item in removed:
-        del kept[bisect.bisect_left(kept, key(item), key=key)]
-    for item in added:
-        bisect.insort(kept, item, key=key)
-    return kept
 
 
 def _first_location(cluster: Cluster) -> Location:
@@ -569,7 +558,7 @@ def _pairs_moved(pairs: list[tuple[int, int]], now: Pairs) -> tuple[list[tuple[i
     came, went = now - before, before - now
     if len(came) + len(went) > REPLACE_PAIRS_UP_TO:
         return sorted(now), (came, went)
-    return _replaced_in_order(pairs, sorted(went), sorted(came), _itself), (came, went)
+    return replaced_in_order(pairs, sorted(went), sorted(came), _itself), (came, went)
 
 
 def _itself(pair: tuple[int, int]) -> tuple[int, int]:

@@ -202,7 +202,7 @@ class _Places:
         changed = (
             [] if self.identities == other.identities else compress(count(), map(ne, self.identities, other.identities))
         )
-        if self.ids == other.ids:  # lists compared in C: ids change in place only when they are all given anew
+        if self.ids == other.ids:  # lists compared in C: most builds give no paper another id
             return list(changed)
         return sorted(set(changed).union(compress(count(), map(ne, self.ids, other.ids))))
 
@@ -222,3 +222,14 @@ def _touches(places: list[int], start: int, end: int) -> bool:
     """Does a place of the sorted ``places`` lie in ``start…end-1``?"""
     index = bisect.bisect_left(places, start)
     return index < len(places) and places[index] < end
+
+
+def replaced_in_order(items: list[T], removed: list[T], added: list[T], key: Callable[[T], Any]) -> list[T]:
+    """A copy of ``items`` (in the order of a ``key`` no two share), ``removed`` taken out and
+    ``added`` put in their places: a few, where sorting all again would cost a pass over the site."""
+    kept = list(items)
+    for item in removed:
+        del kept[bisect.bisect_left(kept, key(item), key=key)]
+    for item in added:
+        bisect.insort(kept, item, key=key)
+    return kept

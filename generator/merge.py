@@ -24,6 +24,7 @@ from generator.catalog import Catalog
 from generator.config import RESERVED, SiteConfig
 from generator.errors import Problem
 from generator.identifiers import arxiv_month
+from generator.memo import replaced_in_order
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
 from generator.normalize import (
     comparison_key,
@@ -174,16 +175,9 @@ def _shown_again(
 
 def _replaced_untitled(untitled: list[Paper], change: _Change) -> list[Paper]:
     """The untitled papers (in source order) after the change; the very list when it touches none."""
-    if not any(paper.title_derived for paper in change.removed + change.added):
-        return untitled
-    untitled = list(untitled)
-    for paper in change.removed:
-        if paper.title_derived:
-            del untitled[bisect.bisect_left(untitled, paper.sources[0], key=_first_source)]
-    for paper in change.added:
-        if paper.title_derived:
-            bisect.insort(untitled, paper, key=_first_source)
-    return untitled
+    removed = [paper for paper in change.removed if paper.title_derived]
+    added = [paper for paper in change.added if paper.title_derived]
+    return replaced_in_order(untitled, removed, added, _first_source) if removed or added else untitled
 
 
 def _sorted_papers(slug: str, papers: list[Paper], kept: dict[str, tuple[tuple, list[Paper]]] | None) -> list[Paper]:
@@ -223,7 +217,10 @@ def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], 
     if changed == []:
         return memo.merged, _Change([], [])  # the same papers (decisions or overrides changed around them)
     if changed is None or any(papers[place].title != memo.in_order[place].title for place in changed):
-        return _renamed(papers, memo) if _few_changed(papers, memo) else (_assigned_anew(papers, memo), None)
+        gone, new = _only_in(memo.in_order, papers), _only_in(papers, memo.in_order)
+        if abs(len(papers) - len(memo.in_order)) + len(gone) > RENAMED_SHARE * len(papers):
+            return _assigned_anew(papers, memo), None
+        return _renamed(papers, (gone, new), memo)
     return _took_places(papers, changed, memo)
 
 
@@ -254,17 +251,14 @@ def _namesake_spot(namesakes: dict[str, list[Paper]], paper: Paper) -> tuple[lis
 RENAMED_SHARE = 0.05  # above this share of papers new or gone, ids are given anew over every paper
 
 
-def _few_changed(papers: list[Paper], memo: MergeMemo) -> bool:
-    gone = len(set(map(id, memo.in_order)).difference(map(id, papers)))
-    return abs(len(papers) - len(memo.in_order)) + gone <= RENAMED_SHARE * len(papers)
-
-
-def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Change]:
-    """Papers came and went (a retitled paper is a new one): the id bases they have, and those
-    whose numbering their bases reserve or free (``orca`` for ``orca-2``), are numbered again;
-    the papers that went or whose id changed leave the id-ordered list, the new and renamed ones
-    go in."""
-    gone, new = _only_in(memo.in_order, papers), _only_in(papers, memo.in_order)
+def _renamed(
+    papers: list[Paper], moved: tuple[list[Paper], list[Paper]], memo: MergeMemo
+) -> tuple[list[Paper], Change]:
+    """The papers that went and the new ones (``moved``; a retitled paper is a new one): the id
+    bases they have, and those whose numbering their bases reserve or free (``orca`` for
+    ``orca-2``), are numbered again; the papers that went or whose id changed leave the id-ordered
+    list, the new and renamed ones go in."""
+    gone, new = moved
     for paper in gone:
         _leave(memo.namesakes, paper)
     for paper in new:
@@ -272,16 +266,12 @@ def _renamed(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], Change]
     entering = set(map(id, new))
     renamed = [(paper, slug) for paper, slug in _numbered_again(memo.namesakes, gone + new) if paper.id != slug]
     leaving = gone + [paper for paper, _ in renamed if id(paper) not in entering]
-    merged = list(memo.merged)
-    for paper in leaving:
-        merged.pop(bisect.bisect_left(merged, paper.id, key=_PAPER_ID))
+    merged = replaced_in_order(memo.merged, leaving, [], _PAPER_ID)  # found by the ids they had
     for paper, slug in renamed:
         paper.id = slug
     added = [paper for paper, _ in renamed]  # the new papers among them: a paper is merged without an id
-    for paper in added:
-        bisect.insort(merged, paper, key=_PAPER_ID)
     memo.in_order = papers
-    return merged, _Change(leaving, added)
+    return replaced_in_order(merged, [], added, _PAPER_ID), _Change(leaving, added)
 
 
 def _only_in(papers: list[Paper], others: list[Paper]) -> list[Paper]:
