@@ -84,8 +84,7 @@ def _key_base(paper: Paper, fallback_author: str) -> str:
     author = paper.authors[0] if paper.authors else fallback_author
     family = _word(author.split()[-1] if author.split() else "anon") or "anon"
     year = paper.date[:4] if paper.date else ""
-    title_words = [_word(word) for word in paper.title.split()]
-    first = next((word for word in title_words if word and word not in STOP_WORDS), "")
+    first = next((word for word in map(_word, paper.title.split()) if word and word not in STOP_WORDS), "")
     return f"{family}{year}{first}"
 
 
@@ -114,8 +113,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(
             (
                 "author",
-                " and ".join(escape(name) for name in paper.authors)
-                + (" and others" if paper.authors_truncated else ""),
+                escape(" and ".join(paper.authors)) + (" and others" if paper.authors_truncated else ""),
             )
         )
     if venue_field:

@@ -778,7 +778,8 @@ def title_link(paper: Paper) -> str:
 
 def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str) -> CardView:
     """What one paper card shows on ``profile``'s page."""
-    shown, folded = fold_authors([AuthorView(author, names_match(author, profile.name)) for author in paper.authors])
+    person = name_key(profile.name)
+    shown, folded = fold_authors([AuthorView(author, _is_person(author, person)) for author in paper.authors])
     return CardView(
         id=paper.id,
         title=paper.title,
@@ -829,10 +830,11 @@ def name_key(name: str) -> tuple[str, str]:
     return (words[-1], words[0][0]) if words else ("", "")
 
 
-def names_match(author: str, person: str) -> bool:
-    """Same person: same family name and same first initial, accents and case ignored."""
+def _is_person(author: str, person: tuple[str, str]) -> bool:
+    """Is ``author`` the person whose :func:`name_key` is ``person``: same family name and same first
+    initial, accents and case ignored?"""
     author_key = name_key(author)
-    return bool(author_key[0]) and author_key == name_key(person)
+    return bool(author_key[0]) and author_key == person
 
 
 def site_people(site: Site) -> dict[tuple[str, str], str]:
