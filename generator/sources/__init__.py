@@ -19,7 +19,7 @@ SOURCE_SUFFIXES = (".txt", ".bib")
 DEFAULT_MAX_BYTES = 50_000_000
 MAX_HEADER_ONLY_LINES = 12
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # zero-width marks, soft hyphen
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width marks, soft hyphen
 Parser = Callable[[list[str], str], SourceDoc]
 FORMATS: dict[str, Parser] = {
     abstract_list.FORMAT: abstract_list.parse,
@@ -94,8 +94,9 @@ def _legacy_text(data: bytes, error: UnicodeDecodeError, shown_path: str) -> tup
 
 
 def split_lines(text: str) -> list[str]:
-    """Right-stripped lines without zero-width marks (CRLF, CR and LF all end a line)."""
-    return [line.rstrip() if line.isascii() else line.translate(INVISIBLE).rstrip() for line in text.splitlines()]
+    """Right-stripped lines without zero-width marks (CRLF, CR and LF all end a line).  The marks are
+    found by a regular expression: ``str.translate`` looks every character of a line up in a table."""
+    return [line.rstrip() if line.isascii() else INVISIBLE.sub("", line).rstrip() for line in text.splitlines()]
 
 
 def detect_format(lines: list[str]) -> str | None:
