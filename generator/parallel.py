@@ -1,7 +1,9 @@
 """Map a function over many items on every core, in forked workers that inherit the caller's data.
 
 Forking shares the parent's objects (the site model, the entries) with the workers without pickling
-them; only the items and the results cross between processes.  Below a threshold, or where ``fork``
+them; only the results cross between processes (the workers inherit the items too, and are sent the
+range of indexes of each part).  Page rendering also works in this process (:func:`fork_map_sharing`).
+Below a threshold, or where ``fork``
 does not exist, the work runs in this process: a pool costs more than it saves on small inputs.
 On Linux a worker dies with its parent: a build killed mid-way leaves no worker writing on.
 """
@@ -25,30 +27,39 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 Extra = TypeVar("Extra")
 
-_inherited: dict[str, tuple[Callable[[Any, Any], Any], Any]] = {}
+_inherited: dict[str, tuple[Callable[[Any, Any], Any], Any, Sequence[Any]]] = {}
 
 
 def fork_map(
     function: Callable[[Any, Item], Result], state: Any, items: Sequence[Item], threshold: int
 ) -> list[Result]:
     """``[function(state, item) for item in items]``, on every core when there are ``threshold`` items or more."""
-    return fork_map_while(function, state, items, threshold, lambda: None)[0]
+    if not _worth_forking(items, threshold):
+        return [function(state, item) for item in items]
+    with _forked_pool(function, state, items, _workers()) as pool:
+        return [result for part in _Parts(pool, items).results() for result in part]
 
 
-def fork_map_while(
+def fork_map_sharing(
     function: Callable[[Any, Item], Result],
     state: Any,
     items: Sequence[Item],
     threshold: int,
     meanwhile: Callable[[], Extra],
 ) -> tuple[list[Result], Extra]:
-    """:func:`fork_map`, and ``meanwhile()`` run in this process while the workers work."""
+    """:func:`fork_map`, where this process is one of the workers: it does ``meanwhile()`` first,
+    then takes its share of the items (see :class:`_Parts`).  For work whose items are heavy and
+    whose results are light (pages written to disk): for a whole core, rendering in this process
+    writes to fewer pages shared with the workers (each such write copies a page) and sends no
+    results through a pipe.  Where this process's share would be light work over much shared
+    memory (judging pairs), or where it receives heavy results (parsed sources), it is better left
+    to wait: measured, not assumed."""
     if not _worth_forking(items, threshold):
         return [function(state, item) for item in items], meanwhile()
-    with _forked_pool(function, state) as (pool, workers):
-        results = pool.map(_call_inherited, items, chunksize=_chunk_size(items, workers))  # submits every item
+    with _forked_pool(function, state, items, _workers() - 1) as pool:
+        parts = _Parts(pool, items, (function, state))
         extra = meanwhile()
-        return list(results), extra
+        return [result for part in parts.results() for result in part], extra
 
 
 def fork_imap(
@@ -59,11 +70,45 @@ def fork_imap(
     if not _worth_forking(items, threshold):
         yield from (function(state, item) for item in items)
         return
-    with _forked_pool(function, state) as (pool, workers):
-        yield from pool.map(_call_inherited, items, chunksize=_chunk_size(items, workers))
+    with _forked_pool(function, state, items, _workers()) as pool:
+        for part in _Parts(pool, items).results():
+            yield from part
+
+
+class _Parts:
+    """Items cut into small consecutive parts, each sent to the workers as its range of indexes
+    (the workers inherit the items).  With ``here`` (the function and its state), this process
+    takes parts too: from the back, each a part no worker has taken yet, until it meets the
+    workers, who take them from the front."""
+
+    def __init__(
+        self, pool: ProcessPoolExecutor, items: Sequence[Any], here: tuple[Callable[[Any, Any], Any], Any] | None = None
+    ) -> None:
+        self.parts = chunks(len(items), _chunk_size(items, _workers()))
+        self.items, self.here = items, here
+        self.futures = [pool.submit(_call_inherited, part) for part in self.parts]
+
+    def results(self) -> Iterator[list[Any]]:
+        """Each part's results, in order; while the first part not yet given is not done, this
+        process does the last part no worker has taken (if it takes parts)."""
+        front, back, done_here = 0, len(self.parts), []
+        while front < back:
+            if self.here is not None and not self.futures[front].done() and self.futures[back - 1].cancel():
+                back -= 1
+                done_here.append(self._here(self.parts[back]))
+                continue
+            yield self.futures[front].result()
+            front += 1
+        yield from reversed(done_here)
+
+    def _here(self, part: range) -> list[Any]:
+        assert self.here is not None
+        function, state = self.here
+        return [function(state, self.items[index]) for index in part]
 
 
 def _workers() -> int:
+    """Processes that work on the items (with :func:`fork_map_sharing`, this one among them)."""
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
@@ -76,14 +121,16 @@ def _chunk_size(items: Sequence[Any], workers: int) -> int:
 
 
 @contextlib.contextmanager
-def _forked_pool(function: Callable[[Any, Any], Any], state: Any) -> Iterator[tuple[ProcessPoolExecutor, int]]:
-    """A pool of forked workers that call ``function(state, item)``, with its number of workers."""
-    workers = _workers()
-    _inherited["call"] = (function, state)  # set before the workers fork, so they see it
+def _forked_pool(
+    function: Callable[[Any, Any], Any], state: Any, items: Sequence[Any], workers: int
+) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` forked workers that call ``function(state, item)`` on a part of
+    ``items``, given by its range of indexes."""
+    _inherited["call"] = (function, state, items)  # set before the workers fork, so they see it
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-            yield pool, workers
+            yield pool
     finally:
         _inherited.clear()
 
@@ -105,9 +152,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _call_inherited(item: Any) -> Any:
-    function, state = _inherited["call"]
-    return function(state, item)
+def _call_inherited(part: range) -> list[Any]:
+    function, state, items = _inherited["call"]
+    return [function(state, items[index]) for index in part]
 
 
 def chunks(count: int, size: int) -> list[range]:

@@ -34,7 +34,7 @@ from generator.links import LINK_KINDS
 from generator.memo import PaperMemo, TextMemo, content_ends
 from generator.model import Metric, Paper, Profile, Site
 from generator.normalize import ascii_fold
-from generator.parallel import fork_map_while
+from generator.parallel import fork_map_sharing
 from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
 from generator.write import Content, write_file
 
@@ -254,7 +254,7 @@ def render_pages(
     results = state.unchanged_profile_pages(jobs)
     done = {path for path, *_ in results}
     todo = state.data_jobs_in_pool() + [(path, job) for path, job in jobs if path not in done]
-    written, written_here = fork_map_while(_JobState.write, state, todo, PARALLEL_PAGES, state.work_here)
+    written, written_here = fork_map_sharing(_JobState.write, state, todo, PARALLEL_PAGES, state.work_here)
     results += written + written_here
     if target.cache is not None:
         target.cache.clear()

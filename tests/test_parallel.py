@@ -1,0 +1,41 @@
+"""The process pool: results in order, whoever computed them."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from generator.parallel import fork_imap, fork_map, fork_map_sharing
+
+needs_two_cores = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool runs only with two cores or more")
+
+
+def _square_where(state: int, item: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough for every process to take parts
+    return item * item + state, os.getpid()
+
+
+@needs_two_cores
+def test_fork_map_sharing_gives_every_result_in_order_and_this_process_works_too():
+    items = list(range(300))
+    results, extra = fork_map_sharing(_square_where, 1, items, 2, lambda: "meanwhile done")
+    assert [value for value, _ in results] == [item * item + 1 for item in items]
+    workers = {pid for _, pid in results}
+    assert os.getpid() in workers, "this process took a share of the parts"
+    assert len(workers) >= 2, "and a forked worker did the others"
+    assert extra == "meanwhile done"
+
+
+@needs_two_cores
+def test_fork_map_and_fork_imap_leave_every_item_to_the_workers():
+    items = list(range(100))
+    for results in (fork_map(_square_where, 0, items, 2), list(fork_imap(_square_where, 0, items, 2))):
+        assert [value for value, _ in results] == [item * item for item in items]
+        assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_below_the_threshold_everything_runs_here():
+    results, extra = fork_map_sharing(_square_where, 0, [1, 2, 3], 10, lambda: 7)
+    assert results == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())] and extra == 7
