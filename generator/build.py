@@ -263,7 +263,7 @@ def deduplicate_sources(
     result = deduplicate(entries, prepared)
     if not digest:
         return result, _nothing
-    return result, lambda: store.save_result(digest, result_state(result))
+    return result, lambda: store.save_result(digest, result_state(result, entries))
 
 
 def _nothing() -> None:

@@ -331,13 +331,17 @@ def test_over_the_same_pairs_only_the_changed_entries_pairs_are_judged_again():
 def test_a_kept_result_is_restored_only_over_the_entries_it_was_made_from():
     entries = [entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt"), entry(FLAMINGO_V1, "c.txt")]
     result = deduplicate(list(entries))
-    state = result_state(result)
+    state = result_state(result, entries)
     copies = [dataclasses.replace(item) for item in entries]  # the same entries, parsed again
     restored = restored_result(state, copies)
     assert restored is not None and _outcome(restored) == _outcome(result)
     assert all(item in copies for cluster in restored.clusters for item in cluster.entries)
     assert restored_result(state, copies[:2]) is None, "an entry is missing"
     assert restored_result(state, [*copies, entry(FLAMINGO_V2, "d.txt")]) is None, "an entry is new"
+    assert restored_result(state, [copies[0], copies[2], copies[1]]) is None, "the entries come in another order"
+    locations, _, near_misses, compared = state
+    twice = [([0, 1], []), ([1, 2], [])]
+    assert restored_result((locations, twice, near_misses, compared), copies) is None, "an entry in two clusters"
 
 
 POOL = [
