@@ -245,7 +245,8 @@ def render_pages(
     Pages and ``data_files`` (path → function writing it) are written on every core (above
     :data:`PARALLEL_PAGES` pages, forked workers share the site model), the largest first;
     ``report`` builds the report once per process that needs it.  The dev server first links its
-    unchanged profile pages, then writes the data files in this process while workers render.
+    unchanged profile pages, then writes the data files and the site-wide pages in this process,
+    which keeps its memos, while workers render the other profile pages.
     Returns the paths written; ``rendered`` receives the jobs actually rendered.
     """
     state = _JobState(site, renderer, data_files, target, report)
@@ -253,8 +254,10 @@ def render_pages(
     jobs = [("report.html", pages.pop("report.html")), *pages.items()]  # the largest first
     results = state.unchanged_profile_pages(jobs)
     done = {path for path, *_ in results}
-    todo = state.data_jobs_in_pool() + [(path, job) for path, job in jobs if path not in done]
-    written, written_here = fork_map_sharing(_JobState.write, state, todo, PARALLEL_PAGES, state.work_here)
+    here, todo = state.jobs_here([(path, job) for path, job in jobs if path not in done])
+    written, written_here = fork_map_sharing(
+        _JobState.write, state, todo, PARALLEL_PAGES, functools.partial(state.work_here, here)
+    )
     results += written + written_here
     if target.cache is not None:
         target.cache.clear()
@@ -313,24 +316,23 @@ class _JobState:
         folder = os.fspath(self.target.folder)
         return stats if all(_stat_of(os.path.join(folder, name)) == stat for name, stat in stats.items()) else None
 
-    def data_jobs_in_pool(self) -> list[tuple[str, Job]]:
-        """``build`` writes the data files on every core, first (the largest jobs); a data file made
-        from the same data as a page is written by that page's job (the data is built once)."""
+    def jobs_here(self, todo: list[tuple[str, Job]]) -> tuple[list[tuple[str, Job]], list[tuple[str, Job]]]:
+        """(the jobs this process does first, the jobs for every core).  The dev server writes the
+        data files and renders the site-wide pages here, where its memos (per-paper parts, report
+        blocks) are filled and kept for the next build; ``build`` writes the data files on every
+        core, first (the largest jobs), a data file made from the same data as a page by that
+        page's job (the data is built once)."""
+        data = [(path, ("", "")) for path in self.data_files]
         if self.target.dev_server:
-            return []
-        return [(path, ("", "")) for path in self.data_files if path not in PAGE_DATA_FILES.values()]
+            return data + [item for item in todo if not item[1][1]], [item for item in todo if item[1][1]]
+        return [], [item for item in data if item[0] not in PAGE_DATA_FILES.values()] + todo
 
-    def work_here(self) -> list[JobResult]:
-        """What this process does while the workers render: the target's other work, then (the dev
-        server) the data files."""
+    def work_here(self, here: list[tuple[str, Job]]) -> list[JobResult]:
+        """What this process does before it takes its share of the pages: the target's other work,
+        then the jobs :meth:`jobs_here` leaves here."""
         if self.target.meanwhile is not None:
             self.target.meanwhile()
-        return self.data_files_here()
-
-    def data_files_here(self) -> list[JobResult]:
-        """The dev server writes the data files in this process while workers render the pages: here
-        its memo of per-paper parts is filled and used."""
-        return [self.write((path, ("", ""))) for path in self.data_files] if self.target.dev_server else []
+        return [self.write(item) for item in here]
 
     def context(self, job: Job) -> dict[str, Any]:
         """The context of a job: its profile's, or the site-wide page's."""

@@ -276,6 +276,36 @@ def test_incremental_rebuild_after_an_edit_equals_a_full_build(tmp_path, edit):
     assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
 
 
+def test_the_dev_servers_first_build_keeps_its_memos_when_pages_render_on_every_core(tmp_path, monkeypatch):
+    """The report's blocks and the data files' parts are made in this process, where the memos live:
+    a later rebuild whose report did not change renders no report block again (a forked worker's
+    memo would be lost with it)."""
+    from generator import render
+    from generator.build import BuildCache, BuildOptions, build
+
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 1)  # every build renders on every core
+    seeds = tmp_path / "seeds"
+    make_corpus(seeds, 12, 10)
+    cache = BuildCache(incremental=True)
+    options = BuildOptions(seeds, tmp_path / "out", seeds / "site.yaml")
+    build(options, cache)
+    rendered_blocks: list[int] = []  # how many merged papers or pairs each block rendered shows
+    chunk_block = render._chunk_block
+    monkeypatch.setattr(
+        render, "_chunk_block", lambda *args: rendered_blocks.append(len(args[2])) or chunk_block(*args)
+    )
+    listing = sorted(seeds.glob("*_list.txt"))[2]
+    listing.write_text(listing.read_text(encoding="utf-8").replace("Abstract: ", "Abstract: Revised. ", 1), "utf-8")
+    build(options, cache)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert "report.html" in cache.rendered and report["merged"] and report["apart"]
+    assert 0 < sum(rendered_blocks) < (len(report["merged"]) + len(report["apart"])) / 2, (
+        "most blocks came from the memo"
+    )
+    build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
+    assert tree_bytes(tmp_path / "out") == tree_bytes(tmp_path / "full")
+
+
 def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path):
     from generator.build import BuildCache, BuildOptions, build
 
