@@ -255,7 +255,8 @@ def _regrouped_changes(
             changes.added,
         )
     )
-    if len(members) > REGROUP_SHARE * (len(entries) - entries.count(None)):
+    filled = sum(map(operator.is_not, entries, repeat(None)))  # entries.count(None) would call Entry.__eq__ on each
+    if len(members) > REGROUP_SHARE * filled:
         return None
     regrouped = _regrouped(signatures, changes, members, memo)
     _keep_regrouped(memo, entries, signatures, changes, regrouped)
