@@ -3,9 +3,9 @@
 Forking shares the parent's objects (the site model, the entries) with the workers without pickling
 them; only the results cross between processes (the workers inherit the items too, and are sent the
 range of indexes of each part).  Page rendering also works in this process (:func:`fork_map_sharing`).
-Below a threshold, or where ``fork``
-does not exist, the work runs in this process: a pool costs more than it saves on small inputs.
-On Linux a worker dies with its parent: a build killed mid-way leaves no worker writing on.
+Below a threshold, or where ``fork`` does not exist, the work runs in this process: a pool costs
+more than it saves on small inputs.  On Linux a worker dies with its parent: a build killed mid-way
+leaves no worker writing on.
 """
 
 from __future__ import annotations
