@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from generator.memory import keep_freed_blocks
@@ -86,7 +86,7 @@ class _Parts:
     ) -> None:
         self.parts = chunks(len(items), _chunk_size(items, _workers()))
         self.items, self.here = items, here
-        self.futures = [pool.submit(_call_inherited, part) for part in self.parts]
+        self.futures: list[Future[list[Any]] | None] = [pool.submit(_call_inherited, part) for part in self.parts]
 
     def results(self) -> Iterator[list[Any]]:
         """Each part's results, in order; while the first part not yet given is not done, this
@@ -97,7 +97,8 @@ class _Parts:
                 back -= 1
                 done_here.append(self._here(self.parts[back]))
                 continue
-            yield self.futures[front].result()
+            result, self.futures[front] = self.futures[front].result(), None  # not held once given
+            yield result
             front += 1
         yield from reversed(done_here)
 

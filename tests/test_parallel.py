@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
+import weakref
 
 import pytest
 
@@ -39,3 +41,24 @@ def test_fork_map_and_fork_imap_leave_every_item_to_the_workers():
 def test_below_the_threshold_everything_runs_here():
     results, extra = fork_map_sharing(_square_where, 0, [1, 2, 3], 10, lambda: 7)
     assert results == [(1, os.getpid()), (4, os.getpid()), (9, os.getpid())] and extra == 7
+
+
+class _Result:
+    """A result that can be watched (weakly) after this process received it."""
+
+
+def _result(state: None, item: int) -> _Result:
+    return _Result()
+
+
+@needs_two_cores
+def test_fork_imap_keeps_no_result_it_has_given():
+    """Parsed sources arrive as large blobs: one given and dropped by the caller must be freed,
+    not held until the last arrives."""
+    results = fork_imap(_result, None, list(range(400)), 2)
+    given = []
+    for _ in range(300):
+        given.append(weakref.ref(next(results)))
+    gc.collect()
+    assert sum(ref() is None for ref in given[:200]) == 200
+    results.close()
