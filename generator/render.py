@@ -616,7 +616,7 @@ def profile_stats(profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
     """Computed facts and charts for the profile header."""
     span = years_active(profile.papers)
     person = name_key(profile.name)
-    named = coauthors(profile.papers, lambda author: name_key(author) == person)
+    named = coauthors(profile.papers, functools.partial(_is_person, person=person))  # the rule cards bold by
     on_site = lookups.people
     return {
         "years": "" if span is None else (str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"),

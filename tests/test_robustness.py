@@ -284,6 +284,7 @@ def test_the_dev_servers_first_build_keeps_its_memos_when_pages_render_on_every_
     from generator.build import BuildCache, BuildOptions, build
 
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)  # every build renders on every core
+    monkeypatch.setattr(render, "BLOCK_CHUNK", 1)  # a block per merged paper or pair, whatever the hashes
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
     cache = BuildCache(incremental=True)
