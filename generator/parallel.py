@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -84,22 +85,21 @@ class _Parts:
     def __init__(
         self, pool: ProcessPoolExecutor, items: Sequence[Any], here: tuple[Callable[[Any, Any], Any], Any] | None = None
     ) -> None:
-        self.parts = chunks(len(items), _chunk_size(items, _workers()))
         self.items, self.here = items, here
-        self.futures: list[Future[list[Any]] | None] = [pool.submit(_call_inherited, part) for part in self.parts]
+        parts = chunks(len(items), _chunk_size(items, _workers()))
+        self.pending: deque[tuple[range, Future[list[Any]]]] = deque(
+            (part, pool.submit(_call_inherited, part)) for part in parts
+        )
 
     def results(self) -> Iterator[list[Any]]:
-        """Each part's results, in order; while the first part not yet given is not done, this
-        process does the last part no worker has taken (if it takes parts)."""
-        front, back, done_here = 0, len(self.parts), []
-        while front < back:
-            if self.here is not None and not self.futures[front].done() and self.futures[back - 1].cancel():
-                back -= 1
-                done_here.append(self._here(self.parts[back]))
+        """Each part's results, in order, none held once given; while the first part not yet
+        given is not done, this process does the last part no worker has taken (if it takes parts)."""
+        done_here = []
+        while self.pending:
+            if self.here is not None and not self.pending[0][1].done() and self.pending[-1][1].cancel():
+                done_here.append(self._here(self.pending.pop()[0]))
                 continue
-            result, self.futures[front] = self.futures[front].result(), None  # not held once given
-            yield result
-            front += 1
+            yield self.pending.popleft()[1].result()
         yield from reversed(done_here)
 
     def _here(self, part: range) -> list[Any]:
