@@ -95,11 +95,15 @@ class _Parts:
         """Each part's results, in order, none held once given; while the first part not yet
         given is not done, this process does the last part no worker has taken (if it takes parts)."""
         done_here = []
-        while self.pending:
-            if self.here is not None and not self.pending[0][1].done() and self.pending[-1][1].cancel():
-                done_here.append(self._here(self.pending.pop()[0]))
-                continue
-            yield self.pending.popleft()[1].result()
+        try:
+            while self.pending:
+                if self.here is not None and not self.pending[0][1].done() and self.pending[-1][1].cancel():
+                    done_here.append(self._here(self.pending.pop()[0]))
+                    continue
+                yield self.pending.popleft()[1].result()
+        finally:  # a part that failed, or a caller that stopped reading: the parts not started are dropped
+            for _, future in self.pending:
+                future.cancel()
         yield from reversed(done_here)
 
     def _here(self, part: range) -> list[Any]:

@@ -6,6 +6,7 @@ import gc
 import os
 import time
 import weakref
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,20 @@ def test_fork_imap_keeps_no_result_it_has_given():
     gc.collect()
     assert sum(ref() is None for ref in given[:200]) == 200
     results.close()
+
+
+def _fail_first(folder: str, item: int) -> int:
+    (Path(folder) / str(item)).touch()
+    if item == 0:
+        raise ValueError("item 0 is bad")
+    time.sleep(0.01)
+    return item
+
+
+@needs_two_cores
+def test_an_item_that_fails_stops_the_work_not_yet_started(tmp_path):
+    """The error is raised as soon as its part is done, and the parts no worker has started are
+    dropped, not worked through first."""
+    with pytest.raises(ValueError, match="item 0 is bad"):
+        fork_map(_fail_first, str(tmp_path), list(range(400)), 2)
+    assert len(list(tmp_path.iterdir())) < 100
