@@ -59,7 +59,11 @@ def fork_map_sharing(
         return [function(state, item) for item in items], meanwhile()
     with _forked_pool(function, state, items, _workers() - 1) as pool:
         parts = _Parts(pool, items, (function, state))
-        extra = meanwhile()
+        try:
+            extra = meanwhile()
+        except BaseException:
+            parts.drop_waiting()
+            raise
         return [result for part in parts.results() for result in part], extra
 
 
@@ -101,10 +105,14 @@ class _Parts:
                     done_here.append(self._here(self.pending.pop()[0]))
                     continue
                 yield self.pending.popleft()[1].result()
-        finally:  # a part that failed, or a caller that stopped reading: the parts not started are dropped
-            for _, future in self.pending:
-                future.cancel()
+        finally:  # a part that failed, or a caller that stopped reading
+            self.drop_waiting()
         yield from reversed(done_here)
+
+    def drop_waiting(self) -> None:
+        """Drop the parts no worker has started (the work is given up)."""
+        for _, future in self.pending:
+            future.cancel()
 
     def _here(self, part: range) -> list[Any]:
         assert self.here is not None

@@ -80,3 +80,20 @@ def test_an_item_that_fails_stops_the_work_not_yet_started(tmp_path):
     with pytest.raises(ValueError, match="item 0 is bad"):
         fork_map(_fail_first, str(tmp_path), list(range(400)), 2)
     assert len(list(tmp_path.iterdir())) < 100
+
+
+def _record(folder: str, item: int) -> int:
+    (Path(folder) / str(item)).touch()
+    time.sleep(0.01)
+    return item
+
+
+def _fail() -> None:
+    raise ValueError("meanwhile failed")
+
+
+@needs_two_cores
+def test_work_meanwhile_that_fails_stops_the_workers_too(tmp_path):
+    with pytest.raises(ValueError, match="meanwhile failed"):
+        fork_map_sharing(_record, str(tmp_path), list(range(400)), 2, _fail)
+    assert len(list(tmp_path.iterdir())) < 100
