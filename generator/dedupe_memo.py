@@ -63,7 +63,7 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
     signed = _part_signatures(entries, parts, memo)
     signatures, in_slots = layout.spread([own for own, _ in signed]), layout.spread([own for _, own in signed])
     pairs, moved = _remembered_pairs(signatures, parts, layout, memo)
-    regrouped = _regrouped_changes(in_slots, signatures, moved, memo) if memo.last else None
+    regrouped = _regrouped_changes(in_slots, signatures, moved, memo, len(entries)) if memo.last else None
     if regrouped is None:
         regrouped = _remembered_clusters(in_slots, signatures, _remembered_judgements(signatures, pairs, memo), memo)
     memo.entries, memo.result = entries, DedupeResult(*regrouped, len(pairs))
@@ -239,13 +239,14 @@ def _filled(entries: list[Entry | None]) -> list[int]:
 
 
 def _regrouped_changes(
-    entries: list[Entry | None], signatures: list[Signature | None], moved: Moved, memo: DedupeMemo
+    entries: list[Entry | None], signatures: list[Signature | None], moved: Moved, memo: DedupeMemo, filled: int
 ) -> tuple[list[Cluster], list[PairDecision]] | None:
     """:func:`_remembered_clusters` from the last build (``memo.last``): only the pairs that are new
     or touch an entry parsed anew are judged, and only the groups holding such an entry (or the
     slot it left), or a pair that came or went, are found and clustered again (a group none of
     them touches is connected, judged and clustered as before).  None when that is most of the
-    site.  Nothing in the memo changes until all is computed; no step passes over every pair."""
+    site (``filled``: the number of entries, the slots that hold one).  Nothing in the memo
+    changes until all is computed; no step passes over every pair."""
     last = memo.last
     assert last is not None
     changes = _changes(entries, memo.pairs, moved, last)
@@ -255,7 +256,6 @@ def _regrouped_changes(
             changes.added,
         )
     )
-    filled = sum(map(operator.is_not, entries, repeat(None)))  # entries.count(None) would call Entry.__eq__ on each
     if len(members) > REGROUP_SHARE * filled:
         return None
     regrouped = _regrouped(signatures, changes, members, memo)
