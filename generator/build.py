@@ -248,7 +248,7 @@ def deduplicate_sources(
 ) -> tuple[DedupeResult, Callable[[], None]]:
     """Cluster the entries into papers; a build whose sources are all as the last build's restores its
     clusters from disk instead (the dev server keeps its own memo).  Also how to keep the clusters
-    for the next build (done while workers render the pages: this process waits for them then)."""
+    for the next build (done while workers render the pages, before this process takes its share)."""
     prepared = [source.prepared for source in sources]
     if cache.incremental:
         return deduplicate_again(entries, prepared, cache.dedupe), _nothing
@@ -321,7 +321,7 @@ def render_and_swap(
 ) -> OutputFiles:
     """Render the site into a staging folder and swap it in (the dev server's: its spare copy of
     the output before the live one, which it takes, and which goes with a failed build);
-    ``meanwhile`` is done in this process while workers render."""
+    ``meanwhile`` is done in this process while workers render, before it renders pages too."""
     spare, cache.spare = cache.spare, None
     with Staging(out_dir, spare.folder if spare else None, keep_spare=cache.incremental) as staging:
         live_pages = dict(pages or {})  # once swapped out, the live output is the next spare

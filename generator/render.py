@@ -225,11 +225,11 @@ class RenderTarget:
         default_factory=dict
     )  # cheaper digest input
     blocks: TextMemo | None = None  # the report page's blocks, by their report.json text
-    dev_server: bool = False  # link unchanged profile pages first; write data files here while workers render
+    dev_server: bool = False  # link unchanged profile pages first; data files and site-wide pages made here
     held: PageCache = field(default_factory=dict)  # pages the staging folder already holds (the dev server's spare)
     keep_only: Callable[[set[str]], None] | None = None  # removes the folder's other files
     data_written: dict[str, Content] | None = None  # the dev server's: each data file's content as last written
-    meanwhile: Callable[[], None] | None = None  # other work for this process while workers render
+    meanwhile: Callable[[], None] | None = None  # other work for this process, before its share of the pages
 
 
 def render_pages(
