@@ -38,7 +38,7 @@ from generator.blocking import (
     Pair,
     word_hash,
 )
-from generator.memory import map_large_blocks
+from generator.memory import give_back_freed_blocks, keep_freed_blocks
 
 
 @dataclass
@@ -193,10 +193,11 @@ def gram_counts(grams: EntryGrams) -> GramCounts:
     slices use every core); the slices' counts are then added up.  Equal keys always fall in the
     same slice, and slices in order hold keys in order.
     """
-    map_large_blocks()  # the threads' temporary arrays are given back, not kept in their heaps
+    keep_freed_blocks()  # the threads' temporary arrays reuse each other's memory ...
     slices = _key_slices(grams, SLICES)
     with ThreadPoolExecutor(len(slices)) as pool:
         counted = list(pool.map(functools.partial(_slice_pair_counts, grams.count), slices))
+    give_back_freed_blocks()  # ... which then goes back to the system
     codes, counts = _added_counts([(codes, counts) for codes, counts, *_ in counted])
     sizes = sum(keys_per_entry for _, _, keys_per_entry, _ in counted)
     rows = None if any(rows is None for *_, rows in counted) else np.concatenate([rows for *_, rows in counted])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from itertools import combinations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
-from generator import blocking, dedupe_memo
-from generator.dedupe import deduplicate, prepare, restored_result, result_state
+from generator import blocking, dedupe, dedupe_memo
+from generator.dedupe import deduplicate, pair_scores, prepare, restored_result, result_state, signatures_of
 from generator.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.model import Entry, Location
 from generator.normalize import clean_text, strip_ellipsis
@@ -153,6 +155,38 @@ def test_word_set_similarity_is_computed_only_for_decisions_that_need_it():
     assert same.reason == "same abstract" and "token_set" not in same.scores
     [apart] = deduplicate([entry(MOTIVATED_A, "a.txt"), entry(MOTIVATED_B, "b.txt")]).near_misses
     assert apart.reason == "abstracts differ" and 0 < apart.scores["token_set"] < 100
+
+
+def _scores_by_definition(left, right) -> dict[str, float]:
+    """Each pair's similarities as the decisions define them, one ``fuzz.ratio`` call at a time."""
+    scores = {}
+    if left.title_key and right.title_key:
+        scores["title"] = round(fuzz.ratio(left.title_key, right.title_key), 1)
+    if left.abstract_key and right.abstract_key:
+        short, long = sorted((left.abstract_key, right.abstract_key), key=len)
+        scores["abstract"] = round(fuzz.ratio(short, long), 1)
+        scores["prefix"] = round(fuzz.ratio(short, long[: len(short)]), 1)
+    return scores
+
+
+@pytest.mark.parametrize("pairwise_from", [1, 10_000], ids=["pairwise scorer", "one call per pair"])
+def test_pair_scores_score_every_pair_as_defined_in_batches_or_one_by_one(monkeypatch, pairwise_from):
+    monkeypatch.setattr(dedupe, "PAIRWISE_FROM", pairwise_from)
+    entries = [
+        entry(FLAMINGO_V1, "a.txt", title="Flamingo: a Visual Language Model"),
+        entry(FLAMINGO_V2, "b.txt", title="Flamingo: a visual language model for few-shot learning"),
+        entry(cut(FLAMINGO_V2, 0.4), "c.txt"),
+        entry("", "d.txt", title="A title and no abstract"),
+        entry(MOTIVATED_A, "e.txt", title="Three-bit quantization"),
+        entry(MOTIVATED_B, "f.txt", title="Speculative decoding"),
+        entry(MOTIVATED_B.replace("doubles", "triples"), "g.txt"),  # the same length as f.txt's
+    ]
+    signatures = signatures_of(entries, [prepare(entries)])
+    pairs = list(combinations(range(len(entries)), 2))
+    scores = pair_scores(signatures, pairs)
+    assert scores == [_scores_by_definition(signatures[i], signatures[j]) for i, j in pairs]
+    assert {key for each in scores for key in each} == {"title", "abstract", "prefix"}
+    assert any(each["prefix"] > each["abstract"] for each in scores)  # a cut copy against a whole abstract
 
 
 def test_clusters_and_their_entries_come_in_location_order_whatever_the_input_order():

@@ -426,7 +426,8 @@ def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "PARALLEL_FILES", 1)
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
     monkeypatch.setattr(dedupe, "SIGNATURE_CHUNK", 7)
-    monkeypatch.setattr(dedupe, "JUDGE_CHUNK", 5)
+    monkeypatch.setattr(dedupe, "SCORE_BATCH", 5)
+    monkeypatch.setattr(dedupe, "PAIRWISE_FROM", 2)
     monkeypatch.setattr(blocking, "ARRAYS_FROM", 1)  # and the NumPy blocking
     build(BuildOptions(seeds, tmp_path / "parallel", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")
