@@ -28,6 +28,7 @@ from generator.bibtex_out import bibliography, bibtex_entries
 from generator.categories import category_name
 from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
+from generator.escaping import escape_as_text
 from generator.export import comma_separated, compact_json
 from generator.identifiers import arxiv_url, doi_url
 from generator.links import LINK_KINDS
@@ -120,7 +121,7 @@ class Renderer:
         self.environment.filters.update(FILTERS)
         names = self.environment.list_templates(extensions=["html", "xml"])
         with template_errors(templates_dir):
-            self.templates = {name: self.environment.get_template(name) for name in names}
+            self.templates = {name: escape_as_text(self.environment.get_template(name)) for name in names}
         sources = b"".join(name.encode() + (templates_dir / name).read_bytes() for name in names)
         self.fingerprint = hashlib.sha256(sources).hexdigest()
 

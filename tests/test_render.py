@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import jinja2
+import markupsafe
 import pytest
 
 from generator.errors import BuildError
-from generator.render import Renderer, scores_text
+from generator.escaping import escaped_text
+from generator.render import ENVIRONMENT_OPTIONS, Renderer, scores_text
 
 
 def test_template_syntax_error_names_the_template_and_line(tmp_path):
@@ -84,3 +87,51 @@ def test_a_failed_cache_write_is_skipped(tmp_path):
 def test_a_report_rows_similarities_read_as_one_text_in_their_order():
     assert scores_text({"title": 100.0, "abstract": 97.5, "prefix": 99.1}) == "title 100.0, abstract 97.5, prefix 99.1"
     assert scores_text({}) == ""
+
+
+class _OwnHtml:
+    def __html__(self) -> str:
+        return "<em>own</em>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '<script>alert("x")</script>',
+        "a & b ' \" <>",
+        "Zoë – “x”",
+        "",
+        markupsafe.Markup("<b>ok</b>"),
+        3,
+        2.5,
+        None,
+        _OwnHtml(),
+    ],
+)
+def test_escaped_text_is_the_text_of_markupsafes_escape(value):
+    assert escaped_text(value) == str(markupsafe.escape(value))
+
+
+EVERY_KIND_OF_OUTPUT = """\
+{% macro item(x) %}<li title="{{ x }}">{{ x }}{{ caller() if caller is defined else "" }}</li>{% endmacro %}
+<ul>{% for x in values %}{{ item(x) }}{% endfor %}</ul>
+{% call item(values[0]) %}<i>{{ values[1] }}</i>{% endcall %}
+{% set captured %}<p>{{ values[2] }}</p>{% endset %}{{ captured }} {{ captured|length }}
+{% filter upper %}{{ values[0] }}{% endfilter %}
+{{ values[0] ~ values[1] }} {{ values[1]|e }} {{ safe }} {{ safe ~ values[0] }} {{ number }} {{ values|join(", ") }}
+"""
+
+
+def test_pages_render_exactly_as_with_markupsafes_escape_never_escaped_twice_or_not_at_all(tmp_path):
+    (tmp_path / "page.html").write_text(EVERY_KIND_OF_OUTPUT)
+    context = {
+        "values": ['<script>alert("x")</script>', "a & b", 'it\'s "quoted"'],
+        "safe": markupsafe.Markup("<b>bold</b>"),
+        "number": 4.5,
+    }
+    plain = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), **ENVIRONMENT_OPTIONS)
+    expected = plain.get_template("page.html").render(context)
+    assert "&lt;script&gt;" in expected and "<script>" not in expected and "&amp;lt;" not in expected
+    renderer = Renderer(tmp_path)
+    assert renderer.templates["page.html"].root_render_func.__globals__["escape"] is escaped_text
+    assert renderer.render("page.html", context) == expected
