@@ -32,6 +32,8 @@ def escaped_text(value: Any) -> str:
     """``str(markupsafe.escape(value))``: a markup value's own HTML, anything else as escaped text."""
     if type(value) is str:
         return _escape_str(value)
+    if type(value) is markupsafe.Markup:  # a macro's output, say: its own text
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape_str(str(value))
