@@ -63,6 +63,13 @@ def scores_text(scores: dict[str, float]) -> str:
 FILTERS = {"scores_text": scores_text}
 
 
+def sorted_json(data: Any, **_options: Any) -> str:
+    """Compact JSON with sorted keys: what the ``tojson`` filter writes (JSON-LD), which then makes
+    it safe inside a ``<script>``.  orjson, not the standard library's encoder: a fifth of the
+    time, for a few hundred kilobytes of JSON-LD per hundred profile pages."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
 def default_cache_dir() -> Path | None:
     """``$XDG_CACHE_HOME/research-profiles`` (``~/.cache/…``); None when ``RESEARCH_PROFILES_NO_CACHE`` is set."""
     if os.environ.get("RESEARCH_PROFILES_NO_CACHE"):
@@ -119,6 +126,7 @@ class Renderer:
             **ENVIRONMENT_OPTIONS,
         )
         self.environment.filters.update(FILTERS)
+        self.environment.policies["json.dumps_function"] = sorted_json
         names = self.environment.list_templates(extensions=["html", "xml"])
         with template_errors(templates_dir):
             self.templates = {name: escape_as_text(self.environment.get_template(name)) for name in names}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import run_cli, write_corpus
 
 from generator.bios import render_bio
@@ -39,7 +41,8 @@ def test_bio_and_links_from_site_yaml(tmp_path):
     assert "Writes <em>programs</em> for engines." in html and "alert(1)" not in html
     assert 'href="https://orcid.org/0000-0002-1825-0097"' in html and 'href="https://github.com/ada"' in html
     assert html.count('<svg class="icon"') == 4
-    assert '"sameAs": ["https://ada.example.org"' in html  # JSON-LD
+    json_ld = json.loads(html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+    assert json_ld["sameAs"][0] == "https://ada.example.org"
 
 
 def test_bio_from_a_markdown_file_and_stray_files_warn(tmp_path):
