@@ -835,8 +835,10 @@ def format_date(iso_date: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 17)
 def name_key(name: str) -> tuple[str, str]:
-    """``Arthur Mensch`` and ``A. Mensch`` → ``("mensch", "a")``: family name and first initial, folded."""
+    """``Arthur Mensch`` and ``A. Mensch`` → ``("mensch", "a")``: family name and first initial, folded.
+    (Remembered: each author of each card is looked up twice per page, and co-authors recur.)"""
     words = ascii_fold(name).replace(".", " ").split()
     return (words[-1], words[0][0]) if words else ("", "")
 
