@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator.catalog import Catalog
-from generator.dedupe import Prepared, prepare
+from generator.dedupe import Prepared, gram_arrays, prepare
 from generator.disk_cache import DiskCache, Location, PackWriter
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
@@ -131,6 +131,8 @@ def read_many(
     """
     pack = store.new_pack() if store is not None else None
     state = (max_bytes, len(files) >= PARALLEL_FILES, store)
+    if state[1]:
+        gram_arrays()  # NumPy, imported once here, before the workers fork, not once in each
     outcomes = fork_imap(_read_one, state, files, PARALLEL_FILES)
     read = [_unpickled(outcome, file, state, pack) for outcome, file in zip(outcomes, files, strict=True)]
     return read, pack.finish() if pack is not None else {}
