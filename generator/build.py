@@ -51,6 +51,7 @@ class BuildSummary:
     warnings: list[Problem]
     files: int
     timings: dict[str, float] = field(default_factory=dict)
+    site: Site | None = field(default=None, repr=False)  # the model the pages were rendered from
 
 
 def asset_dir(name: str) -> Path:
@@ -178,7 +179,14 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     if store is not None and pages is not None:
         store.save_pages(options.out_dir, pages)
     return BuildSummary(
-        len(docs), len(entries), len(site.papers), len(site.profiles), site.warnings, len(output.files), laps.times
+        len(docs),
+        len(entries),
+        len(site.papers),
+        len(site.profiles),
+        site.warnings,
+        len(output.files),
+        laps.times,
+        site,
     )
 
 

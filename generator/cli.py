@@ -7,12 +7,14 @@ printed to stderr as ``path:line: message``), 2 on usage errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from generator import __version__
-from generator.build import BuildOptions, BuildSummary, build, default_config_path
+from generator.build import BuildCache, BuildOptions, BuildSummary, build, default_config_path
 from generator.config import normalize_base_url, normalize_site_url
 from generator.errors import BuildError
 
@@ -113,26 +115,46 @@ def build_options(arguments: argparse.Namespace) -> BuildOptions:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def run() -> NoReturn:
+    """The program (``python -m generator``, ``research-profiles``): :func:`main`, after which a
+    build's process ends at once, its output flushed: the build's objects (millions at a thousand
+    profiles) go back to the operating system with the process instead of being freed one by one,
+    a quarter of a second for nothing.  (Every file the build wrote is closed by then.)"""
+    kept: list[object] = []
+    status = main(kept=kept)
+    if not kept:
+        sys.exit(status)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def main(argv: list[str] | None = None, kept: list[object] | None = None) -> int:
+    """Run the command line; return the exit status.  ``kept`` receives what a build made, for a
+    caller that ends the process without freeing it (see :func:`run`)."""
     arguments = parser().parse_args(argv)
     if arguments.config is not None and not arguments.config.is_file():
         print(f"error: --config {arguments.config}: no such file", file=sys.stderr)
         return EXIT_USAGE
     if arguments.command == "serve":
         return run_serve(arguments)
-    return run_build(build_options(arguments))
+    return run_build(build_options(arguments), kept)
 
 
-def run_build(options: BuildOptions) -> int:
+def run_build(options: BuildOptions, kept: list[object] | None = None) -> int:
     started = time.perf_counter()
+    cache = BuildCache()
+    if kept is not None:
+        kept.append(cache)
     try:
-        summary = build(options)
+        summary = build(options, cache)
     except BuildError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)
         print(f"build failed: {len(error.problems)} problem(s); {options.out_dir}/ left as it was", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if kept is not None:
+        kept.append(summary)
     print_summary(summary, options.out_dir, time.perf_counter() - started)
     return EXIT_OK
 
