@@ -14,6 +14,7 @@ import os
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
@@ -264,15 +265,22 @@ def render_pages(
     results = state.unchanged_profile_pages(jobs)
     done = {path for path, *_ in results}
     here, todo = state.jobs_here([(path, job) for path, job in jobs if path not in done])
-    written, written_here = fork_map_sharing(
-        _JobState.write, state, todo, PARALLEL_PAGES, functools.partial(state.work_here, here)
-    )
-    results += written + written_here
+    try:
+        written, written_here = fork_map_sharing(
+            _JobState.write, state, todo, PARALLEL_PAGES, functools.partial(state.work_here, here)
+        )
+    finally:
+        state.finish_writing()
+    results += written + [(job, digest, _written(stats), fresh) for job, digest, stats, fresh in written_here]
     if target.cache is not None:
         target.cache.clear()
         target.cache.update({job: (digest, stats) for job, digest, stats, _ in results if digest})
     rendered[:] = [job for job, _, _, fresh in results if fresh]
     return sorted(path for _, _, stats, _ in results for path in stats)
+
+
+def _written(stats: FileStats | Future[FileStats]) -> FileStats:
+    return stats.result() if isinstance(stats, Future) else stats
 
 
 WRITTEN_AS_KEPT = "content kept in memory"  # a data file's digest in the dev server: reused while its content is
@@ -300,6 +308,7 @@ class _JobState:
         site_values = (site.title, site.base_url, site.site_url, self.lookups)
         self.site_inputs = _digest(repr(site_values)) if target.cache is not None else ""  # hashed once, not per page
         self.papers = target.papers if target.papers is not None else PaperMemo()
+        self.writer: ThreadPoolExecutor | None = None  # writes this process's data files meanwhile
 
     def unchanged_profile_pages(self, jobs: list[tuple[str, Job]]) -> list[JobResult]:
         """The dev server's profile pages whose inputs did not change: kept where the staging folder
@@ -341,7 +350,14 @@ class _JobState:
         then the jobs :meth:`jobs_here` leaves here."""
         if self.target.meanwhile is not None:
             self.target.meanwhile()
+        self.writer = ThreadPoolExecutor(1)  # started here, in this process, after any worker forked
         return [self.write(item) for item in here]
+
+    def finish_writing(self) -> None:
+        """Wait for the data files written meanwhile (see :meth:`_write_data_file`)."""
+        if self.writer is not None:
+            self.writer.shutdown()
+            self.writer = None
 
     def context(self, job: Job) -> dict[str, Any]:
         """The context of a job: its profile's, or the site-wide page's."""
@@ -383,7 +399,13 @@ class _JobState:
         reused = self._reuse(path, WRITTEN_AS_KEPT) if unchanged else None
         if reused is not None:
             return path, WRITTEN_AS_KEPT, reused, False
-        return path, WRITTEN_AS_KEPT, self._write({path: content}), True
+        return path, WRITTEN_AS_KEPT, self._write_meanwhile({path: content}), True
+
+    def _write_meanwhile(self, files: dict[str, Content]) -> FileStats | Future[FileStats]:
+        """Write large files in this process's writer thread, if it has one (the dev server's data
+        files, tens of megabytes of parts already made: writing them is mostly the system's work,
+        done outside the interpreter lock while this thread renders the pages), else here."""
+        return self._write(files) if self.writer is None else self.writer.submit(self._write, files)
 
     def _inputs_digest(self, job: Job) -> str:
         """A digest of everything a page is made from: a site-wide page's context, or (cheaper than
