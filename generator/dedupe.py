@@ -345,8 +345,8 @@ def _scores_of(left: Signature, right: Signature, title: float, abstract: float,
 
 
 def _verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[bool, str]:
-    if shared := sorted(left.ids & right.ids):
-        return True, f"same identifier ({shared[0].replace(':', ' ', 1)})"
+    if shared := left.ids & right.ids:
+        return True, f"same identifier ({min(shared).replace(':', ' ', 1)})"
     if left.entry.arxiv and right.entry.arxiv:
         return False, f"different arXiv ids ({left.entry.arxiv} vs {right.entry.arxiv})"
     title = scores.get("title")
@@ -419,10 +419,10 @@ def _same_numbers(left: str, right: str) -> bool:
 
 def _lead_conflict(left: Signature, right: Signature) -> str:
     """Numbered names (7b, 8x7b, v2) in one opening that the other text never mentions, both ways."""
-    only_left = sorted(token for token in left.lead_tokens if not right.mentions(token))
-    only_right = sorted(token for token in right.lead_tokens if not left.mentions(token))
-    if only_left and only_right:
-        return f"{', '.join(only_left[:3])} vs {', '.join(only_right[:3])}"
+    only_left = [token for token in left.lead_tokens if not right.mentions(token)]
+    only_right = only_left and [token for token in right.lead_tokens if not left.mentions(token)]
+    if only_right:
+        return f"{', '.join(sorted(only_left)[:3])} vs {', '.join(sorted(only_right)[:3])}"
     return ""
 
 
