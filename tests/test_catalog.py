@@ -35,6 +35,12 @@ PATTERNS = [
     "sub",
     "missing-*.txt",
     "sub/**",
+    "000_list.txt",
+    "0*1*.txt",
+    "*_*_*",
+    "*list.txt*",
+    "0*0*0*.txt",
+    "*.t*t",
 ]
 
 
