@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import markdown
 import nh3
-from markdown.extensions.sane_lists import SaneListExtension
 
 from generator.errors import BuildError, Problem
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -26,7 +28,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 @functools.cache
 def _converter() -> markdown.Markdown:
     """One Markdown converter for every bio (reset before each): making one, and finding an extension
-    by its name among the installed packages, costs a millisecond or more a time."""
+    by its name among the installed packages, costs a millisecond or more a time.  (Markdown is
+    loaded here, for sites with bios only.)"""
+    import markdown
+    from markdown.extensions.sane_lists import SaneListExtension
+
     return markdown.Markdown(extensions=[SaneListExtension()], output_format="html")
 
 

@@ -11,17 +11,20 @@ written ``Last, First`` are turned around, and arXiv ids are found in
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
-
-import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+from typing import TYPE_CHECKING
 
 from generator.dates import month_number
 from generator.errors import Problem, fail_if_any
 from generator.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
 from generator.model import Entry, Location, SourceDoc
 from generator.normalize import clean_text, strip_ellipsis
+
+if TYPE_CHECKING:
+    import bibtexparser
+    from bibtexparser.model import ParsingFailedBlock
 
 FORMAT = "bibtex"
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
@@ -31,7 +34,7 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 def parse(lines: list[str], path: str) -> SourceDoc:
     """Parse a BibTeX file into a :class:`SourceDoc`; a malformed entry is an error at its line."""
-    library = bibtexparser.parse_string("\n".join(lines))
+    library = importlib.import_module("bibtexparser").parse_string("\n".join(lines))  # loaded for BibTeX only
     doc = SourceDoc(path=path, format=FORMAT)
     problems = [_failure(block, path) for block in library.failed_blocks]
     for problem in problems:
@@ -44,7 +47,7 @@ def parse(lines: list[str], path: str) -> SourceDoc:
 
 def _failure(block: ParsingFailedBlock, path: str) -> Problem:
     line = block.start_line + 1
-    if isinstance(block, DuplicateBlockKeyBlock):
+    if isinstance(block, importlib.import_module("bibtexparser.model").DuplicateBlockKeyBlock):
         return Problem(path, line, f"duplicate citation key '{block.key}'", "both entries are read; rename one key")
     error = str(getattr(block, "error", "")).split("\n")[0] or "syntax error"
     return Problem(
