@@ -6,7 +6,9 @@ First the shipped seeds, built by the command line as a whole process (interpret
 included). Then, for each size (profiles x papers), it generates a corpus with
 bench/make_corpus.py and times, each in a fresh process: a cold build (no output and an
 empty cache folder) and a warm build (the same build again: output and disk cache present,
-files cached by the system), with the wall time of every stage, the whole process's wall time, the peak RSS of
+files cached by the system), with the wall time of every stage, the whole process's wall time
+(ended as the command line ends a build: output flushed, the build's objects left to go with the
+process, see ``generator.cli.run``), the peak RSS of
 the main process and of the largest worker, and the output size; in-process incremental
 rebuilds (what the dev server does), five of each alternating, each in another file (the
 median is shown): after changing a metric on a profile page, and after changing an abstract
@@ -38,17 +40,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus  # noqa: E402
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from generator.build import BuildCache, BuildOptions, build
 seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
 started = time.perf_counter()
-summary = build(BuildOptions(seeds, out, seeds / "site.yaml"))
+cache = BuildCache()
+summary = build(BuildOptions(seeds, out, seeds / "site.yaml"), cache)
 total = time.perf_counter() - started
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({{"total": total, "stages": summary.timings, "papers": summary.papers, "entries": summary.entries, "rss_mb": rss, "worker_rss_mb": workers}}))
+sys.stdout.flush()
+os._exit(0)  # as the command line ends a build (generator.cli.run): the build's objects go with the process
 """
 
 INCREMENTAL_ROUNDS = 5  # rebuilds of each kind; the table shows their median
