@@ -437,8 +437,8 @@ def _drop_ambiguous(
             partners[j].append((strengths[(i, j)], i))
     dropped: set[tuple[int, int]] = set()
     near_misses = [d for pair, d in judged.items() if not d.merged and strengths[pair] >= NEAR_MISS]
-    for entry, links in sorted(partners.items()):
-        for (score_a, a), (score_b, b) in combinations(sorted(links, reverse=True), 2):
+    for entry, links in partners.items():  # in any order: what is dropped depends on no order
+        for (score_a, a), (score_b, b) in combinations(links, 2):
             rejected = judged.get((min(a, b), max(a, b)))
             if rejected is not None and rejected.firm and abs(score_a - score_b) < AMBIGUITY_MARGIN:
                 dropped |= {(min(entry, a), max(entry, a)), (min(entry, b), max(entry, b))}
@@ -470,7 +470,7 @@ def _cluster(
         if decision.firm:
             forest.forbid(*pair)
     accepted: dict[int, list[PairDecision]] = defaultdict(list)
-    for i, j in sorted(merges, key=lambda pair: (-strengths[pair], pair)):
+    for _, (i, j) in sorted((-strengths[pair], pair) for pair in merges):  # strongest first, then by pair
         if forest.union(i, j):
             accepted[i].append(judged[(i, j)])
         elif forest.find(i) != forest.find(j):
@@ -544,7 +544,8 @@ class Forest:
 
     def _forbidden_between(self, root_a: int, root_b: int) -> bool:
         small, large = self._smaller_first(root_a, root_b)
-        return any(self.find(other) == large for member in self.members[small] for other in self.forbidden[member])
+        forbidden = self.forbidden
+        return any(self.find(other) == large for member in self.members[small] for other in forbidden.get(member, ()))
 
     def _smaller_first(self, root_a: int, root_b: int) -> tuple[int, int]:
         """The two roots, the one with fewer members first (``root_a`` first when equal)."""
