@@ -111,8 +111,16 @@ class Prepared:
 
 def prepare(entries: Sequence[Entry], with_grams: bool = False) -> Prepared:
     """Signature keys of ``entries`` (and their blocking keys, for the NumPy blocking)."""
-    keys = [signature_keys(entry) for entry in entries]
-    return Prepared(keys, _entry_grams(keys) if with_grams else None)
+    return prepare_each([entries], with_grams)[0]
+
+
+def prepare_each(groups: Sequence[Sequence[Entry]], with_grams: bool = False) -> list[Prepared]:
+    """:func:`prepare` each group of entries (each source's), the blocking keys of all of them computed at once."""
+    keys = [[signature_keys(entry) for entry in entries] for entries in groups]
+    if not with_grams:
+        return [Prepared(group) for group in keys]
+    texts = [([key[0] for key in group], [key[1] for key in group]) for group in keys]
+    return list(map(Prepared, keys, gram_arrays().EntryGrams.of_groups(texts)))
 
 
 def _entry_grams(keys: list[SignatureKeys]) -> EntryGrams:

@@ -68,11 +68,36 @@ class EntryGrams:
     @classmethod
     def of(cls, abstracts: Sequence[str], titles: Sequence[str]) -> EntryGrams:
         """Keys of entries given by their abstracts' and titles' comparison keys."""
-        abstract_grams = _grams(HashedTexts.of(abstracts), sampled=True)
-        title_grams = _grams(HashedTexts.of(titles), sampled=False)
-        owners = np.concatenate((abstract_grams.owners, title_grams.owners))
-        keys = np.concatenate((_gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)))
-        return cls(owners, keys, len(titles))
+        return cls.of_groups([(abstracts, titles)])[0]
+
+    @classmethod
+    def of_groups(cls, groups: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[EntryGrams]:
+        """:meth:`of` each group of entries (their abstracts and titles), computed for all of them at
+        once (NumPy's fixed cost per call is paid once, not once per source) and then cut: the same
+        keys in the same order as one group at a time."""
+        counts = [len(titles) for _, titles in groups]
+        abstract_grams = _grams(HashedTexts.of([text for texts, _ in groups for text in texts]), sampled=True)
+        title_grams = _grams(HashedTexts.of([text for _, texts in groups for text in texts]), sampled=False)
+        abstract_keys, title_keys = _gram_keys(abstract_grams, 0), _gram_keys(title_grams, 1)
+        starts = np.cumsum([0, *counts])  # each group's first entry; grams come in their entries' order
+        abstract_cuts = np.searchsorted(abstract_grams.owners, starts)
+        title_cuts = np.searchsorted(title_grams.owners, starts)
+        return [
+            cls(
+                np.concatenate((abstract_grams.owners[a:b], title_grams.owners[c:d])) - np.int32(start),
+                np.concatenate((abstract_keys[a:b], title_keys[c:d])),
+                count,
+            )
+            for start, count, a, b, c, d in zip(
+                starts.tolist(),
+                counts,
+                abstract_cuts.tolist(),
+                abstract_cuts[1:].tolist(),
+                title_cuts.tolist(),
+                title_cuts[1:].tolist(),
+                strict=False,
+            )
+        ]
 
     @classmethod
     def join(cls, parts: Sequence[EntryGrams]) -> EntryGrams:

@@ -12,18 +12,20 @@ from __future__ import annotations
 import os
 import pickle
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
 from generator.catalog import Catalog
-from generator.dedupe import Prepared, gram_arrays, prepare
+from generator.dedupe import Prepared, gram_arrays, prepare_each
 from generator.disk_cache import DiskCache, Location, PackWriter
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
-from generator.parallel import fork_imap
+from generator.parallel import chunks, fork_imap
 from generator.sources import SOURCE_SUFFIXES, parse_source, source_bytes
 
 PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
+GROUP_FILES = 16  # files read as one task: the blocking keys of their entries are computed together
 
 
 @dataclass
@@ -125,15 +127,20 @@ def read_many(
 ) -> tuple[list[_Outcome], dict[str, Location]]:
     """Load or parse ``(path, shown path)`` files, in order: each a parsed source or its problems;
     and where the sources parsed now were written in the disk cache (one new pack, appended to as
-    each arrives, so that they are never all held at once).
+    each arrives, so that they are never all held at once).  Many files are read on every core,
+    :data:`GROUP_FILES` to a task.
 
     A cached entry that cannot be unpickled (damaged) is parsed again, and written again.
     """
     pack = store.new_pack() if store is not None else None
-    state = (max_bytes, len(files) >= PARALLEL_FILES, store)
-    if state[1]:
+    parallel = len(files) >= PARALLEL_FILES
+    state = (max_bytes, parallel, store)
+    if parallel:
         gram_arrays()  # NumPy, imported once here, before the workers fork, not once in each
-    outcomes = fork_imap(_read_one, state, files, PARALLEL_FILES)
+    groups = [
+        files[part.start : part.stop] for part in chunks(len(files), GROUP_FILES if parallel else max(1, len(files)))
+    ]
+    outcomes = chain.from_iterable(fork_imap(_read_group, state, groups, 2))
     read = [_unpickled(outcome, file, state, pack) for outcome, file in zip(outcomes, files, strict=True)]
     return read, pack.finish() if pack is not None else {}
 
@@ -152,35 +159,50 @@ def _unpickled(outcome: _Outcome, file: tuple[Path, str], state: ReadState, pack
     if not (isinstance(doc, SourceDoc) and isinstance(prepared, Prepared)):
         if not outcome.loaded:
             raise RuntimeError(f"{file[1]}: a source just parsed does not unpickle")
-        return _unpickled(_read_one(state, file, load=False), file, state, pack)
+        return _unpickled(_read_group(state, [file], load=False)[0], file, state, pack)
     if pack is not None and not outcome.loaded:
         pack.add(outcome.key, outcome.result)
     return _Outcome((doc, prepared), outcome.key, outcome.loaded)
 
 
-def _read_one(state: ReadState, file: tuple[Path, str], load: bool = True) -> _Outcome:
+class _Parsed(NamedTuple):
+    """A source parsed now, before what dedupe needs of its entries is prepared, and its cache key."""
+
+    doc: SourceDoc
+    key: str
+
+
+def _read_group(state: ReadState, files: list[tuple[Path, str]], load: bool = True) -> list[_Outcome]:
+    """:func:`_read_one` each file; what dedupe needs of the sources parsed now is prepared for all
+    of them at once."""
+    found = [_read_one(state, file, load) for file in files]
+    parsed = [item for item in found if isinstance(item, _Parsed)]
+    prepared = iter(prepare_each([item.doc.entries for item in parsed], with_grams=state[1]))
+    return [_prepared(item, next(prepared)) if isinstance(item, _Parsed) else item for item in found]
+
+
+def _read_one(state: ReadState, file: tuple[Path, str], load: bool = True) -> _Outcome | _Parsed:
     """Load a source from the disk cache (unless ``load`` is false: its entry was damaged), else
     parse it.  The bytes its key is made of are the bytes parsed: a file saved again meanwhile can
     never be kept under the key of its former text."""
-    max_bytes, with_grams, store = state
+    max_bytes, _, store = state
     data = _cacheable_bytes(file, max_bytes) if store is not None else None
     key = store.key(file[1], data) if store is not None and data is not None else ""
     if store is not None and key and load and (blob := store.load(key)) is not None:
         return _Outcome(blob, key, loaded=True)
-    return _parse(max_bytes, with_grams, file, key, data)
-
-
-def _parse(max_bytes: int, with_grams: bool, file: tuple[Path, str], key: str, data: bytes | None) -> _Outcome:
-    """Parse a file; with a cache ``key``, a source that parses is pickled here, once: the same bytes
-    go to the main process and into the disk cache."""
     try:
-        doc = parse_source(file[0], file[1], max_bytes, data)
+        return _Parsed(parse_source(file[0], file[1], max_bytes, data), key)
     except BuildError as error:
         return _Outcome(error.problems)
-    parsed = doc, prepare(doc.entries, with_grams)
-    if not key:
-        return _Outcome(parsed)
-    return _Outcome(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), key)
+
+
+def _prepared(parsed: _Parsed, prepared: Prepared) -> _Outcome:
+    """A source parsed now, with what dedupe needs of it; with a cache key, pickled here, once: the
+    same bytes go to the main process and into the disk cache."""
+    result = parsed.doc, prepared
+    if not parsed.key:
+        return _Outcome(result)
+    return _Outcome(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), parsed.key)
 
 
 def _cacheable_bytes(file: tuple[Path, str], max_bytes: int) -> bytes | None:

@@ -155,6 +155,19 @@ def test_precomputed_blocking_keys_give_the_same_pairs_whole_or_joined_from_part
     assert candidate_pairs(whole, titles, ids, "arrays") == candidate_pairs(parts, titles, ids, "arrays") == expected
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.tuples(TEXTS, st.lists(WORDS, max_size=6).map(" ".join)), max_size=8), max_size=6))
+def test_blocking_keys_of_several_sources_at_once_are_each_sources_own(groups):
+    texts = [([abstract for abstract, _ in group], [title for _, title in group]) for group in groups]
+    together = EntryGrams.of_groups(texts)
+    assert len(together) == len(groups)
+    for grams, (abstracts, titles) in zip(together, texts, strict=True):
+        alone = EntryGrams.of(abstracts, titles)
+        assert grams.count == alone.count == len(titles)
+        assert grams.owners.dtype == alone.owners.dtype == np.int32
+        assert grams.owners.tolist() == alone.owners.tolist() and grams.keys.tolist() == alone.keys.tolist()
+
+
 def test_threshold_of_shared_grams():
     five = "a b c d e"  # three grams, all leading (always sampled)
     long_y = five + " " + " ".join(f"y{n}" for n in range(40))
