@@ -39,7 +39,7 @@ MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
 LEAD_WORDS = 40
 SIGNATURE_CHUNK = 4_000  # entries prepared per task when parsing did not; two tasks or more run on every core
-PAIRWISE_FROM = 500  # pairs; fewer are scored one call each
+PAIRWISE_FROM = 6_000  # texts compared (three per pair); fewer are scored one call each, without loading NumPy
 SCORE_BATCH = 2_000  # candidate pairs scored at once (a thread scores the next batches while pairs are decided)
 
 SAME_ABSTRACT = 85.0
