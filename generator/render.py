@@ -271,7 +271,7 @@ def render_pages(
         )
     finally:
         state.finish_writing()
-    results += written + [(job, digest, _written(stats), fresh) for job, digest, stats, fresh in written_here]
+    results += [(job, digest, _written(stats), fresh) for job, digest, stats, fresh in written + written_here]
     if target.cache is not None:
         target.cache.clear()
         target.cache.update({job: (digest, stats) for job, digest, stats, _ in results if digest})
@@ -285,6 +285,7 @@ def _written(stats: FileStats | Future[FileStats]) -> FileStats:
 
 WRITTEN_AS_KEPT = "content kept in memory"  # a data file's digest in the dev server: reused while its content is
 JobResult = tuple[str, str, FileStats, bool]  # job path, digest of its inputs, files written, rendered afresh?
+WrittenLater = tuple[str, str, "FileStats | Future[FileStats]", bool]  # a result whose files a thread may still write
 
 
 class _JobState:
@@ -345,7 +346,7 @@ class _JobState:
             return data + [item for item in todo if not item[1][1]], [item for item in todo if item[1][1]]
         return [], [item for item in data if item[0] not in PAGE_DATA_FILES.values()] + todo
 
-    def work_here(self, here: list[tuple[str, Job]]) -> list[JobResult]:
+    def work_here(self, here: list[tuple[str, Job]]) -> list[WrittenLater]:
         """What this process does before it takes its share of the pages: the target's other work,
         then the jobs :meth:`jobs_here` leaves here."""
         if self.target.meanwhile is not None:
@@ -375,7 +376,7 @@ class _JobState:
             files[data_file] = self.data_files[data_file]()
         return files
 
-    def write(self, item: tuple[str, Job]) -> JobResult:
+    def write(self, item: tuple[str, Job]) -> WrittenLater:
         """Run a job into the staging folder: (job, inputs digest, files written, rendered afresh?)."""
         path, job = item
         if path in self.data_files:
@@ -386,7 +387,7 @@ class _JobState:
             return path, digest, reused, False
         return path, digest, self._write(self.files(path, job[0], self.context(job))), True
 
-    def _write_data_file(self, path: str) -> JobResult:
+    def _write_data_file(self, path: str) -> WrittenLater:
         """Write a data file; the dev server links it from the previous output instead when its content
         is what the last build wrote (compared in memory: kept whole by the memo, a large file's
         content is mostly the very objects written last time)."""
@@ -857,10 +858,8 @@ def format_date(iso_date: str | None) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=1 << 17)
 def name_key(name: str) -> tuple[str, str]:
-    """``Arthur Mensch`` and ``A. Mensch`` → ``("mensch", "a")``: family name and first initial, folded.
-    (Remembered: each author of each card is looked up twice per page, and co-authors recur.)"""
+    """``Arthur Mensch`` and ``A. Mensch`` → ``("mensch", "a")``: family name and first initial, folded."""
     words = ascii_fold(name).replace(".", " ").split()
     return (words[-1], words[0][0]) if words else ("", "")
 
