@@ -7,9 +7,10 @@ Two steps, built to stay fast at 50,000 entries:
    very common 3-grams only pair neighbours, so the work stays near-linear.
 2. **Decision.**  Each candidate pair is judged by :func:`decide` (rapidfuzz
    similarities of titles and abstracts, truncation-aware, computed for many
-   pairs at once by :func:`pair_scores`) and the merges are applied strongest first.  Two clusters never join when any pair across
-   them was compared and judged distinct, and a truncated copy that fits two
-   distinct papers equally well joins neither: those cases are reported.
+   pairs at once by :func:`pair_scores`) and the merges are applied strongest
+   first.  Two clusters never join when any pair across them was compared and
+   judged distinct, and a truncated copy that fits two distinct papers equally
+   well joins neither: those cases are reported.
 """
 
 from __future__ import annotations
