@@ -6,7 +6,7 @@ workers write their pages there directly.  An :class:`OutputFiles` records
 every path (with its content when not written yet), refuses to hold the same
 path twice and lists every collision at once.  :func:`write_site` writes the
 rest and the manifest, then swaps the staging folder in; the previous output
-is removed only after the swap succeeded.  A folder without the marker is
+is removed only after the swap succeeded (a large one by a background process).  A folder without the marker is
 never replaced.
 """
 
@@ -17,6 +17,8 @@ import ctypes.util
 import functools
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -27,6 +29,7 @@ from generator.errors import BuildError, Problem
 MARKER = ".generator-output"
 WRITE_BATCH = 1024  # chunks of a chunked file joined per write
 WRITE_BUFFER = 1 << 20  # bytes: writing a large file in 8 KiB pieces costs twice the time
+DELETE_LATER_FROM = 2_000  # files: a retired output this large is deleted in the background
 MARKER_HEADER = (
     "# Written by the research-profile site generator; a build replaces this folder whole.\n"
     "# The files it wrote (a folder holding any other file is never replaced):\n"
@@ -229,6 +232,8 @@ def write_site(output: OutputFiles, staging: Staging) -> None:
     retired = _swap(staging.folder, staging.out_dir)
     if retired is not None and staging.keep_spare:
         staging.spare = retired.rename(_as_kind(retired, "spare"))
+    elif retired is not None and len(output.files) >= DELETE_LATER_FROM:
+        discard_later(retired)
     elif retired is not None:
         discard(retired)
 
@@ -312,6 +317,36 @@ def discard(folder: Path) -> None:
     except OSError:
         trash = folder
     shutil.rmtree(trash, ignore_errors=True)
+
+
+_deleting: list[subprocess.Popen[bytes]] = []  # background deletions this process started (reaped as they end)
+
+
+def discard_later(folder: Path) -> None:
+    """:func:`discard`, the deleting done by a process of its own, which this one need not wait
+    for: unlinking a large output's thousands of files (half a second at a thousand profiles)
+    would hold up a build that is otherwise done.  The folder is renamed ``.NAME.trash-*`` here
+    first: if the deleting stops half-way, the next build removes the rest
+    (:func:`recover_interrupted`)."""
+    trash = _as_kind(folder, "trash")
+    try:
+        folder.rename(trash)
+    except OSError:
+        discard(folder)
+        return
+    _deleting[:] = [process for process in _deleting if process.poll() is None]
+    try:
+        _deleting.append(
+            subprocess.Popen(
+                [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", trash],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # not stopped by a Ctrl+C meant for the build
+            )
+        )
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _as_kind(folder: Path, kind: str) -> Path:

@@ -416,6 +416,32 @@ def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_server
     assert not list(tmp_path.glob(".out.*")), "a command-line build removes a dev server's spare"
 
 
+def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_by_the_next_build(
+    tmp_path, monkeypatch
+):
+    from generator import write
+    from generator.build import BuildOptions, build
+
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    make_corpus(seeds, 4, 5)
+    options = BuildOptions(seeds, out, seeds / "site.yaml")
+    build(options)
+    first = tree_bytes(out)
+    monkeypatch.setattr(write, "DELETE_LATER_FROM", 1)  # every old output counts as large
+    build(options)
+    assert tree_bytes(out) == first, "the new output is in place at once"
+    assert not list(tmp_path.glob(".out.old-*")) and not list(tmp_path.glob(".out.build-*"))
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".out.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(tmp_path.glob(".out.*")), "the background process deleted the old output"
+    half_deleted = tmp_path / ".out.trash-abc123"  # as if that process had been stopped half-way
+    (half_deleted / "person-x").mkdir(parents=True)
+    (half_deleted / "person-x" / "index.html").write_text("old", encoding="utf-8")
+    build(options)
+    assert not half_deleted.exists() and tree_bytes(out) == first
+
+
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     from generator import blocking, dedupe, reading, render
     from generator.build import BuildOptions, build
