@@ -5,9 +5,10 @@ Sources.  A source is loaded instead of parsed when its bytes, the name errors g
 generator itself (every module's code, the Python and library versions) are all as when it was
 parsed: the key is a SHA-256 digest of all of them, so an edited source or an upgraded generator
 always parses anew.  Only sources that parsed without errors are kept.  Each site (seeds folder)
-has its own folder: pack files, each written by one build with the sources it parsed, appended as
-they arrive (creating one file per source cost a second at 2,000 sources; one sequential file
-costs a twentieth of that), and an index of where each source's entry lies.  The index lists only
+has its own folder (removed once no build has used it for 30 days): pack files, each written by
+one build with the sources it parsed, appended as they arrive (creating one file per source cost a
+second at 2,000 sources; one sequential file costs a twentieth of that), and an index of where
+each source's entry lies.  The index lists only
 the sources the last build read; packs no longer listed are deleted, and packs mostly made of
 such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
@@ -33,8 +34,11 @@ import importlib.util
 import json
 import os
 import pickle
+import re
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -96,6 +100,7 @@ class DiskCache:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
             return None
+        _forget_unused_sites(folder)
         return cls(folder) if os.access(folder, os.W_OK) else None
 
     def key(self, shown_path: str, data: bytes) -> str:
@@ -181,6 +186,26 @@ class DiskCache:
             if path.name not in listed:
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+UNUSED_DAYS = 30  # a site's folder not written by any build for this long is removed
+SITE_FOLDER = re.compile(r"[0-9a-f]{16}")
+
+
+def _forget_unused_sites(current: Path) -> None:
+    """Remove the folders of sites (seeds folders) that no build has written to for
+    :data:`UNUSED_DAYS` (every build replaces its site's index, which touches the folder): a
+    seeds folder built once and then moved or deleted would otherwise keep its parsed sources,
+    a few hundred megabytes for a large site, for ever.  Only folders named as this cache names
+    them are looked at; what cannot be removed is left."""
+    too_old = time.time() - UNUSED_DAYS * 86_400
+    with contextlib.suppress(OSError), os.scandir(current.parent) as entries:
+        for entry in entries:
+            if entry.path == os.fspath(current) or not SITE_FOLDER.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < too_old:
+                    shutil.rmtree(entry.path, ignore_errors=True)
 
 
 class PackWriter:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import sys
+import time
 
 import pytest
 from conftest import ROOT, SEEDS, run_cli, tree_bytes
@@ -160,6 +162,28 @@ def test_the_entries_of_removed_sources_are_pruned(tmp_path, corpus):
     assert len(cache.loaded) == 8
     assert len(cache_entries(cache_dir)) == 8
     assert not list(cache_dir.glob("sources/*/.*")), "temporary files are removed"
+
+
+def test_the_folders_of_sites_unused_for_a_month_are_removed(tmp_path, corpus):
+    cache_dir = tmp_path / "cache"
+    sites = cache_dir / "sources"
+    stale, recent = sites / "0123456789abcdef", sites / "fedcba9876543210"
+    not_ours = [sites / "notes", sites / "0123456789abcdeg"]
+    for folder in (stale, recent, *not_ours):
+        (folder / "pack-x").parent.mkdir(parents=True)
+        (folder / "pack-x").write_bytes(b"parsed sources")
+    month_ago = time.time() - (disk_cache.UNUSED_DAYS + 1) * 86_400
+    for folder in (stale, *not_ours):
+        os.utime(folder, (month_ago, month_ago))
+    os.utime(recent, (time.time() - 86_400, time.time() - 86_400))
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    assert not stale.exists(), "a site no build has used for a month is forgotten"
+    assert recent.is_dir() and all(folder.is_dir() for folder in not_ours)
+    [own] = [folder for folder in sites.iterdir() if (folder / "index.json").is_file()]
+    assert own.name not in {stale.name, recent.name}
+    os.utime(own, (month_ago, month_ago))  # the site being built is never removed, however old
+    build_with_cache(corpus, tmp_path / "out", cache_dir)
+    assert own.is_dir() and (own / "index.json").is_file()
 
 
 def test_a_pack_mostly_of_entries_no_longer_used_is_compacted(tmp_path, corpus):
