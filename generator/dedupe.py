@@ -120,12 +120,16 @@ def prepare_each(groups: Sequence[Sequence[Entry]], with_grams: bool = False) ->
     keys = [[signature_keys(entry) for entry in entries] for entries in groups]
     if not with_grams:
         return [Prepared(group) for group in keys]
-    texts = [([key[0] for key in group], [key[1] for key in group]) for group in keys]
-    return list(map(Prepared, keys, gram_arrays().EntryGrams.of_groups(texts)))
+    return list(map(Prepared, keys, gram_arrays().EntryGrams.of_groups(list(map(_gram_texts, keys)))))
 
 
 def _entry_grams(keys: list[SignatureKeys]) -> EntryGrams:
-    return gram_arrays().EntryGrams.of([key[0] for key in keys], [key[1] for key in keys])
+    return gram_arrays().EntryGrams.of(*_gram_texts(keys))
+
+
+def _gram_texts(keys: list[SignatureKeys]) -> tuple[list[str], list[str]]:
+    """The abstract keys and title keys that blocking's grams are made of."""
+    return [key[0] for key in keys], [key[1] for key in keys]
 
 
 PlainDecision = tuple[int, int, bool, str, dict[str, float], bool]  # the entries by their places

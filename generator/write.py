@@ -6,8 +6,8 @@ workers write their pages there directly.  An :class:`OutputFiles` records
 every path (with its content when not written yet), refuses to hold the same
 path twice and lists every collision at once.  :func:`write_site` writes the
 rest and the manifest, then swaps the staging folder in; the previous output
-is removed only after the swap succeeded (a large one by a background process).  A folder without the marker is
-never replaced.
+is removed only after the swap succeeded (a large one by a background process).
+A folder without the marker is never replaced.
 """
 
 from __future__ import annotations
@@ -311,12 +311,17 @@ def recover_interrupted(out_dir: Path, keep: Path | None = None) -> None:
 def discard(folder: Path) -> None:
     """Delete one of this tool's folders: first renamed to ``.NAME.trash-*``, so that a build killed
     while deleting (its marker may go first) leaves a folder the next build still knows as its own."""
+    shutil.rmtree(_as_trash(folder) or folder, ignore_errors=True)
+
+
+def _as_trash(folder: Path) -> Path | None:
+    """``folder`` renamed ``.NAME.trash-*`` (None if it cannot be renamed)."""
     trash = _as_kind(folder, "trash")
     try:
         folder.rename(trash)
     except OSError:
-        trash = folder
-    shutil.rmtree(trash, ignore_errors=True)
+        return None
+    return trash
 
 
 _deleting: list[subprocess.Popen[bytes]] = []  # background deletions this process started (reaped as they end)
@@ -328,11 +333,9 @@ def discard_later(folder: Path) -> None:
     would hold up a build that is otherwise done.  The folder is renamed ``.NAME.trash-*`` here
     first: if the deleting stops half-way, the next build removes the rest
     (:func:`recover_interrupted`)."""
-    trash = _as_kind(folder, "trash")
-    try:
-        folder.rename(trash)
-    except OSError:
-        discard(folder)
+    trash = _as_trash(folder)
+    if trash is None:
+        shutil.rmtree(folder, ignore_errors=True)
         return
     _deleting[:] = [process for process in _deleting if process.poll() is None]
     try:
