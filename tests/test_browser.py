@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 
@@ -9,7 +10,7 @@ import pytest
 from conftest import SEEDS, run_cli
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PROFILES = ["arthur-mensch", "szymon-antoniak", "baptiste-roziere", "amelie-heliou"]
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
+import sysconfig
+import tomllib
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,18 +17,27 @@ import yaml
 from conftest import ROOT, SEEDS, run_cli
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+TESTS_WORKFLOW = ROOT / ".github" / "workflows" / "tests.yml"
+WORKFLOWS = [WORKFLOW, TESTS_WORKFLOW]
+
+
+def tool(name: str) -> str:
+    """A command-line tool installed beside the running interpreter (its environment's scripts
+    folder), whether or not that folder is on PATH."""
+    return str(Path(sysconfig.get_path("scripts")) / name)
 
 
 # ---- the workflow -----------------------------------------------------------------------------
 
 
-def test_workflow_matches_the_github_workflow_schema():
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_workflow_matches_the_github_workflow_schema(workflow):
     result = subprocess.run(
         [
-            shutil.which("check-jsonschema") or "check-jsonschema",
+            tool("check-jsonschema"),
             "--builtin-schema",
             "vendor.github-workflows",
-            str(WORKFLOW),
+            str(workflow),
         ],
         capture_output=True,
         text=True,
@@ -36,9 +46,10 @@ def test_workflow_matches_the_github_workflow_schema():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_zizmor_finds_nothing():
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_zizmor_finds_nothing(workflow):
     result = subprocess.run(
-        [shutil.which("zizmor") or "zizmor", "--offline", "--format", "json", str(WORKFLOW)],
+        [tool("zizmor"), "--offline", "--format", "json", str(workflow)],
         capture_output=True,
         text=True,
         check=False,
@@ -58,6 +69,8 @@ def test_workflow_triggers_permissions_and_pinned_actions():
         "static/**",
         "generator/**",
         "pyproject.toml",
+        "requirements/**",
+        "scripts/install.sh",
         ".github/workflows/pages.yml",
     }
     assert workflow["permissions"] == {}
@@ -79,6 +92,34 @@ def test_workflow_triggers_permissions_and_pinned_actions():
     assert setup_python["with"]["cache"] == "pip"
     build_step = next(step for step in steps if "generator build" in step.get("run", ""))
     assert "${{" not in build_step["run"]  # values come in through env, never pasted into the script
+    install = next(step for step in steps if "scripts/install.sh" in step.get("run", ""))
+    assert install["run"].split()[-1] == "runtime"  # the locked versions
+
+
+def supported_pythons() -> list[str]:
+    """The Python versions pyproject.toml's classifiers name."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    prefix = "Programming Language :: Python :: "
+    return [c.removeprefix(prefix) for c in project["classifiers"] if c.startswith(prefix) and "." in c]
+
+
+def test_tests_workflow_runs_the_suite_locked_and_newest_on_every_supported_python():
+    workflow = yaml.safe_load(TESTS_WORKFLOW.read_text(encoding="utf-8"))
+    assert {"push", "pull_request"} <= set(workflow[True])
+    assert workflow["permissions"] == {}
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    matrix = job["strategy"]["matrix"]
+    assert matrix["python"] == supported_pythons() and len(matrix["python"]) >= 3
+    assert set(matrix["dependencies"]) == {"locked", "newest"}
+    assert matrix["include"] == [{"python": supported_pythons()[0], "dependencies": "oldest"}]
+    uses = [step["uses"] for step in job["steps"] if "uses" in step]
+    assert all(len(use.split("@")[1]) == 40 for use in uses)  # pinned by commit SHA
+    [run] = [step for step in job["steps"] if "run" in step]
+    assert run["run"] == "bash scripts/test.sh"  # the README's command, as CI runs it
+    assert run["env"]["DEPENDENCIES"] == "${{ matrix.dependencies == 'locked' && 'test' || matrix.dependencies }}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"Python {supported_pythons()[0]} to {supported_pythons()[-1]}" in readme
 
 
 # ---- base paths and links ---------------------------------------------------------------------

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli, write_corpus
+import pytest
+from conftest import run_cli, tree_bytes, write_corpus
+
+from generator.errors import BuildError
+from generator.yamlfile import parse_yaml
 
 PAGE = """<script>alert('name')</script>
 
@@ -100,14 +104,29 @@ def test_no_script_runs_and_no_dialog_opens_in_a_browser(tmp_path):
 
 
 def test_yaml_nested_without_end_is_refused_cleanly(tmp_path):
-    """Hundreds of thousands of brackets would overflow the stack of YAML composing: a clear error instead."""
+    """Hundreds of thousands of brackets would overflow the stack of YAML composing: a located error
+    with a hint instead, and the last good output untouched.  (Which sentence says so depends on
+    whether PyYAML or this tool's own depth limit refuses it first: not asserted.)"""
+    out = tmp_path / "out"
+    good = write_corpus(tmp_path / "good", {"page.txt": PAGE})
+    assert run_cli("build", "--seeds", good, "--out", out).returncode == 0
+    before = tree_bytes(out)
     deep = "title: Deep\nprofiles: " + "[" * 300_000 + "]" * 300_000 + "\n"
-    seeds = write_corpus(tmp_path / "seeds", {"page.txt": PAGE, "site.yaml": deep})
-    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
-    assert result.returncode == 1
-    assert "site.yaml:2: nested more than 32 lists or mappings deep" in result.stderr
-    assert "Traceback" not in result.stderr
     papers = "- match: x\n  tags: " + "[" * 300_000 + "]" * 300_000 + "\n"
-    seeds = write_corpus(tmp_path / "seeds2", {"page.txt": PAGE, "papers.yaml": papers})
-    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out2")
-    assert result.returncode == 1 and "papers.yaml:2: nested more than" in result.stderr, result.stderr[-500:]
+    for name, text in (("site.yaml", deep), ("papers.yaml", papers)):
+        seeds = write_corpus(tmp_path / name, {"page.txt": PAGE, name: text})
+        result = run_cli("build", "--seeds", seeds, "--out", out)
+        assert result.returncode == 1, result.stderr[-500:]
+        assert result.stderr.startswith(f"{name}:2: ") and "\n    hint: " in result.stderr, result.stderr[-500:]
+        assert "Traceback" not in result.stderr
+        assert tree_bytes(out) == before
+
+
+def test_yaml_nested_deeper_than_a_configuration_needs_is_refused(tmp_path):
+    """This tool's own limit, below any parser's: 33 levels of lists."""
+    path = tmp_path / "site.yaml"
+    path.write_text("profiles: " + "[" * 33 + "]" * 33 + "\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        parse_yaml(path, "site.yaml", [])
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("site.yaml", 1) and problem.hint
