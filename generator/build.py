@@ -13,6 +13,7 @@ from operator import itemgetter, not_
 from pathlib import Path
 
 from generator.bios import bio_files, load_bios, stray_bio_files
+from generator.cache_folder import CacheFolder, default_cache_dir
 from generator.catalog import build_catalog
 from generator.config import SiteConfig, apply_overrides, load_config
 from generator.dedupe import DedupeResult, deduplicate, restored_result, result_state
@@ -30,7 +31,6 @@ from generator.render import (
     PageCache,
     Renderer,
     RenderTarget,
-    default_cache_dir,
     deployment_files,
     render_pages,
     search_index,
@@ -78,7 +78,7 @@ class BuildOptions:
     base_url: str | None = None
     site_url: str | None = None
     keep_going: bool = False
-    cache_dir: Path | None = field(default_factory=default_cache_dir)  # compiled templates; None: no cache
+    cache_dir: Path | None = field(default_factory=default_cache_dir)  # the disk cache; None: no cache
 
 
 @dataclass
@@ -151,10 +151,12 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     laps = Laps()
     _check_seeds(options.seeds_dir)
     check_output_folder(options.out_dir, options.seeds_dir)
-    renderer = Renderer(asset_dir("templates"), options.cache_dir)
+    cache_warnings: list[Problem] = []
+    cache_folder = CacheFolder.open(options.cache_dir, cache_warnings)
+    renderer = Renderer(asset_dir("templates"), cache_folder)
     config = apply_overrides(load_site_config(options, cache), options.base_url, options.site_url)
     catalog = build_catalog(options.seeds_dir, config)
-    store = DiskCache.open(options.cache_dir, options.seeds_dir)
+    store = DiskCache.open(cache_folder, options.seeds_dir)
     reading = read_sources(
         options.seeds_dir, catalog, cache.sources, config.max_source_mb * 1_000_000, store, options.keep_going
     )
@@ -183,7 +185,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
         len(entries),
         len(site.papers),
         len(site.profiles),
-        site.warnings,
+        cache_warnings + site.warnings,  # the cache's are about this machine: not in the site's report
         len(output.files),
         laps.times,
         site,

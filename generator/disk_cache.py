@@ -12,9 +12,10 @@ each source's entry lies.  The index lists only
 the sources the last build read; packs no longer listed are deleted, and packs mostly made of
 such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
-only make a build faster, never different.
+only make a build faster, never different.  Every entry is sealed with the cache's key
+(:mod:`generator.cache_folder`): one this cache did not write is a miss too, never unpickled.
 
-Deduplication.  The clusters of the last build are kept with a digest of its sources' keys, in
+Deduplication.  The clusters of the last build are kept (sealed) with a digest of its sources' keys, in
 order: a build whose sources are all as then (only templates, site.yaml or papers.yaml changed,
 or nothing) restores them instead of deduplicating again.
 
@@ -41,6 +42,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
+
+from generator.cache_folder import CacheFolder, replace_file
 
 if TYPE_CHECKING:
     from generator.render import PageCache
@@ -85,23 +88,22 @@ class DiskCache:
     """One site's folder, ``<cache>/sources/<site digest>/``: its packs of parsed sources and their
     index, the last deduplication, and the digests of the pages last written."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, cache: CacheFolder, folder: Path) -> None:
+        self.cache = cache
         self.folder = folder
         self.fingerprint = code_fingerprint()
         self.index: dict[str, Location] = _read_index(folder / INDEX)
 
     @classmethod
-    def open(cls, cache_dir: Path | None, seeds_dir: Path) -> DiskCache | None:
-        """The site's cache, or None without a cache folder or where it cannot be made and written."""
-        if cache_dir is None:
-            return None
-        folder = cache_dir / "sources" / hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError:
+    def open(cls, cache: CacheFolder | None, seeds_dir: Path) -> DiskCache | None:
+        """The site's cache, or None without a cache or where its folder cannot be used (the
+        cache's warnings say why)."""
+        site = hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]
+        folder = cache.folder("sources", site) if cache is not None else None
+        if folder is None:
             return None
         _forget_unused_sites(folder)
-        return cls(folder) if os.access(folder, os.W_OK) else None
+        return cls(cache, folder) if os.access(folder, os.W_OK) else None  # type: ignore[arg-type]
 
     def key(self, shown_path: str, data: bytes) -> str:
         """The key of a source with these bytes, shown under this name, parsed by this generator."""
@@ -109,7 +111,8 @@ class DiskCache:
         return hashlib.sha256(header + data).hexdigest()
 
     def load(self, key: str) -> bytes | None:
-        """The entry stored under ``key``; None when there is none or it cannot be read whole."""
+        """The entry stored under ``key``; None when there is none, it cannot be read whole or
+        this cache did not write it."""
         if key not in self.index:
             return None
         pack, offset, length = self.index[key]
@@ -119,11 +122,11 @@ class DiskCache:
                 blob = stream.read(length)
         except OSError:
             return None
-        return blob if len(blob) == length else None
+        return self.cache.unseal(key.encode(), blob) if len(blob) == length else None
 
     def new_pack(self) -> PackWriter:
         """A pack to add this build's freshly parsed sources to, one at a time, as they come."""
-        return PackWriter(self.folder)
+        return PackWriter(self.folder, self.cache)
 
     def update(self, written: dict[str, Location], used: set[str]) -> None:
         """List the entries just ``written`` and the kept ones still ``used``; drop the rest."""
@@ -132,7 +135,7 @@ class DiskCache:
             if _wasted(self.folder, kept):
                 kept = self._compacted(kept)
             self.index = kept | written
-            _replace(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
+            replace_file(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
             self._remove_unlisted()
 
     def _compacted(self, kept: dict[str, Location]) -> dict[str, Location]:
@@ -150,15 +153,17 @@ class DiskCache:
     def load_result(self, digest: str) -> object | None:
         """What :meth:`save_result` kept for sources with this digest (else None)."""
         try:
-            kept_digest, state = pickle.loads((self.folder / DEDUPE).read_bytes())
+            record = self.cache.unseal(DEDUPE.encode(), (self.folder / DEDUPE).read_bytes())
+            kept_digest, state = pickle.loads(record) if record is not None else (None, None)
         except Exception:  # missing or damaged: any error reading or unpickling it
             return None
         return state if kept_digest == digest else None
 
     def save_result(self, digest: str, state: object) -> None:
         """Keep a stage's result for the next build with the same sources (a failed write is skipped)."""
+        record = pickle.dumps((digest, state), protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(OSError):
-            _replace(self.folder / DEDUPE, pickle.dumps((digest, state), protocol=pickle.HIGHEST_PROTOCOL))
+            replace_file(self.folder / DEDUPE, self.cache.seal(DEDUPE.encode(), record))
 
     def load_pages(self, out_dir: Path) -> PageCache:
         """The digests and files of the pages last written to ``out_dir`` by this generator (else none)."""
@@ -177,7 +182,7 @@ class DiskCache:
         """Keep the pages just written to ``out_dir`` for the next build (a failed write is skipped)."""
         kept = {"output": str(out_dir.resolve()), "generator": self.fingerprint, "pages": pages}
         with contextlib.suppress(OSError):
-            _replace(self.folder / PAGES, json.dumps(kept, sort_keys=True).encode())
+            replace_file(self.folder / PAGES, json.dumps(kept, sort_keys=True).encode())
 
     def _remove_unlisted(self) -> None:
         """Delete packs the index no longer points into, and left-over temporary files."""
@@ -209,10 +214,12 @@ def _forget_unused_sites(current: Path) -> None:
 
 
 class PackWriter:
-    """A new pack file, written as entries are added; :meth:`finish` names it (atomically) and
-    gives where each entry lies.  Nothing is held in memory but the locations."""
+    """A new pack file, written as entries are added (each sealed with the cache's key);
+    :meth:`finish` names it (atomically) and gives where each entry lies.  Nothing is held in
+    memory but the locations."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, cache: CacheFolder) -> None:
+        self.cache = cache
         self.locations: dict[str, tuple[int, int]] = {}
         self.size = 0
         self.failed = False
@@ -227,6 +234,7 @@ class PackWriter:
         """Append an entry; after a failed write the pack is given up (:meth:`finish` lists nothing)."""
         if self.failed or self.stream is None:
             return
+        blob = self.cache.seal(key.encode(), blob)
         try:
             self.stream.write(blob)
         except OSError:
@@ -263,16 +271,3 @@ def _wasted(folder: Path, kept: dict[str, Location]) -> bool:
     packs = {pack for pack, _, _ in kept.values()}
     stored = sum((folder / pack).stat().st_size for pack in packs)
     return stored > COMPACT_WHEN * sum(length for _, _, length in kept.values())
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a reader never sees half of it)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

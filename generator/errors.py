@@ -22,9 +22,11 @@ class Problem:
     details: tuple[str, ...] = ()
 
     def format(self, kind: str = "") -> str:
-        """Render as ``path:line: [kind: ]message`` with the hint indented below."""
+        """Render as ``path:line: [kind: ]message`` with the hint indented below (``path:`` alone
+        for line 0: a problem with a whole folder or file, not with a line of it)."""
         prefix = f"{kind}: " if kind else ""
-        text = f"{self.path}:{self.line}: {prefix}{self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {prefix}{self.message}"
         text += "".join(f"\n    - {detail}" for detail in self.details)
         if self.hint:
             text += f"\n    hint: {self.hint}"

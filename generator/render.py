@@ -26,6 +26,7 @@ import orjson
 from markupsafe import Markup
 
 from generator.bibtex_out import bibliography, bibtex_entries
+from generator.cache_folder import CacheFolder, replace_file
 from generator.categories import category_name
 from generator.dates import MONTH_NAMES
 from generator.errors import BuildError, Problem
@@ -71,59 +72,53 @@ def sorted_json(data: Any, **_options: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
-def default_cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/research-profiles`` (``~/.cache/…``); None when ``RESEARCH_PROFILES_NO_CACHE`` is set."""
-    if os.environ.get("RESEARCH_PROFILES_NO_CACHE"):
-        return None
-    try:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    except RuntimeError:  # no home folder known
-        return None
-    return Path(base) / "research-profiles"
-
-
-def template_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+def template_cache(cache: CacheFolder | None) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between builds (compiling them is a fifth of a small build).
 
     Jinja keys each entry by template path and a checksum of its source; the file names also
     carry a digest of this environment's options and the Jinja version, so a template compiled
     with other settings is never loaded.  An unusable folder just means no cache.
     """
-    if cache_dir is None:
+    folder = cache.folder("templates") if cache is not None else None
+    if folder is None:
         return None
     settings = repr(sorted((key, repr(value)) for key, value in ENVIRONMENT_OPTIONS.items())) + jinja2.__version__
     namespace = hashlib.sha256(settings.encode()).hexdigest()[:16]
-    folder = cache_dir / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return _TolerantBytecodeCache(str(folder), f"{namespace}-%s.cache") if os.access(folder, os.W_OK) else None
+    return _SealedBytecodeCache(cache, folder, f"{namespace}-%s.cache")  # type: ignore[arg-type]
 
 
-class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """A cache that can only speed a build up: an unreadable or damaged entry is a miss, a failed
-    write is skipped."""
+class _SealedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates, each file sealed by the cache's key (:class:`CacheFolder`): a file this
+    cache did not write is never unmarshalled.  An unreadable, damaged or foreign entry is a miss,
+    a failed write is skipped."""
+
+    def __init__(self, cache: CacheFolder, folder: Path, pattern: str) -> None:
+        self.cache, self.folder, self.pattern = cache, folder, pattern
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / (self.pattern % bucket.key)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            super().load_bytecode(bucket)
-        except Exception:
+            data = self.cache.unseal(bucket.key.encode(), self._path(bucket).read_bytes())
+            if data is not None:
+                bucket.bytecode_from_string(data)
+        except Exception:  # a miss: any error reading or loading it
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with suppress(OSError):
-            super().dump_bytecode(bucket)
+            replace_file(self._path(bucket), self.cache.seal(bucket.key.encode(), bucket.bytecode_to_string()))
 
 
 class Renderer:
     """A Jinja environment with every template compiled up front."""
 
-    def __init__(self, templates_dir: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, templates_dir: Path, cache: CacheFolder | None = None) -> None:
         self.templates_dir = templates_dir
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
-            bytecode_cache=template_cache(cache_dir),
+            bytecode_cache=template_cache(cache),
             **ENVIRONMENT_OPTIONS,
         )
         self.environment.filters.update(FILTERS)

@@ -18,6 +18,7 @@ from make_corpus import make_corpus
 
 from generator import disk_cache, reading
 from generator.build import BuildCache, BuildOptions, build
+from generator.cache_folder import CacheFolder
 from generator.errors import BuildError
 from generator.render import Renderer
 
@@ -228,10 +229,10 @@ def test_a_changed_template_always_shows(tmp_path):
     templates, cache_dir = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("<p>{{ word }} one</p>", encoding="utf-8")
-    assert Renderer(templates, cache_dir).render("page.html", {"word": "a"}) == "<p>a one</p>"
+    assert Renderer(templates, CacheFolder.open(cache_dir, [])).render("page.html", {"word": "a"}) == "<p>a one</p>"
     assert list((cache_dir / "templates").iterdir()), "the compiled template was cached"
     (templates / "page.html").write_text("<p>{{ word }} two</p>", encoding="utf-8")
-    assert Renderer(templates, cache_dir).render("page.html", {"word": "a"}) == "<p>a two</p>"
+    assert Renderer(templates, CacheFolder.open(cache_dir, [])).render("page.html", {"word": "a"}) == "<p>a two</p>"
 
 
 def test_the_command_line_caches_unless_told_not_to(tmp_path):

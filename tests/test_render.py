@@ -6,6 +6,7 @@ import jinja2
 import markupsafe
 import pytest
 
+from generator.cache_folder import CacheFolder
 from generator.errors import BuildError
 from generator.escaping import escaped_text
 from generator.render import ENVIRONMENT_OPTIONS, Renderer, scores_text
@@ -34,10 +35,10 @@ def test_template_cache_never_serves_a_changed_template(tmp_path):
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("<p>first {{ x }}</p>\n")
-    assert Renderer(templates, cache).render("page.html", {"x": 1}) == "<p>first 1</p>\n"
+    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 1}) == "<p>first 1</p>\n"
     assert list((cache / "templates").iterdir()), "the compiled template was kept"
     (templates / "page.html").write_text("<p>second {{ x }}</p>\n")
-    assert Renderer(templates, cache).render("page.html", {"x": 2}) == "<p>second 2</p>\n"
+    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 2}) == "<p>second 2</p>\n"
 
 
 def test_template_cache_is_namespaced_by_environment_options(tmp_path, monkeypatch):
@@ -46,10 +47,10 @@ def test_template_cache_is_namespaced_by_environment_options(tmp_path, monkeypat
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("{% if x %}\n<p>{{ x }}</p>\n{% endif %}\n")
-    assert Renderer(templates, cache).render("page.html", {"x": "<b>"}) == "<p>&lt;b&gt;</p>\n"
+    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": "<b>"}) == "<p>&lt;b&gt;</p>\n"
     monkeypatch.setitem(render.ENVIRONMENT_OPTIONS, "autoescape", False)
     monkeypatch.setitem(render.ENVIRONMENT_OPTIONS, "trim_blocks", False)
-    assert Renderer(templates, cache).render("page.html", {"x": "<b>"}) == "\n<p><b></p>\n\n"
+    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": "<b>"}) == "\n<p><b></p>\n\n"
     assert len(list((cache / "templates").iterdir())) == 2
 
 
@@ -57,31 +58,30 @@ def test_unusable_cache_folder_means_no_cache(tmp_path):
     (tmp_path / "page.html").write_text("<p>ok</p>\n")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    assert Renderer(tmp_path, blocker).render("page.html", {}) == "<p>ok</p>\n"
+    assert Renderer(tmp_path, CacheFolder.open(blocker, [])).render("page.html", {}) == "<p>ok</p>\n"
 
 
 def test_damaged_or_unwritable_cache_only_means_compiling_afresh(tmp_path):
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("<p>{{ x }}</p>\n")
-    Renderer(templates, cache).render("page.html", {"x": 1})
+    Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 1})
     for entry in (cache / "templates").iterdir():
         entry.write_bytes(b"\x00garbage")
-    assert Renderer(templates, cache).render("page.html", {"x": 2}) == "<p>2</p>\n"
+    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 2}) == "<p>2</p>\n"
 
 
 def test_a_failed_cache_write_is_skipped(tmp_path):
-    import jinja2
-
-    from generator.render import _TolerantBytecodeCache
-
-    (tmp_path / "page.html").write_text("<p>{{ x }}</p>\n")
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=_TolerantBytecodeCache(str(not_a_folder))
-    )
-    assert environment.get_template("page.html").render(x=1) == "<p>1</p>"
+    templates, cache = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "page.html").write_text("<p>{{ x }}</p>\n")
+    folder = CacheFolder.open(cache, [])
+    (cache / "templates").mkdir()
+    (cache / "templates").chmod(0o500)  # nothing can be written in it (but by root)
+    try:
+        assert Renderer(templates, folder).render("page.html", {"x": 1}) == "<p>1</p>\n"
+    finally:
+        (cache / "templates").chmod(0o700)
 
 
 def test_a_report_rows_similarities_read_as_one_text_in_their_order():
