@@ -25,6 +25,7 @@ from generator.memo import PaperMemo, TextMemo
 from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.model import Cluster, Entry, Site, SourceDoc
 from generator.normalize import unique_slugs
+from generator.output_lock import locked_output
 from generator.overrides import OVERRIDES_FILE, Override, Resolution, gives_identifier, load_overrides, resolve
 from generator.reading import ParsedSource, read_sources
 from generator.render import (
@@ -35,7 +36,7 @@ from generator.render import (
     render_pages,
     search_index,
 )
-from generator.write import Content, OutputFiles, Staging, check_output_folder, write_site
+from generator.write import Content, OutputFiles, Staging, check_output_contents, check_output_path, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -78,6 +79,7 @@ class BuildOptions:
     base_url: str | None = None
     site_url: str | None = None
     keep_going: bool = False
+    wait: bool = True  # for another build of the same output folder to finish (else fail at once)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # the disk cache; None: no cache
 
 
@@ -114,8 +116,12 @@ class SpareOutput:
 
 
 def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummary:
-    """Build the site; raise :class:`BuildError` on bad input, leaving the previous output as it was."""
-    with without_cycle_collection():
+    """Build the site; raise :class:`BuildError` on bad input, leaving the previous output as it was.
+    One build at a time writes an output folder: another waits for it (or, without
+    ``options.wait``, fails at once)."""
+    _check_seeds(options.seeds_dir)
+    check_output_path(options.out_dir, options.seeds_dir)
+    with locked_output(options.out_dir, options.wait), without_cycle_collection():
         return _build(options, cache or BuildCache())
 
 
@@ -149,8 +155,7 @@ def _forget_allocation_count() -> None:
 
 def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     laps = Laps()
-    _check_seeds(options.seeds_dir)
-    check_output_folder(options.out_dir, options.seeds_dir)
+    check_output_contents(options.out_dir)
     cache_warnings: list[Problem] = []
     cache_folder = CacheFolder.open(options.cache_dir, cache_warnings)
     renderer = Renderer(asset_dir("templates"), cache_folder)

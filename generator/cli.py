@@ -46,6 +46,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip source files with problems (reported as warnings) instead of failing",
     )
+    build_parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="fail at once if another build is writing the output folder (default: wait for it)",
+    )
     serve_parser = commands.add_parser(
         "serve",
         help="build, serve on 127.0.0.1 and rebuild on every change (live reload)",
@@ -112,6 +117,7 @@ def build_options(arguments: argparse.Namespace) -> BuildOptions:
         base_url=arguments.base_url,
         site_url=arguments.site_url,
         keep_going=getattr(arguments, "keep_going", False),
+        wait=not getattr(arguments, "no_wait", False),
     )
 
 

@@ -145,8 +145,9 @@ def _check_relative(path: str) -> None:
         raise ValueError(f"output path must stay inside the output folder: {path!r}")
 
 
-def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
-    """Refuse an output folder that holds the sources or files this tool did not write."""
+def check_output_path(out_dir: Path, seeds_dir: Path) -> None:
+    """Refuse an output path that is a protected folder (home, the current folder, one above
+    them), overlaps the sources or is not a folder (checked before anything is made beside it)."""
     out, seeds = out_dir.resolve(), seeds_dir.resolve()
     protected = {Path.home().resolve(): "your home folder", Path.cwd().resolve(): "the current (project) folder"}
     for folder, what in protected.items():
@@ -183,6 +184,10 @@ def check_output_folder(out_dir: Path, seeds_dir: Path) -> None:
                 )
             ]
         )
+
+
+def check_output_contents(out_dir: Path) -> None:
+    """Refuse an output folder holding files this tool did not write."""
     foreign = foreign_files(out_dir) if out_dir.is_dir() else []
     if foreign:
         shown = foreign[:10] + ([f"… and {len(foreign) - 10} more"] if len(foreign) > 10 else [])

@@ -220,7 +220,7 @@ def test_failed_build_leaves_previous_output_intact(tmp_path, seeds_copy):
     (seeds_copy / "004_60683de6a3f97cc2.txt").write_text("Arthur Mensch\nthis is not a card\n70.8CVApr 29, 2022\n")
     assert_clean_failure(run_cli("build", "--seeds", seeds_copy, "--out", out), "004_60683de6a3f97cc2.txt:")
     assert tree_bytes(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]  # no temporary folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "seeds"]  # no temporary folders left
 
 
 def test_rebuild_replaces_output_and_removes_stale_files(tmp_path, seeds_copy):

@@ -49,7 +49,7 @@ def test_killed_builds_never_leave_a_broken_output(tmp_path):
         assert_complete(out)
     assert run_cli("build", "--seeds", seeds, "--out", out).returncode == 0
     assert_complete(out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "seeds"]  # leftovers cleaned up
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "seeds"]  # leftovers cleaned up
 
 
 WORKERS_THAT_SLEEP = """
@@ -111,7 +111,7 @@ def test_an_interrupted_swap_is_restored_by_the_next_build(tmp_path):
     (tmp_path / ".out.build-def456" / MARKER).write_text("# partial\n")
     assert run_cli("build", "--out", out).returncode == 0
     assert_complete(out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
 
 
 @pytest.mark.parametrize("target", [".", "..", "HOME"])
@@ -406,14 +406,14 @@ def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_server
     with pytest.raises(OSError):
         build(options, cache)
     assert tree_bytes(out) == good
-    assert cache.spare is None and not list(tmp_path.glob(".out.*")), "a build failing mid-way deletes the spare"
+    assert cache.spare is None and not list(tmp_path.glob(".out.*-*")), "a build failing mid-way deletes the spare"
     monkeypatch.undo()
     build(options, cache)
     build(options, cache)
     assert tree_bytes(out) == good
     assert cache.spare is not None and cache.spare.folder.is_dir()
     assert run_cli("build", "--seeds", str(seeds), "--out", str(out)).returncode == 0
-    assert not list(tmp_path.glob(".out.*")), "a command-line build removes a dev server's spare"
+    assert not list(tmp_path.glob(".out.*-*")), "a command-line build removes a dev server's spare"
 
 
 def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_by_the_next_build(
@@ -432,9 +432,9 @@ def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_
     assert tree_bytes(out) == first, "the new output is in place at once"
     assert not list(tmp_path.glob(".out.old-*")) and not list(tmp_path.glob(".out.build-*"))
     deadline = time.monotonic() + 30
-    while list(tmp_path.glob(".out.*")) and time.monotonic() < deadline:
+    while list(tmp_path.glob(".out.*-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not list(tmp_path.glob(".out.*")), "the background process deleted the old output"
+    assert not list(tmp_path.glob(".out.*-*")), "the background process deleted the old output"
     half_deleted = tmp_path / ".out.trash-abc123"  # as if that process had been stopped half-way
     (half_deleted / "person-x").mkdir(parents=True)
     (half_deleted / "person-x" / "index.html").write_text("old", encoding="utf-8")

@@ -121,7 +121,7 @@ def test_stopping_the_server_removes_the_copy_of_the_previous_output_it_kept(ser
     assert list(tmp_path.glob(".out.spare-*")), "the retired output is kept for the next rebuild"
     server.stop()
     assert server.process.returncode is not None
-    assert not list(tmp_path.glob(".out.*")), "nothing is left beside the output"
+    assert not list(tmp_path.glob(".out.*-*")), "nothing is left beside the output"
     assert (tmp_path / "out" / "index.html").is_file()
 
 
