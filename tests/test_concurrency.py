@@ -71,7 +71,7 @@ def held_lock(tmp_path):
 
 
 def test_no_wait_fails_at_once_while_another_build_writes_the_folder(tmp_path, two_sites, held_lock):
-    seeds, sites = two_sites
+    seeds = two_sites[0]
     out, _ = held_lock
     started = time.monotonic()
     result = run_cli("build", "--seeds", seeds[0], "--out", out, "--no-wait")
@@ -96,7 +96,7 @@ def test_a_second_build_waits_for_the_first_saying_so_once(tmp_path, two_sites, 
 
 
 def test_builds_beside_a_dev_server_on_the_same_output_leave_a_complete_site(tmp_path, two_sites, seeds_copy):
-    seeds, sites = two_sites
+    seeds = two_sites[0]
     out = tmp_path / "out"
     server = DevServer(seeds_copy, out, tmp_path / "serve.log")
     try:
