@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import nh3
 
 from generator.errors import BuildError, Problem
+from generator.userfiles import read_user_file
 
 if TYPE_CHECKING:
     import markdown
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br", "h3", "h4", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+MAX_BIO_BYTES = 1_000_000
 
 
 @functools.cache
@@ -54,10 +56,11 @@ def bio_file(seeds_dir: Path, slug: str) -> Path:
 
 
 def bio_files(seeds_dir: Path) -> set[str]:
-    """The names of the ``*.md`` files in the seeds folder (listed once, not looked up per profile)."""
+    """The names of the ``*.md`` files in the seeds folder (listed once, not looked up per profile;
+    whether one can be read is said when it is read)."""
     try:
         with os.scandir(seeds_dir) as entries:
-            return {e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()}
+            return {e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".")}
     except OSError:
         return set()
 
@@ -76,9 +79,12 @@ def load_bios(seeds_dir: Path, configured: dict[str, str], present: set[str]) ->
 
 
 def _read(path: Path) -> str:
+    def too_large(size: int) -> Problem:
+        return Problem(path.name, 1, f"bio is {size // 1000} kB, over {MAX_BIO_BYTES // 1000} kB", "shorten it")
+
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        return read_user_file(path, path.name, MAX_BIO_BYTES, too_large).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise BuildError([Problem(path.name, 1, f"cannot read bio: {error}", "save it as UTF-8 Markdown")]) from None
 
 

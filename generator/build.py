@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from generator.render import (
     render_pages,
     search_index,
 )
+from generator.userfiles import filesystem_problem, real_path
 from generator.write import Content, OutputFiles, Staging, check_output_contents, check_output_path, write_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -64,9 +66,10 @@ def asset_dir(name: str) -> Path:
 
 
 def default_config_path(seeds_dir: Path) -> Path | None:
-    """``seeds/site.yaml`` when it exists."""
+    """``seeds/site.yaml`` when there is anything by that name (a broken link or a named pipe too:
+    reading it says what is wrong, instead of building as if there were no configuration)."""
     candidate = seeds_dir / "site.yaml"
-    return candidate if candidate.is_file() else None
+    return candidate if os.path.lexists(candidate) else None
 
 
 @dataclass
@@ -119,10 +122,13 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildSummar
     """Build the site; raise :class:`BuildError` on bad input, leaving the previous output as it was.
     One build at a time writes an output folder: another waits for it (or, without
     ``options.wait``, fails at once)."""
-    _check_seeds(options.seeds_dir)
-    check_output_path(options.out_dir, options.seeds_dir)
-    with locked_output(options.out_dir, options.wait), without_cycle_collection():
-        return _build(options, cache or BuildCache())
+    try:
+        _check_seeds(options.seeds_dir)
+        check_output_path(options.out_dir, options.seeds_dir)
+        with locked_output(options.out_dir, options.wait), without_cycle_collection():
+            return _build(options, cache or BuildCache())
+    except OSError as error:  # the disk full, a read-only or forbidden folder, a link loop…
+        raise BuildError([filesystem_problem(error, options.out_dir)]) from None
 
 
 @contextlib.contextmanager
@@ -177,7 +183,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     bio_names = bio_files(options.seeds_dir)
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs), bio_names)
     site = merge_site(config, catalog, docs, resolution, bios, cache.merge if cache.incremental else None)
-    site.warnings = skipped + site.warnings
+    site.warnings = catalog.warnings + skipped + site.warnings
     site.warnings += stray_bio_files(bio_names, slugs)
     laps.mark("merge")
     pages = kept_pages(cache, store, options.out_dir)
@@ -249,7 +255,7 @@ def _check_seeds(seeds_dir: Path) -> None:
 def shown_path(path: Path, seeds_dir: Path) -> str:
     """How error messages name a file: relative to the seeds folder when inside it."""
     try:
-        return path.resolve().relative_to(seeds_dir.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(seeds_dir)).as_posix()
     except ValueError:
         return str(path)
 

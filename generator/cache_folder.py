@@ -120,7 +120,7 @@ def _trusted_parent(folder: Path) -> Path:
     """``folder`` made if missing and resolved, once every folder from it up to ``/`` is checked:
     each is owned by this user or root and writable by nobody else, or sticky."""
     folder.mkdir(parents=True, exist_ok=True)
-    real = folder.resolve()
+    real = Path(os.path.realpath(folder))
     for ancestor in (real, *real.parents):
         info = os.lstat(ancestor)
         if info.st_uid not in (0, os.getuid()):

@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.config import SiteConfig
@@ -23,25 +23,29 @@ from generator.sources import SOURCE_SUFFIXES
 
 @dataclass
 class Catalog:
-    """Source files (relative POSIX paths, sorted) and the profile slugs each belongs to."""
+    """Source files (relative POSIX paths, sorted), the profile slugs each belongs to, and the
+    links to files outside the seeds folder that were left alone."""
 
     files: list[str]
     owners: dict[str, list[str]]
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
 class SeedFiles:
-    """One listing of the seeds folder: every visible file (sorted), and which are broken links."""
+    """One listing of the seeds folder: every visible file (sorted; unreadable ones too, a broken
+    link or a named pipe among them, so that reading reports them), and the links to files
+    outside the folder, which are not listed."""
 
     names: list[str]
-    broken: set[str]
+    outside: list[str] = field(default_factory=list)
 
     def sources(self) -> list[str]:
-        """Files with a source suffix (a broken link among them is reported later, not skipped)."""
+        """Files with a source suffix."""
         return [name for name in self.names if os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES]
 
     def matching(self, pattern: str) -> list[str]:
-        """Readable files matching a glob, as ``Path.glob`` would, without listing the folder again.
+        """Files matching a glob, as ``Path.glob`` would, without listing the folder again.
 
         Only names starting with the pattern's literal prefix are tested, so a thousand profiles'
         globs against a thousand files stay cheap.
@@ -53,7 +57,7 @@ class SeedFiles:
         for name in itertools.islice(self.names, start, None):
             if not name.startswith(prefix):
                 break
-            if matches(name) and name not in self.broken:
+            if matches(name):
                 matched.append(name)
         return matched
 
@@ -89,32 +93,49 @@ def _star_match(pieces: list[str], name: str) -> bool:
 LITERAL_PREFIX = re.compile(r"[^*?\[]*")
 
 
-def list_seed_files(seeds_dir: Path) -> SeedFiles:
-    """Every file below ``seeds_dir``, hidden files and folders skipped (links to folders not followed)."""
-    names: list[str] = []
-    broken: set[str] = set()
-    _list_folder(os.fspath(seeds_dir), "", names, broken)
-    return SeedFiles(sorted(names), broken)
+def list_seed_files(seeds_dir: Path, follow_links_outside: bool = False) -> SeedFiles:
+    """Every file below ``seeds_dir``, hidden files and folders skipped, links to folders not
+    followed; links to files outside ``seeds_dir`` set apart unless ``follow_links_outside``."""
+    listing = SeedFiles([])
+    inside = None if follow_links_outside else os.path.realpath(seeds_dir)
+    _list_folder(os.fspath(seeds_dir), "", listing, inside)
+    listing.names.sort()
+    return listing
 
 
-def _list_folder(folder: str, prefix: str, names: list[str], broken: set[str]) -> None:
-    """Add the visible files below ``folder`` (``prefix``: its relative path, with a final slash)."""
+def _list_folder(folder: str, prefix: str, listing: SeedFiles, inside: str | None) -> None:
+    """Add the visible files below ``folder`` (``prefix``: its relative path, with a final slash);
+    ``inside``: the real seeds folder that links must stay in (None: links may lead anywhere)."""
     try:
-        listing = os.scandir(folder)
+        scan = os.scandir(folder)
     except OSError:  # an unreadable folder is skipped, as a glob skips it
         return
-    with listing as entries:
+    with scan as entries:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                _list_folder(entry.path, relative + "/", names, broken)
-            elif entry.is_file():
-                names.append(relative)
-            elif entry.is_symlink() and not os.path.exists(entry.path):
-                names.append(relative)
-                broken.add(relative)
+                _list_folder(entry.path, relative + "/", listing, inside)
+            elif not entry.is_symlink():
+                listing.names.append(relative)
+            elif inside is not None and _leads_outside(entry.path, inside):
+                listing.outside.append(relative)
+            elif not _is_folder(entry.path):
+                listing.names.append(relative)
+
+
+def _leads_outside(link: str, inside: str) -> bool:
+    target = os.path.realpath(link)
+    return os.path.commonpath([target, inside]) != inside
+
+
+def _is_folder(path: str) -> bool:
+    """Does ``path`` lead to a folder (False for a broken link or a loop)?"""
+    try:
+        return os.path.isdir(path)
+    except OSError:
+        return False
 
 
 @functools.lru_cache(maxsize=65536)  # a dev server sees each profile's globs on every build
@@ -150,10 +171,11 @@ def _segment_regex(segment: str) -> str:
 
 def build_catalog(seeds_dir: Path, config: SiteConfig) -> Catalog:
     """Match the profiles' globs against the seeds folder."""
-    listing = list_seed_files(seeds_dir)
+    listing = list_seed_files(seeds_dir, config.follow_links_outside)
+    warnings = [_outside_warning(name, config.path) for name in listing.outside]
     source_files = listing.sources()
     if not config.declared:
-        return Catalog(source_files, {name: [] for name in source_files})
+        return Catalog(source_files, {name: [] for name in source_files}, warnings)
     problems: list[Problem] = []
     owners: dict[str, list[str]] = {}
     for profile in config.profiles:
@@ -172,7 +194,16 @@ def build_catalog(seeds_dir: Path, config: SiteConfig) -> Catalog:
                 )
             )
     fail_if_any(problems)
-    return Catalog(sorted(owners), {name: sorted(set(slugs)) for name, slugs in owners.items()})
+    return Catalog(sorted(owners), {name: sorted(set(slugs)) for name, slugs in owners.items()}, warnings)
+
+
+def _outside_warning(name: str, config_path: str) -> Problem:
+    return Problem(
+        name,
+        1,
+        "a link to a file outside the seeds folder: not read",
+        f"copy the file into the seeds folder, or set 'follow_links_outside: true' in {config_path or 'site.yaml'}",
+    )
 
 
 def _glob(

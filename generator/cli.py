@@ -18,11 +18,13 @@ from generator.build import BuildCache, BuildOptions, BuildSummary, build, defau
 from generator.config import normalize_base_url, normalize_site_url
 from generator.errors import BuildError
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_STATUS_HELP = (
-    "exit status: 0 success; 1 bad sources or config (every problem printed to stderr as "
-    "'path:line: message'); 2 usage error"
+    "exit status: 0 success; 1 bad sources or config, or a folder that cannot be written (every "
+    "problem printed to stderr as 'path:line: message'); 2 usage error; 3 internal error (a bug); "
+    "130 interrupted"
 )
+DEBUG_VARIABLE = "RESEARCH_PROFILES_DEBUG"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -159,6 +161,14 @@ def run_build(options: BuildOptions, kept: list[object] | None = None) -> int:
             print(problem.format(), file=sys.stderr)
         print(f"build failed: {len(error.problems)} problem(s); {options.out_dir}/ left as it was", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"interrupted; {options.out_dir}/ left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: one clear line instead of a traceback, unless asked for
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        print(internal_error(error, options.out_dir), file=sys.stderr)
+        return EXIT_INTERNAL
     if kept is not None:
         kept.append(summary)
     print_summary(summary, options.out_dir, time.perf_counter() - started)
@@ -176,6 +186,15 @@ def run_serve(arguments: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return EXIT_OK
+
+
+def internal_error(error: BaseException, out_dir: Path) -> str:
+    """What a build that failed on a bug of the generator's says."""
+    return (
+        f"internal error: {type(error).__name__}: {error}\n"
+        f"    hint: this is a bug in the generator, not in your sources ({out_dir}/ is left as it was); "
+        f"please report it with the command you ran (set {DEBUG_VARIABLE}=1 to see the traceback)"
+    )
 
 
 def print_summary(summary: BuildSummary, out_dir: Path, seconds: float) -> None:

@@ -18,7 +18,14 @@ from generator.links import LINK_KINDS, link_hint, normalize_link
 from generator.normalize import slugify
 from generator.yamlfile import Located, check_keys, parse_yaml, strings
 
-SITE_KEYS = {"title": str, "base_url": str, "site_url": str, "profiles": list, "max_source_mb": int}
+SITE_KEYS = {
+    "title": str,
+    "base_url": str,
+    "site_url": str,
+    "profiles": list,
+    "max_source_mb": int,
+    "follow_links_outside": bool,
+}
 PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list, "bio": str, "links": dict}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_TITLE = "Research profiles"
@@ -47,6 +54,7 @@ class SiteConfig:
     base_url: str = "/"
     site_url: str = ""
     max_source_mb: int = 50
+    follow_links_outside: bool = False  # read sources that are links to files outside the seeds folder
     profiles: list[ProfileConfig] = field(default_factory=list)
     path: str = ""
     declared: bool = False
@@ -77,6 +85,7 @@ def _site(document: Located, path: str, problems: list[Problem]) -> SiteConfig:
         return config
     fields = check_keys(document.value, SITE_KEYS, path, problems)
     config.title = fields.get("title", config.title)
+    config.follow_links_outside = fields.get("follow_links_outside", False)
     if "max_source_mb" in fields:
         if isinstance(fields["max_source_mb"], bool) or not 1 <= fields["max_source_mb"] <= 10_000:
             problems.append(

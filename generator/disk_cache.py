@@ -98,7 +98,7 @@ class DiskCache:
     def open(cls, cache: CacheFolder | None, seeds_dir: Path) -> DiskCache | None:
         """The site's cache, or None without a cache or where its folder cannot be used (the
         cache's warnings say why)."""
-        site = hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]
+        site = hashlib.sha256(os.path.realpath(seeds_dir).encode()).hexdigest()[:16]
         folder = cache.folder("sources", site) if cache is not None else None
         if folder is None:
             return None
@@ -169,7 +169,7 @@ class DiskCache:
         """The digests and files of the pages last written to ``out_dir`` by this generator (else none)."""
         try:
             kept = json.loads((self.folder / PAGES).read_bytes())
-            if kept["output"] != str(out_dir.resolve()) or kept["generator"] != self.fingerprint:
+            if kept["output"] != os.path.realpath(out_dir) or kept["generator"] != self.fingerprint:
                 return {}
             return {
                 str(job): (str(digest), {str(name): (int(size), int(time)) for name, (size, time) in files.items()})
@@ -180,7 +180,7 @@ class DiskCache:
 
     def save_pages(self, out_dir: Path, pages: PageCache) -> None:
         """Keep the pages just written to ``out_dir`` for the next build (a failed write is skipped)."""
-        kept = {"output": str(out_dir.resolve()), "generator": self.fingerprint, "pages": pages}
+        kept = {"output": os.path.realpath(out_dir), "generator": self.fingerprint, "pages": pages}
         with contextlib.suppress(OSError):
             replace_file(self.folder / PAGES, json.dumps(kept, sort_keys=True).encode())
 

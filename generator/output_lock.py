@@ -23,7 +23,7 @@ from generator.errors import BuildError, Problem
 def lock_path(out_dir: Path) -> Path:
     """The lock file of an output folder: beside it, named after it (its folder resolved, so two
     spellings of one folder share one lock)."""
-    return out_dir.parent.resolve() / f".{out_dir.name}.lock"
+    return Path(os.path.realpath(out_dir.parent)) / f".{out_dir.name}.lock"
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -69,8 +70,9 @@ class Override:
 
 
 def load_overrides(path: Path, profile_slugs: list[str]) -> list[Override]:
-    """Read and validate papers.yaml (a missing file means no overrides)."""
-    if not path.is_file():
+    """Read and validate papers.yaml (a missing file means no overrides; anything else by that
+    name is read, so that a folder or a named pipe is reported, not passed over)."""
+    if not os.path.lexists(path):
         return []
     problems: list[Problem] = []
     document = parse_yaml(path, OVERRIDES_FILE, problems)

@@ -152,6 +152,7 @@ PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the build's to handle, in one place
     _die_with_parent(parent)
     keep_freed_blocks()  # a worker lives for one stage: freed blocks are reused, not mapped afresh
 

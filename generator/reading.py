@@ -23,6 +23,7 @@ from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
 from generator.parallel import chunks, fork_imap
 from generator.sources import SOURCE_SUFFIXES, parse_source, source_bytes
+from generator.userfiles import not_regular_problem, unreadable_problem
 
 PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
 GROUP_FILES = 16  # files read as one task: the blocking keys of their entries are computed together
@@ -104,21 +105,19 @@ def _keep_equal_entries(doc: SourceDoc, before: SourceDoc) -> None:
 
 
 def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
-    """Modification time and size of each file; a problem for each file that cannot be read."""
+    """Modification time and size of each file; a problem for each file that cannot be read or is
+    not a regular file (a named pipe would never end)."""
     fingerprints, problems, folder = {}, [], os.fspath(seeds_dir)
     for name in names:
         try:
             stat = os.stat(os.path.join(folder, name))
-            fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
         except OSError as error:
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    f"cannot read file: {error.strerror or error}",
-                    "check that the file exists and is readable (a broken link?)",
-                )
-            )
+            problems.append(unreadable_problem(name, error))
+            continue
+        if (problem := not_regular_problem(name, stat.st_mode)) is not None:
+            problems.append(problem)
+        else:
+            fingerprints[name] = (stat.st_mtime_ns, stat.st_size)
     return fingerprints, problems
 
 

@@ -12,6 +12,7 @@ The live-reload script is injected into served responses only, never written.
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
 import os
 import re
@@ -22,13 +23,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
+from urllib.parse import urlsplit
 
 from livereload import Server
+from tornado.httputil import HTTPServerRequest
+from tornado.routing import Matcher, Rule
+from tornado.web import RequestHandler
 
 from generator.build import BuildCache, BuildOptions, asset_dir, build
 from generator.errors import BuildError, Problem
+from generator.userfiles import real_path
 from generator.write import discard, files_below
 
+MAX_PATH_BYTES = 2048  # a longer request path is refused (414) before it reaches the file system
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -46,7 +53,7 @@ class DevSession:
         """The folders and files whose changes trigger a rebuild."""
         paths = [self.options.seeds_dir, asset_dir("templates"), asset_dir("static")]
         config = self.options.config_path
-        if config is not None and self.options.seeds_dir.resolve() not in config.resolve().parents:
+        if config is not None and real_path(self.options.seeds_dir) not in real_path(config).parents:
             paths.append(config)
         return paths
 
@@ -79,7 +86,8 @@ class DevSession:
         what = describe_changes(changed)
         try:
             summary = build(self.options, self.cache)
-        except BuildError as error:
+        except Exception as error:  # a bug in a rebuild is shown like a problem, never a traceback
+            error = error if isinstance(error, BuildError) else BuildError([internal_problem(error)])
             self.problems = error.problems
             details = "\n".join(problem.format() for problem in error.problems)
             return details, f"build failed ({what}): {len(error.problems)} problem(s); serving the last good site"
@@ -102,6 +110,16 @@ class DevSession:
         changed = self.changed_files()
         if changed:
             report(*self.rebuild(changed))
+
+
+def internal_problem(error: Exception) -> Problem:
+    """A rebuild that failed on a bug of the generator's, as a problem for the error page."""
+    return Problem(
+        "internal error",
+        0,
+        f"{type(error).__name__}: {error}",
+        "this is a bug in the generator, not in your sources; please report it (the last good site is kept)",
+    )
 
 
 def report(problems: str, line: str) -> None:
@@ -135,8 +153,17 @@ class SiteApp:
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
             return respond(start_response, "405 Method Not Allowed", b"GET only\n", "text/plain")
         path = environ.get("PATH_INFO", "/")
+        if len(path.encode("utf-8", "surrogateescape")) > MAX_PATH_BYTES:
+            return respond(start_response, "414 URI Too Long", b"path too long\n", "text/plain")
         if self.session.problems and _is_page(path):
             return respond(start_response, "500 Build Failed", error_page(self.session.problems), "text/html")
+        try:
+            return self.file(path, start_response)
+        except OSError:  # a name too long for the file system, a file gone meanwhile…
+            return self.not_found(start_response)
+
+    def file(self, path: str, start_response: StartResponse) -> list[bytes]:
+        """The output file ``path`` names."""
         target = resolve_request(self.session.options.out_dir, path)
         if target is None:
             return respond(start_response, "403 Forbidden", b"outside the site\n", "text/plain")
@@ -150,12 +177,74 @@ class SiteApp:
 
     def not_found(self, start_response: StartResponse) -> list[bytes]:
         page = self.session.options.out_dir / "404.html"
-        body = (
-            CSP_META.sub(b"", page.read_bytes())
-            if page.is_file()
-            else b"<!doctype html><title>Not found</title></head><p>Not found"
-        )
+        try:
+            body = CSP_META.sub(b"", page.read_bytes())
+        except OSError:
+            body = b"<!doctype html><title>Not found</title></head><p>Not found"
         return respond(start_response, "404 Not Found", body, "text/html")
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
+def host_check(host: str, port: int) -> Callable[[str], bool]:
+    """Which ``Host`` headers a server listening on ``host:port`` answers: its own address (the
+    loopback names too when it listens on loopback); on every interface, any address written as
+    numbers, or ``localhost``, but never a domain name (a name is what DNS rebinding needs)."""
+
+    def allowed(header: str) -> bool:
+        parts = urlsplit(f"//{header}")
+        try:
+            name, given_port = (parts.hostname or "").lower(), parts.port or 80
+        except ValueError:  # a port that is no number
+            return False
+        if given_port != port:
+            return False
+        if host in ALL_INTERFACES:
+            return name == "localhost" or _is_address(name)
+        if host in LOOPBACK_NAMES:
+            return name in LOOPBACK_NAMES
+        return name == host.lower()
+
+    return allowed
+
+
+class OwnHostServer(Server):
+    """livereload's server, answering only requests addressed to itself (see :func:`host_check`):
+    a page of another site whose name an attacker points at 127.0.0.1 ("DNS rebinding") cannot
+    read the site through it.  Other requests get 403 before any handler sees them (a malformed
+    ``Host`` included, which the WSGI bridge would otherwise fail on)."""
+
+    def __init__(self, host_allowed: Callable[[str], bool], **options: Any) -> None:
+        super().__init__(**options)
+        self.host_allowed = host_allowed
+
+    def get_web_handlers(self, script: str) -> list[Any]:
+        return [Rule(_HostMatches(self.host_allowed), super().get_web_handlers(script)), (r".*", _ForeignHost)]
+
+
+class _HostMatches(Matcher):
+    def __init__(self, host_allowed: Callable[[str], bool]) -> None:
+        self.host_allowed = host_allowed
+
+    def match(self, request: HTTPServerRequest) -> dict[str, Any] | None:
+        return {} if self.host_allowed(request.host) else None
+
+
+class _ForeignHost(RequestHandler):
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("this server answers requests for its own address only\n")
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_page(path: str) -> bool:
@@ -167,8 +256,8 @@ def resolve_request(root: Path, url_path: str) -> Path | None:
     parts = url_path.split("/")
     if any(part == ".." or "\\" in part or "\x00" in part for part in parts):
         return None
-    base = root.resolve()
-    target = base.joinpath(*[part for part in parts if part not in ("", ".")]).resolve()
+    base = real_path(root)
+    target = real_path(base.joinpath(*[part for part in parts if part not in ("", ".")]))
     if target != base and base not in target.parents:
         return None
     return target / "index.html" if target.is_dir() else target
@@ -199,7 +288,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, open
     session = DevSession(options)
     session.snapshot = session.take_snapshot()
     report(*session.rebuild())
-    server = Server(app=SiteApp(session))
+    server = OwnHostServer(host_check(host, port), app=SiteApp(session))
     for path in session.watched_paths():
         server.watch(str(path), session.on_change)
     print(f"Serving {options.out_dir}/ on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)

@@ -25,6 +25,7 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from generator.errors import BuildError, Problem
+from generator.userfiles import real_path
 
 MARKER = ".generator-output"
 WRITE_BATCH = 1024  # chunks of a chunked file joined per write
@@ -89,7 +90,11 @@ class Staging:
             self.folder = spare.rename(_as_kind(spare, "build"))
         else:
             self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
-            (self.folder / MARKER).write_text(MARKER_HEADER, encoding="utf-8")  # first: recognisable if killed
+            try:
+                (self.folder / MARKER).write_text(MARKER_HEADER, encoding="utf-8")  # first: recognisable if killed
+            except OSError:
+                discard(self.folder)
+                raise
 
     def keep_only(self, kept: set[str]) -> None:
         """Remove every held file but ``kept`` (and folders left empty): what the build writes is new."""
@@ -148,8 +153,8 @@ def _check_relative(path: str) -> None:
 def check_output_path(out_dir: Path, seeds_dir: Path) -> None:
     """Refuse an output path that is a protected folder (home, the current folder, one above
     them), overlaps the sources or is not a folder (checked before anything is made beside it)."""
-    out, seeds = out_dir.resolve(), seeds_dir.resolve()
-    protected = {Path.home().resolve(): "your home folder", Path.cwd().resolve(): "the current (project) folder"}
+    out, seeds = real_path(out_dir), real_path(seeds_dir)
+    protected = {real_path(Path.home()): "your home folder", real_path(Path.cwd()): "the current (project) folder"}
     for folder, what in protected.items():
         if out == folder or out in folder.parents:
             raise BuildError(

@@ -17,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from generator.errors import BuildError, Problem
+from generator.userfiles import read_user_file
 
 TYPE_NAMES = {
     str: "a string",
@@ -24,6 +25,14 @@ TYPE_NAMES = {
     dict: "a mapping",
     bool: "true or false",
     int: "a number",
+    object: "a value",
+}
+TYPE_EXAMPLES = {
+    str: "text, in quotes if it holds a colon: 'like: this'",
+    list: "[one, two], or one '- item' per line below the key",
+    dict: "'name: value' lines indented below the key",
+    bool: "true or false",
+    int: "a whole number, like 50",
     object: "a value",
 }
 MAX_YAML_BYTES = 2_000_000
@@ -43,20 +52,18 @@ class Located:
 
 def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
     """Compose ``path`` safely (size-limited, no aliases) into located plain values."""
+    def too_large(_size: int) -> Problem:
+        return Problem(
+            shown_path,
+            1,
+            f"file is larger than {MAX_YAML_BYTES // 1_000_000} MB",
+            "a site configuration is a few kilobytes; check that this is the right file",
+        )
+
+    data = read_user_file(path, shown_path, MAX_YAML_BYTES, too_large)
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise BuildError(
-                [
-                    Problem(
-                        shown_path,
-                        1,
-                        f"file is larger than {MAX_YAML_BYTES // 1_000_000} MB",
-                        "a site configuration is a few kilobytes; check that this is the right file",
-                    )
-                ]
-            )
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise BuildError([Problem(shown_path, 1, f"cannot read file: {error}", "save it as UTF-8 text")]) from None
     try:
         _check_depth(text, shown_path)
@@ -178,7 +185,10 @@ def check_keys(
         elif not isinstance(located.value, expected[key]) or located.value in ("", []):
             problems.append(
                 Problem(
-                    path, located.line, f"'{key}' must be {TYPE_NAMES[expected[key]]}, not {describe(located.value)}"
+                    path,
+                    located.line,
+                    f"'{key}' must be {TYPE_NAMES[expected[key]]}, not {describe(located.value)}",
+                    f"write it as {TYPE_EXAMPLES[expected[key]]}",
                 )
             )
         else:

@@ -141,7 +141,7 @@ def test_unknown_format(tmp_path):
 
 def test_unreadable_file(tmp_path):
     seeds = write_corpus(tmp_path / "s", {"good.txt": GOOD_LIST})
-    (seeds / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    (seeds / "gone.txt").symlink_to(seeds / "missing-target.txt")
     assert_clean_failure(run_cli("build", "--seeds", seeds, "--out", tmp_path / "o"), "gone.txt:1: cannot read file")
 
 

@@ -403,7 +403,7 @@ def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_server
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(build_module, "write_site", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError):  # the disk error, said as a problem
         build(options, cache)
     assert tree_bytes(out) == good
     assert cache.spare is None and not list(tmp_path.glob(".out.*-*")), "a build failing mid-way deletes the spare"

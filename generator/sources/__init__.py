@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.errors import BuildError, Problem
 from generator.model import SourceDoc
 from generator.sources import abstract_list, bibtex, rich_profile
+from generator.userfiles import read_user_file
 
 SOURCE_SUFFIXES = (".txt", ".bib")
 DEFAULT_MAX_BYTES = 50_000_000
@@ -32,22 +33,17 @@ def _fail(path: str, line: int, message: str, hint: str = "") -> BuildError:
 
 
 def source_bytes(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """A source file's bytes; a file over ``max_bytes`` or unreadable is a located problem."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(
-                shown_path,
-                1,
-                f"file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit for a source",
-                "split it, or raise max_source_mb in site.yaml",
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise _fail(
-            shown_path, 1, f"cannot read file: {error.strerror or error}", "check that the file exists and is readable"
-        ) from None
-    return data
+    """A source file's bytes; a file over ``max_bytes``, unreadable or not a regular file is a located problem."""
+
+    def too_large(size: int) -> Problem:
+        return Problem(
+            shown_path,
+            1,
+            f"file is {size / 1e6:.0f} MB, over the {max_bytes / 1e6:.0f} MB limit for a source",
+            "split it, or raise max_source_mb in site.yaml",
+        )
+
+    return read_user_file(path, shown_path, max_bytes, too_large)
 
 
 def read_text(
