@@ -268,18 +268,20 @@ def test_empty_existing_output_folder_is_fine(tmp_path):
 
 def test_shipped_site_is_complete(shipped_site):
     data = json.loads((shipped_site / "papers.json").read_text(encoding="utf-8"))
-    without_arxiv = set()
     for paper in data["papers"]:
         assert not paper["title_derived"], paper["id"]
-        assert paper["date"] and paper["category"] and paper["checked"], paper["id"]
-        if not paper["arxiv"]:
-            without_arxiv.add(paper["title"])
-    assert without_arxiv == {
-        "Zeroth-order non-convex learning via hierarchical dual averaging",
-        "Online non-convex optimization with imperfect feedback",
-        "Individual Treatment Prescription Effect Estimation in a Low Compliance Setting",
-        "Exponentially fast convergence to (strict) equilibrium via hedging",
-    }
+        assert paper["date"] and paper["category"] and paper["checked"] and paper["arxiv"], paper["id"]
+    unverified = [p["title"] for p in data["papers"] if p["checked"].startswith("unverified")]
+    assert unverified == ["Three ways to improve feature alignment for open vocabulary detection"]
+    # checked against public records: the reference facts of the shipped seeds
+    facts = {p["title"]: (p["arxiv"], p["date"]) for p in data["papers"]}
+    assert facts["Individual Treatment Prescription Effect Estimation in a Low Compliance Setting"] == (
+        "2008.03235",
+        "2020-08-07",
+    )
+    assert facts["Exponentially fast convergence to (strict) equilibrium via hedging"] == ("1607.08863", "2016-07-29")
+    assert facts["Online non-convex optimization with imperfect feedback"] == ("2010.08496", "2020-10")
+    assert facts["Zeroth-order non-convex learning via hierarchical dual averaging"] == ("2109.05829", "2021-09-13")
     pixtral = next(p for p in data["papers"] if p["title"] == "Pixtral 12B")
     assert (pixtral["arxiv"], pixtral["date"], pixtral["category"]) == ("2410.07073", "2024-10", "CV")
     flamingo = next(p for p in data["papers"] if p["title"].startswith("Flamingo"))
@@ -289,7 +291,7 @@ def test_shipped_site_is_complete(shipped_site):
 def test_shipped_cards_link_and_cite(shipped_site):
     html = (shipped_site / "arthur-mensch" / "index.html").read_text(encoding="utf-8")
     assert '<a href="https://arxiv.org/abs/2410.07073">Pixtral 12B</a>' in html
-    assert "arXiv (unverified)" in html  # e.g. Gemini's id was not checked
+    assert html.count("arXiv (unverified)") == 1  # the one id not checked against public records
     assert html.count('<details class="cite">') == 14
     assert 'href="papers.bib"' in html
     bib = (shipped_site / "arthur-mensch" / "papers.bib").read_text(encoding="utf-8")
