@@ -43,7 +43,7 @@ CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from generator.build import BuildCache, BuildOptions, build
+from generator.pipeline import BuildCache, BuildOptions, build
 seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
 started = time.perf_counter()
 cache = BuildCache()
@@ -61,7 +61,7 @@ INCREMENTAL = """
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from generator.build import BuildCache, BuildOptions, build
+from generator.pipeline import BuildCache, BuildOptions, build
 seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
 cache = BuildCache(incremental=True)
 options = BuildOptions(seeds, out, seeds / "site.yaml")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from generator import __version__
-from generator.build import BuildCache, BuildOptions, BuildSummary, build, default_config_path
-from generator.config import normalize_base_url, normalize_site_url
+from generator.config.site import normalize_base_url, normalize_site_url
 from generator.errors import BuildError
+from generator.pipeline import BuildCache, BuildOptions, BuildSummary, build, default_config_path
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_STATUS_HELP = (

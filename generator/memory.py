@@ -15,7 +15,7 @@ Two places of a build want something else:
 
 from __future__ import annotations
 
-from generator.write import libc
+from generator.output.core import libc
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters
 M_MMAP_THRESHOLD = -3

@@ -30,10 +30,10 @@ from tornado.httputil import HTTPServerRequest
 from tornado.routing import Matcher, Rule
 from tornado.web import RequestHandler
 
-from generator.build import BuildCache, BuildOptions, asset_dir, build
 from generator.errors import BuildError, Problem
-from generator.userfiles import real_path
-from generator.write import discard, files_below
+from generator.files import real_path
+from generator.output.core import discard, files_below
+from generator.pipeline import BuildCache, BuildOptions, asset_dir, build
 
 MAX_PATH_BYTES = 2048  # a longer request path is refused (414) before it reaches the file system
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')

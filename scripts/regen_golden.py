@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import BuildOptions, build, default_config_path  # noqa: E402
+from generator.pipeline import BuildOptions, build, default_config_path  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "golden-site" / "seeds"
 GOLDEN = ROOT / "tests" / "golden" / "golden-site"

@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import BuildOptions, build, default_config_path  # noqa: E402
+from generator.pipeline import BuildOptions, build, default_config_path  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"
 VIEWS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}

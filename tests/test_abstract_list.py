@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import BuildError
-from generator.sources import abstract_list, read_text, split_lines
+from generator.sources import abstract_list
+from generator.sources.formats import read_text, split_lines
 
 LONG = "We study how models learn. " * 3
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, write_corpus
 
-from generator.bibtex_out import bibliography, bibtex_entries, citation_keys
 from generator.errors import BuildError
 from generator.model import Location, Paper
-from generator.sources import parse_source
+from generator.render.bibtex import bibliography, bibtex_entries, citation_keys
 from generator.sources.bibtex import parse_authors
+from generator.sources.formats import parse_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bibtex"
 

@@ -6,7 +6,7 @@ import json
 
 from conftest import run_cli, write_corpus
 
-from generator.bios import render_bio
+from generator.merge.bios import render_bio
 
 LIST = "Abstract: We study difference engines that print tables of polynomials, in enough words to be a paper.\n"
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import blocking, gram_arrays
-from generator.gram_arrays import EntryGrams
+from generator.dedupe import blocking, gram_arrays
+from generator.dedupe.gram_arrays import EntryGrams
 
 # blocking.ARRAYS_FROM and gram_arrays.SLICES for each implementation: plain Python, NumPy in one
 # thread, NumPy with the keys cut in four slices counted in four threads
@@ -180,7 +180,7 @@ def test_threshold_of_shared_grams():
 
 
 def test_many_entries_fall_back_to_a_two_key_sort(monkeypatch):
-    from generator import gram_arrays
+    from generator.dedupe import gram_arrays
 
     monkeypatch.setattr(gram_arrays, "OWNER_BITS", 2)  # as if there were over a million entries
     base = " ".join(f"w{n}" for n in range(90))
@@ -227,7 +227,7 @@ ENTRIES = st.lists(
 def test_blocking_kept_up_to_date_after_edits_equals_blocking_anew(entries, edits, part_count, extra_pairs):
     """The dev server's index, updated edit after edit, gives the pairs blocking finds from scratch,
     whether the pairs an edit adds are merged into the counts at once (0) or kept apart."""
-    from generator.blocking_index import BlockingIndex
+    from generator.incremental.blocking_index import BlockingIndex
 
     kept_apart, gram_arrays.EXTRA_PAIRS = gram_arrays.EXTRA_PAIRS, extra_pairs
     try:
@@ -269,7 +269,7 @@ def test_inserting_and_deleting_rows_by_slices_equals_numpys_own(rows, inserts):
 
 @pytest.mark.parametrize("extra_pairs", [0, 20_000], ids=["merged-at-once", "kept-apart"])
 def test_a_pair_an_edit_adds_is_found_and_one_it_removes_is_gone(monkeypatch, extra_pairs):
-    from generator.blocking_index import BlockingIndex
+    from generator.incremental.blocking_index import BlockingIndex
 
     monkeypatch.setattr(gram_arrays, "EXTRA_PAIRS", extra_pairs)
     copy = "we study sparse attention for long documents and show that a small model matches a large one"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.catalog import list_seed_files
+from generator.sources.catalog import list_seed_files
 
 NAMES = [
     "000_list.txt",

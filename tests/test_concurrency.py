@@ -15,7 +15,7 @@ from conftest import ROOT, run_cli, tree_bytes, write_corpus
 from test_robustness import assert_complete
 from test_serve import DevServer, edit, wait_for
 
-from generator.output_lock import lock_path
+from generator.output.lock import lock_path
 
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus

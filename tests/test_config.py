@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.config import load_config
+from generator.config.site import load_config
 from generator.errors import BuildError
 
 

@@ -11,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from generator import blocking, dedupe, dedupe_memo
-from generator.dedupe import deduplicate, pair_scores, prepare, restored_result, result_state, signatures_of
-from generator.dedupe_memo import DedupeMemo, deduplicate_again
+from generator.dedupe import blocking
+from generator.dedupe import core as dedupe
+from generator.dedupe.core import deduplicate, pair_scores, prepare, restored_result, result_state, signatures_of
+from generator.incremental import dedupe_memo
+from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.model import Entry, Location
-from generator.normalize import clean_text, strip_ellipsis
 from generator.sources import abstract_list
+from generator.text.normalize import clean_text, strip_ellipsis
 
 FLAMINGO_V1 = (
     "Building models that can be rapidly adapted to numerous tasks using only a handful of annotated examples "

@@ -16,11 +16,12 @@ from conftest import ROOT, SEEDS, run_cli, tree_bytes
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus
 
-from generator import disk_cache, reading
-from generator.build import BuildCache, BuildOptions, build
-from generator.cache_folder import CacheFolder
 from generator.errors import BuildError
-from generator.render import Renderer
+from generator.incremental import disk_cache
+from generator.incremental.cache_folder import CacheFolder
+from generator.pipeline import BuildCache, BuildOptions, build
+from generator.render.core import Renderer
+from generator.sources import reading
 
 
 def build_with_cache(seeds, out, cache_dir) -> BuildCache:
@@ -90,8 +91,8 @@ def test_the_code_fingerprint_covers_every_module_and_library_version():
     disk_cache.code_fingerprint.cache_clear()
     fingerprint = disk_cache.code_fingerprint()
     assert len(fingerprint) == 64
-    modules = {path.name for path in disk_cache.PACKAGE_DIR.rglob("*.py")}
-    assert {"rich_profile.py", "normalize.py", "dedupe.py", "disk_cache.py"} <= modules
+    modules = {path.relative_to(disk_cache.PACKAGE_DIR).as_posix() for path in disk_cache.PACKAGE_DIR.rglob("*.py")}
+    assert {"sources/rich_profile.py", "text/normalize.py", "dedupe/blocking.py", "incremental/disk_cache.py"} <= modules
     for library in disk_cache.LIBRARIES:
         if library != "numpy" or importlib.util.find_spec("numpy") is not None:
             assert disk_cache.library_stamp(library) != f"{library} -\n", f"{library} is found"
@@ -274,7 +275,7 @@ def test_after_an_edit_only_the_pages_showing_it_are_rendered(tmp_path, corpus):
 
 
 def test_a_changed_template_renders_every_page_again(tmp_path, corpus, monkeypatch):
-    from generator import build as build_module
+    from generator import pipeline as build_module
 
     templates = tmp_path / "templates"
     shutil.copytree(build_module.asset_dir("templates"), templates)

@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import run_cli, tree_bytes, write_corpus
 
+from generator.config.yamlfile import parse_yaml
 from generator.errors import BuildError
-from generator.yamlfile import parse_yaml
 
 PAGE = """<script>alert('name')</script>
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.memo import PaperMemo, Same, TextMemo
+from generator.incremental.memo import PaperMemo, Same, TextMemo
 from generator.model import Location, Paper
 
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import merge
-from generator.merge import sort_papers
+from generator.merge import core as merge
+from generator.merge.core import sort_papers
 from generator.model import Entry, Location
 
 
@@ -87,8 +87,8 @@ def test_the_dev_servers_merge_after_edits_equals_merging_anew(titles, builds, s
 
 
 def _check_merge_after_edits(titles, builds):
+    from generator.merge.overrides import Resolution
     from generator.model import Cluster
-    from generator.overrides import Resolution
 
     owners = {"a.txt": ["ann"], "b.txt": ["bob"]}
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.normalize import clean_text, comparison_key, slugify, strip_ellipsis, unique_slugs
+from generator.text.normalize import clean_text, comparison_key, slugify, strip_ellipsis, unique_slugs
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.parallel import fork_imap, fork_map, fork_map_sharing
+from generator.executor import fork_imap, fork_map, fork_map_sharing
 
 needs_two_cores = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool runs only with two cores or more")
 

@@ -10,11 +10,12 @@ from conftest import SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import BuildOptions, build
 from generator.errors import BuildError
-from generator.latex import latex_to_text
-from generator.normalize import clean_text, comparison_key
-from generator.sources import abstract_list, bibtex, parse_source, rich_profile
+from generator.pipeline import BuildOptions, build
+from generator.sources import abstract_list, bibtex, rich_profile
+from generator.sources.formats import parse_source
+from generator.text.latex import latex_to_text
+from generator.text.normalize import clean_text, comparison_key
 
 FRAGMENTS = [
     "Abstract:",
@@ -125,7 +126,7 @@ def test_whole_build_on_mutated_seeds(data):
 @given(st.text(alphabet=st.sampled_from(list("ab -.&;$\\{}`'\t\nééæ…"))))
 def test_clean_text_shortcut_changes_nothing(text):
 
-    from generator import normalize
+    from generator.text import normalize
 
     fast = normalize.clean_text(text)
     shortcut, normalize.needs_cleaning = normalize.needs_cleaning, lambda raw: True

@@ -6,10 +6,10 @@ import jinja2
 import markupsafe
 import pytest
 
-from generator.cache_folder import CacheFolder
 from generator.errors import BuildError
-from generator.escaping import escaped_text
-from generator.render import ENVIRONMENT_OPTIONS, Renderer, scores_text
+from generator.incremental.cache_folder import CacheFolder
+from generator.render.core import ENVIRONMENT_OPTIONS, Renderer, scores_text
+from generator.render.escaping import escaped_text
 
 
 def test_template_syntax_error_names_the_template_and_line(tmp_path):
@@ -42,7 +42,7 @@ def test_template_cache_never_serves_a_changed_template(tmp_path):
 
 
 def test_template_cache_is_namespaced_by_environment_options(tmp_path, monkeypatch):
-    from generator import render
+    from generator.render import core as render
 
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()

@@ -17,7 +17,7 @@ from conftest import ROOT, SEEDS, run_cli, tree_bytes, write_corpus
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus
 
-from generator.write import MARKER
+from generator.output.core import MARKER
 
 
 def assert_complete(out: Path) -> None:
@@ -55,7 +55,7 @@ def test_killed_builds_never_leave_a_broken_output(tmp_path):
 WORKERS_THAT_SLEEP = """
 import os, sys, time
 sys.path.insert(0, {root!r})
-from generator.parallel import fork_map
+from generator.executor import fork_map
 def slow(state, item):
     time.sleep(60)
 print(os.getpid(), flush=True)
@@ -161,8 +161,8 @@ def test_builds_are_identical_across_working_directories_and_hash_seeds(tmp_path
 
 @pytest.mark.parametrize("arrays_from", [10**9, 1], ids=["plain-blocking", "numpy-blocking"])
 def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_from):
-    from generator import blocking
-    from generator.build import BuildCache, BuildOptions, build
+    from generator.dedupe import blocking
+    from generator.pipeline import BuildCache, BuildOptions, build
 
     monkeypatch.setattr(blocking, "ARRAYS_FROM", arrays_from)
     seeds = tmp_path / "seeds"
@@ -199,7 +199,7 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
 def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_path):
     """Metric edits (no paper changes: data files and the report kept whole) alternate with paper
     edits (parts kept per paper): what one kind of build left in the memos must serve the next."""
-    from generator.build import BuildCache, BuildOptions, build
+    from generator.pipeline import BuildCache, BuildOptions, build
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
@@ -258,7 +258,7 @@ def _first_card_title(page: Path) -> str:
 def test_incremental_rebuild_after_an_edit_equals_a_full_build(tmp_path, edit):
     import shutil
 
-    from generator.build import BuildCache, BuildOptions, build
+    from generator.pipeline import BuildCache, BuildOptions, build
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
@@ -280,8 +280,8 @@ def test_the_dev_servers_first_build_keeps_its_memos_when_pages_render_on_every_
     """The report's blocks and the data files' parts are made in this process, where the memos live:
     a later rebuild whose report did not change renders no report block again (a forked worker's
     memo would be lost with it)."""
-    from generator import render
-    from generator.build import BuildCache, BuildOptions, build
+    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.render import core as render
 
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)  # every build renders on every core
     monkeypatch.setattr(render, "BLOCK_CHUNK", 1)  # a block per merged paper or pair, whatever the hashes
@@ -308,7 +308,7 @@ def test_the_dev_servers_first_build_keeps_its_memos_when_pages_render_on_every_
 
 
 def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path):
-    from generator.build import BuildCache, BuildOptions, build
+    from generator.pipeline import BuildCache, BuildOptions, build
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 4, 5)
@@ -337,7 +337,7 @@ def test_the_dev_server_builds_into_its_spare_copy_of_the_previous_output(tmp_pa
     """Each rebuild writes into the output before the live one (kept as a spare), keeping its
     unchanged pages: the retired output keeps exactly what it held (nothing is written through a
     link the two share), and the result is always the full build's."""
-    from generator.build import BuildCache, BuildOptions, build
+    from generator.pipeline import BuildCache, BuildOptions, build
 
     seeds, out, full = tmp_path / "seeds", tmp_path / "out", tmp_path / "full"
     make_corpus(seeds, 6, 5)
@@ -377,9 +377,9 @@ def test_the_dev_server_builds_into_its_spare_copy_of_the_previous_output(tmp_pa
 
 
 def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_servers_spare(tmp_path, monkeypatch):
-    from generator import build as build_module
-    from generator.build import BuildCache, BuildOptions, build
+    from generator import pipeline as build_module
     from generator.errors import BuildError
+    from generator.pipeline import BuildCache, BuildOptions, build
 
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     make_corpus(seeds, 4, 5)
@@ -419,8 +419,8 @@ def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_server
 def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_by_the_next_build(
     tmp_path, monkeypatch
 ):
-    from generator import write
-    from generator.build import BuildOptions, build
+    from generator.output import core as write
+    from generator.pipeline import BuildOptions, build
 
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     make_corpus(seeds, 4, 5)
@@ -443,8 +443,11 @@ def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
-    from generator import blocking, dedupe, reading, render
-    from generator.build import BuildOptions, build
+    from generator.dedupe import blocking
+    from generator.dedupe import core as dedupe
+    from generator.pipeline import BuildOptions, build
+    from generator.render import core as render
+    from generator.sources import reading
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
@@ -464,8 +467,8 @@ def test_a_finished_build_frees_its_site_without_the_cycle_collector(tmp_path):
     for a full collection (which costs a large site about half a second, or memory in the dev server)."""
     import gc
 
-    from generator.build import BuildOptions, build
     from generator.model import Cluster, Entry, Paper, Profile
+    from generator.pipeline import BuildOptions, build
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 6, 8)
@@ -487,7 +490,7 @@ def test_a_small_site_loads_no_library_it_does_not_need(tmp_path):
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 10, 30)  # some 400 entries and 600 candidate pairs: small, but not tiny
     script = (
-        "import sys; from pathlib import Path; from generator.build import BuildOptions, build; "
+        "import sys; from pathlib import Path; from generator.pipeline import BuildOptions, build; "
         f"build(BuildOptions(Path({str(seeds)!r}), Path({str(tmp_path / 'out')!r}), Path({str(seeds / 'site.yaml')!r}))); "
         "print(sorted(name for name in ('numpy', 'markdown', 'bibtexparser') if name in sys.modules))"
     )

@@ -191,7 +191,7 @@ def test_listens_on_loopback_by_default():
 
 
 def test_the_watcher_sees_a_removed_seeds_folder_as_its_files_gone(tmp_path):
-    from generator.build import BuildOptions
+    from generator.pipeline import BuildOptions
     from generator.serve import DevSession
 
     seeds = tmp_path / "seeds"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.errors import BuildError
-from generator.sources import detect_format, parse_source
+from generator.sources.formats import detect_format, parse_source
 
 
 def test_detects_both_formats():
@@ -80,7 +80,7 @@ def test_unsupported_suffix(tmp_path):
 def test_a_source_is_parsed_from_the_bytes_given_not_read_again(tmp_path):
     """The disk cache keys a source by the bytes it read; parsing those same bytes means a file
     saved again meanwhile is never kept under the key of its former text."""
-    from generator.sources import parse_source
+    from generator.sources.formats import parse_source
 
     path = tmp_path / "list.txt"
     path.write_text("Abstract: The text now on disk, which is long enough to be an abstract.\n", encoding="utf-8")

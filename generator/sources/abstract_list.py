@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from generator.errors import Problem, fail_if_any
 from generator.model import Entry, Location, SourceDoc
-from generator.normalize import clean_text, strip_ellipsis
+from generator.text.normalize import clean_text, strip_ellipsis
 
 FORMAT = "abstract-list"
 # "Abstract:" opens an entry, also behind a bullet or a number left by copying a list ("• Abstract:", "3. Abstract:").

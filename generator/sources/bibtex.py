@@ -16,11 +16,11 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from generator.dates import month_number
 from generator.errors import Problem, fail_if_any
-from generator.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
 from generator.model import Entry, Location, SourceDoc
-from generator.normalize import clean_text, strip_ellipsis
+from generator.text.dates import month_number
+from generator.text.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
+from generator.text.normalize import clean_text, strip_ellipsis
 
 if TYPE_CHECKING:
     import bibtexparser

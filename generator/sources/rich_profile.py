@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from generator.dates import month_number
 from generator.errors import Problem, fail_if_any
 from generator.model import Entry, Location, Metric, SourceDoc
-from generator.normalize import clean_text, needs_cleaning, slugify, strip_ellipsis
+from generator.text.dates import month_number
+from generator.text.normalize import clean_text, needs_cleaning, slugify, strip_ellipsis
 
 FORMAT = "rich-profile"
 CATEGORY = r"(?:[A-Z]{2}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?)"

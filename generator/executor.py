@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from generator.memory import keep_freed_blocks
-from generator.write import libc
+from generator.output.core import libc
 
 MAX_WORKERS = 4
 CHUNKS_PER_WORKER = 24  # many small chunks keep every core busy until the end

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.config.links import LINK_KINDS, link_hint, normalize_link
+from generator.config.yamlfile import Located, check_keys, parse_yaml, strings
 from generator.errors import Problem, fail_if_any
-from generator.links import LINK_KINDS, link_hint, normalize_link
-from generator.normalize import slugify
-from generator.yamlfile import Located, check_keys, parse_yaml, strings
+from generator.text.normalize import slugify
 
 SITE_KEYS = {
     "title": str,

@@ -43,12 +43,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from generator.cache_folder import CacheFolder, replace_file
+from generator.incremental.cache_folder import CacheFolder, replace_file
 
 if TYPE_CHECKING:
-    from generator.render import PageCache
+    from generator.render.core import PageCache
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the generator package: every module of it
 LIBRARIES = ("numpy", "bibtexparser", "yaml", "jinja2", "markupsafe", "nh3", "markdown", "orjson")  # change output
 INDEX = "index.json"
 PAGES = "pages.json"

@@ -16,14 +16,14 @@ from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
-from generator.catalog import Catalog
-from generator.dedupe import Prepared, gram_arrays, prepare_each
-from generator.disk_cache import DiskCache, Location, PackWriter
+from generator.dedupe.core import Prepared, gram_arrays, prepare_each
 from generator.errors import BuildError, Problem
+from generator.executor import chunks, fork_imap
+from generator.files import not_regular_problem, unreadable_problem
+from generator.incremental.disk_cache import DiskCache, Location, PackWriter
 from generator.model import SourceDoc
-from generator.parallel import chunks, fork_imap
-from generator.sources import SOURCE_SUFFIXES, parse_source, source_bytes
-from generator.userfiles import not_regular_problem, unreadable_problem
+from generator.sources.catalog import Catalog
+from generator.sources.formats import SOURCE_SUFFIXES, parse_source, source_bytes
 
 PARALLEL_FILES = 64  # below this many files to parse, a process pool costs more than it saves
 GROUP_FILES = 16  # files read as one task: the blocking keys of their entries are computed together

@@ -25,7 +25,7 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from generator.errors import BuildError, Problem
-from generator.userfiles import real_path
+from generator.files import real_path
 
 MARKER = ".generator-output"
 WRITE_BATCH = 1024  # chunks of a chunked file joined per write

@@ -25,21 +25,21 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
-from generator.bibtex_out import bibliography, bibtex_entries
-from generator.cache_folder import CacheFolder, replace_file
-from generator.categories import category_name
-from generator.dates import MONTH_NAMES
+from generator.config.links import LINK_KINDS
 from generator.errors import BuildError, Problem
-from generator.escaping import escape_as_text
-from generator.export import comma_separated, compact_json
-from generator.identifiers import arxiv_url, doi_url
-from generator.links import LINK_KINDS
-from generator.memo import PaperMemo, TextMemo, content_ends
+from generator.executor import fork_map_sharing
+from generator.incremental.cache_folder import CacheFolder, replace_file
+from generator.incremental.memo import PaperMemo, TextMemo, content_ends
 from generator.model import Metric, Paper, Profile, Site
-from generator.normalize import ascii_fold
-from generator.parallel import fork_map_sharing
-from generator.stats import coauthors, column_chart, papers_per_year, row_chart, years_active
-from generator.write import Content, write_file
+from generator.output.core import Content, write_file
+from generator.render.bibtex import bibliography, bibtex_entries
+from generator.render.charts import coauthors, column_chart, papers_per_year, row_chart, years_active
+from generator.render.data_files import comma_separated, compact_json
+from generator.render.escaping import escape_as_text
+from generator.text.categories import category_name
+from generator.text.dates import MONTH_NAMES
+from generator.text.identifiers import arxiv_url, doi_url
+from generator.text.normalize import ascii_fold
 
 TOP_COAUTHORS = 6
 PARALLEL_PAGES = 200  # below this many pages to render, a process pool costs more than it saves

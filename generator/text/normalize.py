@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass
 
-from generator.latex import latex_to_text
+from generator.text.latex import latex_to_text
 
 ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
 TYPOGRAPHY = {

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.config import SiteConfig
+from generator.config.site import SiteConfig
 from generator.errors import Problem, fail_if_any
-from generator.sources import SOURCE_SUFFIXES
+from generator.sources.formats import SOURCE_SUFFIXES
 
 
 @dataclass

@@ -23,7 +23,7 @@ os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 import numpy as np
 
-from generator.blocking import (
+from generator.dedupe.blocking import (
     DENSE_EVERY,
     DENSE_UNTIL,
     HASH_BASE,

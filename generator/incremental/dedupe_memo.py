@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, count, repeat, zip_longest
 from typing import TYPE_CHECKING, TypeVar
 
-from generator import blocking
-from generator.dedupe import (
+from generator.dedupe import blocking
+from generator.dedupe.core import (
     DedupeResult,
     Forest,
     Prepared,
@@ -42,11 +42,11 @@ from generator.dedupe import (
     prepare_all,
     signatures_of,
 )
-from generator.memo import replaced_in_order
+from generator.incremental.memo import replaced_in_order
 from generator.model import Cluster, Entry, Location, PairDecision
 
 if TYPE_CHECKING:
-    from generator.blocking_index import BlockingIndex
+    from generator.incremental.blocking_index import BlockingIndex
 
 REGROUP_SHARE = 0.25  # clusters are found again over all entries when an edit touches more of them
 REPLACE_PAIRS_UP_TO = 1000  # pairs that came or went, put in the sorted list one by one (more: sorted anew)
@@ -549,7 +549,7 @@ def _updated_pairs(
     grams = blocking_abstracts(live, parts).placed(in_order, layout.size)
     titles = [sig.title_key if sig else "" for sig in signatures]
     identifiers = [sig.ids if sig else NO_KEYS[3] for sig in signatures]
-    memo.blocking = importlib.import_module("generator.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+    memo.blocking = importlib.import_module("generator.incremental.blocking_index").BlockingIndex.of(grams, titles, identifiers)
     return sorted(memo.blocking.pairs()), None
 
 

@@ -13,32 +13,25 @@ from itertools import compress, count
 from operator import itemgetter, not_
 from pathlib import Path
 
-from generator.bios import bio_files, load_bios, stray_bio_files
-from generator.cache_folder import CacheFolder, default_cache_dir
-from generator.catalog import build_catalog
-from generator.config import SiteConfig, apply_overrides, load_config
-from generator.dedupe import DedupeResult, deduplicate, restored_result, result_state
-from generator.dedupe_memo import DedupeMemo, deduplicate_again
-from generator.disk_cache import DiskCache
+from generator.config.site import SiteConfig, apply_overrides, load_config
+from generator.dedupe.core import DedupeResult, deduplicate, restored_result, result_state
 from generator.errors import BuildError, Problem
-from generator.export import joined_report, papers_json_chunks, report_json, report_parts, to_json
-from generator.memo import PaperMemo, TextMemo
-from generator.merge import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
+from generator.files import filesystem_problem, real_path
+from generator.incremental.cache_folder import CacheFolder, default_cache_dir
+from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
+from generator.incremental.disk_cache import DiskCache
+from generator.incremental.memo import PaperMemo, TextMemo
+from generator.merge.bios import bio_files, load_bios, stray_bio_files
+from generator.merge.core import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
+from generator.merge.overrides import OVERRIDES_FILE, Override, Resolution, gives_identifier, load_overrides, resolve
 from generator.model import Cluster, Entry, Site, SourceDoc
-from generator.normalize import unique_slugs
-from generator.output_lock import locked_output
-from generator.overrides import OVERRIDES_FILE, Override, Resolution, gives_identifier, load_overrides, resolve
-from generator.reading import ParsedSource, read_sources
-from generator.render import (
-    PageCache,
-    Renderer,
-    RenderTarget,
-    deployment_files,
-    render_pages,
-    search_index,
-)
-from generator.userfiles import filesystem_problem, real_path
-from generator.write import Content, OutputFiles, Staging, check_output_contents, check_output_path, write_site
+from generator.output.core import Content, OutputFiles, Staging, check_output_contents, check_output_path, write_site
+from generator.output.lock import locked_output
+from generator.render.core import PageCache, Renderer, RenderTarget, deployment_files, render_pages, search_index
+from generator.render.data_files import joined_report, papers_json_chunks, report_json, report_parts, to_json
+from generator.sources.catalog import build_catalog
+from generator.sources.reading import ParsedSource, read_sources
+from generator.text.normalize import unique_slugs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

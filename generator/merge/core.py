@@ -20,13 +20,14 @@ from operator import attrgetter, is_not, itemgetter, not_
 from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
-from generator.catalog import Catalog
-from generator.config import RESERVED, SiteConfig
+from generator.config.site import RESERVED, SiteConfig
 from generator.errors import Problem
-from generator.identifiers import arxiv_month
-from generator.memo import replaced_in_order
+from generator.incremental.memo import replaced_in_order
+from generator.merge.overrides import Override, Resolution
 from generator.model import Cluster, Entry, Location, Paper, Profile, Site, SourceDoc
-from generator.normalize import (
+from generator.sources.catalog import Catalog
+from generator.text.identifiers import arxiv_month
+from generator.text.normalize import (
     comparison_key,
     first_sentence,
     numbered_apart,
@@ -36,7 +37,6 @@ from generator.normalize import (
     slugify,
     unique_slugs,
 )
-from generator.overrides import Override, Resolution
 
 DERIVED_TITLE_WORDS = 12
 ID_LENGTH = 60

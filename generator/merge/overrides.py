@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.config.yamlfile import Located, check_keys, parse_yaml, suggest
 from generator.errors import Problem, fail_if_any
-from generator.identifiers import is_category, normalize_arxiv, normalize_category, normalize_doi
 from generator.model import Cluster, Location
-from generator.normalize import ascii_fold, clean_text, collapse_whitespace
-from generator.yamlfile import Located, check_keys, parse_yaml, suggest
+from generator.text.identifiers import is_category, normalize_arxiv, normalize_category, normalize_doi
+from generator.text.normalize import ascii_fold, clean_text, collapse_whitespace
 
 OVERRIDES_FILE = "papers.yaml"
 FIELD_TYPES: dict[str, type] = {

@@ -27,7 +27,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.gram_arrays import EntryGrams
+    from generator.dedupe.gram_arrays import EntryGrams
 
 LEADING_GRAMS = 16
 DENSE_UNTIL = 64
@@ -55,7 +55,7 @@ def candidate_pairs(
     pairs = _posting_pairs_of(_exact_postings(exact_keys))
     if isinstance(abstracts, Sequence) and len(titles) < ARRAYS_FROM:
         return pairs | _plain_gram_pairs(abstracts, titles, exact_keys)
-    from generator.gram_arrays import EntryGrams, shared_gram_pairs
+    from generator.dedupe.gram_arrays import EntryGrams, shared_gram_pairs
 
     grams = abstracts if isinstance(abstracts, EntryGrams) else EntryGrams.of(abstracts, titles)
     return pairs | shared_gram_pairs(grams, [len(keys) for keys in exact_keys])

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.blocking import Pair, exact_keys_of, member_pairs, postings_of
-from generator.gram_arrays import EntryGrams, GramCounts, gram_counts
+from generator.dedupe.blocking import Pair, exact_keys_of, member_pairs, postings_of
+from generator.dedupe.gram_arrays import EntryGrams, GramCounts, gram_counts
 
 
 @dataclass

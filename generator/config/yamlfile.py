@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from generator.errors import BuildError, Problem
-from generator.userfiles import read_user_file
+from generator.files import read_user_file
 
 TYPE_NAMES = {
     str: "a string",

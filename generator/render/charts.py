@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from generator.model import Paper
-from generator.normalize import ascii_fold
+from generator.text.normalize import ascii_fold
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from typing import Any
 
 import orjson
 
-from generator.dedupe import DedupeResult
+from generator.dedupe.core import DedupeResult
 from generator.errors import Problem
-from generator.memo import PaperMemo, Same
+from generator.incremental.memo import PaperMemo, Same
+from generator.merge.overrides import OVERRIDES_FILE
 from generator.model import Location, PairDecision, Paper, Site
-from generator.overrides import OVERRIDES_FILE
 
 
 def to_json(data: Any) -> str:

@@ -14,9 +14,9 @@ import functools
 import re
 from collections import Counter
 
-from generator.dates import MONTH_NAMES
 from generator.model import Paper
-from generator.normalize import ascii_fold
+from generator.text.dates import MONTH_NAMES
+from generator.text.normalize import ascii_fold
 
 STOP_WORDS = frozenset(
     [

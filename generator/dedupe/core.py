@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from rapidfuzz import fuzz, process
 
-from generator import blocking
+from generator.dedupe import blocking
+from generator.executor import chunks, fork_map
 from generator.model import Cluster, Entry, Location, PairDecision
-from generator.normalize import comparison_key, first_sentence
-from generator.parallel import chunks, fork_map
+from generator.text.normalize import comparison_key, first_sentence
 
 if TYPE_CHECKING:
-    from generator.gram_arrays import EntryGrams
+    from generator.dedupe.gram_arrays import EntryGrams
 
 MIN_PREFIX_WORDS = 20
 MIN_ABSTRACT_WORDS = 6
@@ -244,7 +244,7 @@ def grams_of(part: Prepared) -> EntryGrams:
 
 def gram_arrays() -> ModuleType:
     """The NumPy side of blocking, loaded for large inputs only."""
-    return importlib.import_module("generator.gram_arrays")
+    return importlib.import_module("generator.dedupe.gram_arrays")
 
 
 def judge_all(signatures: list[Signature], pairs: list[tuple[int, int]]) -> dict[tuple[int, int], PairDecision]:

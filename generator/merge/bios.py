@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import nh3
 
 from generator.errors import BuildError, Problem
-from generator.userfiles import read_user_file
+from generator.files import read_user_file
 
 if TYPE_CHECKING:
     import markdown
