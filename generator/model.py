@@ -111,6 +111,15 @@ class Cluster:
     decisions: list[PairDecision] = field(default_factory=list)
 
 
+@dataclass
+class DedupeResult:
+    """What the dedupe stage gives: clusters (one per paper) and the close calls left apart."""
+
+    clusters: list[Cluster]
+    near_misses: list[PairDecision] = field(default_factory=list)
+    compared_pairs: int = 0
+
+
 @dataclass(slots=True)
 class Paper:
     """One deduplicated paper, merged from every entry that shows it."""

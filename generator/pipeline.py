@@ -14,17 +14,18 @@ from operator import itemgetter, not_
 from pathlib import Path
 
 from generator.config.site import SiteConfig, apply_overrides, load_config
-from generator.dedupe.core import DedupeResult, deduplicate, restored_result, result_state
+from generator.dedupe import deduplicate
 from generator.errors import BuildError, Problem
 from generator.files import filesystem_problem, real_path
 from generator.incremental.cache_folder import CacheFolder, default_cache_dir
 from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
+from generator.incremental.dedupe_record import restored_result, result_state
 from generator.incremental.disk_cache import DiskCache
 from generator.incremental.memo import PaperMemo, TextMemo
 from generator.merge.bios import bio_files, load_bios, stray_bio_files
 from generator.merge.core import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
 from generator.merge.overrides import OVERRIDES_FILE, Override, Resolution, gives_identifier, load_overrides, resolve
-from generator.model import Cluster, Entry, Site, SourceDoc
+from generator.model import Cluster, DedupeResult, Entry, Site, SourceDoc
 from generator.output.core import Content, OutputFiles, Staging, check_output_contents, check_output_path, write_site
 from generator.output.lock import locked_output
 from generator.render.core import PageCache, Renderer, RenderTarget, deployment_files, render_pages, search_index

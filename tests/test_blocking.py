@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.dedupe import blocking, gram_arrays
+from generator.dedupe import blocking, blocking_keys, gram_arrays, hashed_grams
 from generator.dedupe.gram_arrays import EntryGrams
+from generator.incremental import gram_updates
 
 # blocking.ARRAYS_FROM and gram_arrays.SLICES for each implementation: plain Python, NumPy in one
 # thread, NumPy with the keys cut in four slices counted in four threads
@@ -38,7 +39,7 @@ def _reference_word_hash(word: str) -> int:
     """The documented word hash, written out: a polynomial over the bytes modulo 2**64, then
     SplitMix64's finaliser, top 32 bits."""
     modulus = 1 << 64
-    value = sum(code * pow(blocking.HASH_BASE, k, modulus) for k, code in enumerate(word.encode())) % modulus
+    value = sum(code * pow(blocking_keys.HASH_BASE, k, modulus) for k, code in enumerate(word.encode())) % modulus
     value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % modulus
     value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % modulus
     return (value ^ (value >> 31)) >> 32
@@ -49,7 +50,7 @@ def _reference_keys(abstract: str, title: str, ids: list[str]) -> set:
     words = abstract.split()
     keys: set = set()
     for position, gram in enumerate(zip(words, words[1:], words[2:], strict=False)):
-        every = 1 if position < blocking.LEADING_GRAMS else 3 if position < blocking.DENSE_UNTIL else 8
+        every = 1 if position < blocking_keys.LEADING_GRAMS else 3 if position < blocking_keys.DENSE_UNTIL else 8
         if _reference_word_hash(gram[1]) % every == 0:
             keys.add(("abstract", *gram))
     title_words = title.split()
@@ -68,11 +69,11 @@ def _reference_pairs(abstracts: list[str], titles: list[str], ids: list[list[str
     pairs: set[tuple[int, int]] = set()
     shared: Counter = Counter()
     for key, members in postings.items():
-        if len(members) <= blocking.SMALL_POSTING:
+        if len(members) <= blocking_keys.SMALL_POSTING:
             member_pairs = list(itertools.combinations(members, 2))
         else:
             member_pairs = [
-                (a, b) for n, a in enumerate(members) for b in members[n + 1 : n + 1 + blocking.NEIGHBOUR_WINDOW]
+                (a, b) for n, a in enumerate(members) for b in members[n + 1 : n + 1 + blocking_keys.NEIGHBOUR_WINDOW]
             ]
         if isinstance(key, str):
             pairs.update(member_pairs)
@@ -82,7 +83,7 @@ def _reference_pairs(abstracts: list[str], titles: list[str], ids: list[list[str
     return pairs | {
         pair
         for pair, count in shared.items()
-        if count >= blocking.MIN_SHARED and count >= blocking.SHARED_FRACTION * smallest[pair]
+        if count >= blocking_keys.MIN_SHARED and count >= blocking_keys.SHARED_FRACTION * smallest[pair]
     }
 
 
@@ -133,8 +134,8 @@ def test_boilerplate_shared_by_many_only_pairs_neighbours():
     abstracts = [f"in this paper we study topic{n} alone" for n in range(200)]
     pairs = candidate_pairs(abstracts, [""] * 200, [[]] * 200)
     assert pairs, "neighbours sharing the opening are still compared"
-    assert all(j - i <= blocking.NEIGHBOUR_WINDOW for i, j in pairs)
-    assert len(pairs) < 200 * blocking.NEIGHBOUR_WINDOW
+    assert all(j - i <= blocking_keys.NEIGHBOUR_WINDOW for i, j in pairs)
+    assert len(pairs) < 200 * blocking_keys.NEIGHBOUR_WINDOW
 
 
 def test_same_title_or_identifier_always_pairs():
@@ -180,7 +181,6 @@ def test_threshold_of_shared_grams():
 
 
 def test_many_entries_fall_back_to_a_two_key_sort(monkeypatch):
-    from generator.dedupe import gram_arrays
 
     monkeypatch.setattr(gram_arrays, "OWNER_BITS", 2)  # as if there were over a million entries
     base = " ".join(f"w{n}" for n in range(90))
@@ -196,18 +196,18 @@ def test_many_entries_fall_back_to_a_two_key_sort(monkeypatch):
 @settings(max_examples=200)
 def test_word_hashes_of_a_text_are_each_words_hash(words):
     text = " ".join(words)
-    assert gram_arrays.word_hashes(text).tolist() == [_reference_word_hash(word) for word in words]
-    assert [blocking.word_hash(word) for word in words] == [_reference_word_hash(word) for word in words]
+    assert hashed_grams.word_hashes(text).tolist() == [_reference_word_hash(word) for word in words]
+    assert [blocking_keys.word_hash(word) for word in words] == [_reference_word_hash(word) for word in words]
 
 
 def test_a_long_text_is_hashed_in_pieces_and_a_giant_word_whole(monkeypatch):
-    monkeypatch.setattr(gram_arrays, "PIECE_BYTES", 64)
-    gram_arrays._power_tables.cache_clear()
+    monkeypatch.setattr(hashed_grams, "PIECE_BYTES", 64)
+    hashed_grams._power_tables.cache_clear()
     try:
         words = [f"w{n}" for n in range(500)] + ["x" * 1000] + ["last"]
-        assert gram_arrays.word_hashes(" ".join(words)).tolist() == [_reference_word_hash(word) for word in words]
+        assert hashed_grams.word_hashes(" ".join(words)).tolist() == [_reference_word_hash(word) for word in words]
     finally:
-        gram_arrays._power_tables.cache_clear()
+        hashed_grams._power_tables.cache_clear()
 
 
 ENTRIES = st.lists(
@@ -229,11 +229,11 @@ def test_blocking_kept_up_to_date_after_edits_equals_blocking_anew(entries, edit
     whether the pairs an edit adds are merged into the counts at once (0) or kept apart."""
     from generator.incremental.blocking_index import BlockingIndex
 
-    kept_apart, gram_arrays.EXTRA_PAIRS = gram_arrays.EXTRA_PAIRS, extra_pairs
+    kept_apart, gram_updates.EXTRA_PAIRS = gram_updates.EXTRA_PAIRS, extra_pairs
     try:
         _check_updated_blocking(BlockingIndex, entries, edits, part_count)
     finally:
-        gram_arrays.EXTRA_PAIRS = kept_apart
+        gram_updates.EXTRA_PAIRS = kept_apart
 
 
 def _check_updated_blocking(BlockingIndex, entries, edits, part_count):
@@ -262,16 +262,16 @@ def test_inserting_and_deleting_rows_by_slices_equals_numpys_own(rows, inserts):
     array = np.array(sorted(rows), dtype=np.int64)
     positions = np.array(sorted(min(place, len(array)) for place, _ in inserts), dtype=np.int64)
     values = np.array([value % 1000 for _, value in inserts], dtype=np.int64)
-    assert np.array_equal(gram_arrays._inserted(array, positions, values), np.insert(array, positions, values))
+    assert np.array_equal(gram_updates.insert_at(array, positions, values), np.insert(array, positions, values))
     gone = np.unique(positions[positions < len(array)])
-    assert np.array_equal(gram_arrays._deleted(array, gone), np.delete(array, gone))
+    assert np.array_equal(gram_updates.delete_at(array, gone), np.delete(array, gone))
 
 
 @pytest.mark.parametrize("extra_pairs", [0, 20_000], ids=["merged-at-once", "kept-apart"])
 def test_a_pair_an_edit_adds_is_found_and_one_it_removes_is_gone(monkeypatch, extra_pairs):
     from generator.incremental.blocking_index import BlockingIndex
 
-    monkeypatch.setattr(gram_arrays, "EXTRA_PAIRS", extra_pairs)
+    monkeypatch.setattr(gram_updates, "EXTRA_PAIRS", extra_pairs)
     copy = "we study sparse attention for long documents and show that a small model matches a large one"
     other = "a survey of graph colouring heuristics with new bounds on greedy orderings for planar maps"
     abstracts, titles, ids = [copy, other, "an unrelated note on tea"], ["", "", ""], [[], [], []]

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from generator.dedupe import blocking
-from generator.dedupe import core as dedupe
-from generator.dedupe.core import deduplicate, pair_scores, prepare, restored_result, result_state, signatures_of
+from generator.dedupe import blocking, deduplicate, scoring
+from generator.dedupe.scoring import pair_scores
+from generator.dedupe.signatures import prepare, signatures_of
 from generator.incremental import dedupe_memo
 from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
+from generator.incremental.dedupe_record import restored_result, result_state
 from generator.model import Entry, Location
 from generator.sources import abstract_list
 from generator.text.normalize import clean_text, strip_ellipsis
@@ -173,7 +174,7 @@ def _scores_by_definition(left, right) -> dict[str, float]:
 
 @pytest.mark.parametrize("pairwise_from", [1, 10_000], ids=["pairwise scorer", "one call per pair"])
 def test_pair_scores_score_every_pair_as_defined_in_batches_or_one_by_one(monkeypatch, pairwise_from):
-    monkeypatch.setattr(dedupe, "PAIRWISE_FROM", pairwise_from)
+    monkeypatch.setattr(scoring, "PAIRWISE_FROM", pairwise_from)
     entries = [
         entry(FLAMINGO_V1, "a.txt", title="Flamingo: a Visual Language Model"),
         entry(FLAMINGO_V2, "b.txt", title="Flamingo: a visual language model for few-shot learning"),

@@ -443,8 +443,7 @@ def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_
 
 
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
-    from generator.dedupe import blocking
-    from generator.dedupe import core as dedupe
+    from generator.dedupe import blocking, scoring, signatures
     from generator.pipeline import BuildOptions, build
     from generator.render import core as render
     from generator.sources import reading
@@ -454,9 +453,9 @@ def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     build(BuildOptions(seeds, tmp_path / "serial", seeds / "site.yaml"))
     monkeypatch.setattr(reading, "PARALLEL_FILES", 1)
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
-    monkeypatch.setattr(dedupe, "SIGNATURE_CHUNK", 7)
-    monkeypatch.setattr(dedupe, "SCORE_BATCH", 5)
-    monkeypatch.setattr(dedupe, "PAIRWISE_FROM", 2)
+    monkeypatch.setattr(signatures, "SIGNATURE_CHUNK", 7)
+    monkeypatch.setattr(scoring, "SCORE_BATCH", 5)
+    monkeypatch.setattr(scoring, "PAIRWISE_FROM", 2)
     monkeypatch.setattr(blocking, "ARRAYS_FROM", 1)  # and the NumPy blocking
     build(BuildOptions(seeds, tmp_path / "parallel", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")

@@ -52,6 +52,7 @@ class Located:
 
 def parse_yaml(path: Path, shown_path: str, problems: list[Problem]) -> Located:
     """Compose ``path`` safely (size-limited, no aliases) into located plain values."""
+
     def too_large(_size: int) -> Problem:
         return Problem(
             shown_path,

@@ -1,45 +1,35 @@
-"""Blocking for deduplication: which pairs of entries are worth comparing (never all pairs).
+"""Blocking: which pairs of entries are worth comparing (never all pairs), by the rule
+:mod:`generator.dedupe.blocking_keys` states.
 
-Each entry is indexed under a few keys: its exact title, its identifiers, word
-3-grams of its title, and a stable sample of word 3-grams of its abstract (the
-first :data:`LEADING_GRAMS`, which a truncated copy keeps too; then the grams
-whose middle word falls in a fixed part of the vocabulary: a third of it up to
-word :data:`DENSE_UNTIL`, an eighth after, so that two copies sample alike).
-
-Entries sharing a title or an identifier are always paired; otherwise they
-must share at least :data:`MIN_SHARED` grams and :data:`SHARED_FRACTION` of
-the smaller one's keys.  A key held by more than :data:`SMALL_POSTING`
-entries (boilerplate such as "in this paper we") only pairs near neighbours,
-so no key makes the work quadratic.
-
-Words are sampled by a 32-bit hash (:func:`word_hash`).  Small inputs are indexed here, plainly;
-from :data:`ARRAYS_FROM` entries on, :mod:`generator.gram_arrays` counts the
-same rule over NumPy arrays (imported only then: a small site need not pay
-for loading NumPy).
+Small inputs are indexed here, plainly; from :data:`~generator.dedupe.blocking_keys.ARRAYS_FROM`
+entries on, :mod:`generator.dedupe.gram_arrays` counts the same rule over NumPy arrays (imported
+only then: a small site need not pay for loading NumPy).
 """
 
 from __future__ import annotations
 
 import itertools
-import operator
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from generator.dedupe.blocking_keys import (
+    DENSE_EVERY,
+    DENSE_UNTIL,
+    LEADING_GRAMS,
+    MIN_SHARED,
+    NEIGHBOUR_WINDOW,
+    SAMPLE_EVERY,
+    SHARED_FRACTION,
+    SMALL_POSTING,
+    WORD_HASHES,
+    Pair,
+)
+
 if TYPE_CHECKING:
     from generator.dedupe.gram_arrays import EntryGrams
 
-LEADING_GRAMS = 16
-DENSE_UNTIL = 64
-DENSE_EVERY = 3
-SAMPLE_EVERY = 8
-MIN_SHARED = 3
-SHARED_FRACTION = 0.15
-SMALL_POSTING = 40
-NEIGHBOUR_WINDOW = 4
 ARRAYS_FROM = 3_000  # entries; below this the plain Python index is faster than loading NumPy
-
-Pair = tuple[int, int]
 
 
 def candidate_pairs(
@@ -133,45 +123,3 @@ def _sampled(position: int, middle_hash: int) -> bool:
     if position < LEADING_GRAMS:
         return True
     return middle_hash % (DENSE_EVERY if position < DENSE_UNTIL else SAMPLE_EVERY) == 0
-
-
-# The word hash: a polynomial over the word's UTF-8 bytes modulo 2**64, then SplitMix64's finaliser
-# (so that every bit, the low ones used for sampling too, depends on every byte).  A polynomial
-# lets NumPy hash every word of a long text at once, from one running sum (gram_arrays).
-HASH_BASE = 0x100000001B3
-MIX_SHIFTS = (30, 27, 31)
-MIX_MULTIPLIERS = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
-MASK64 = (1 << 64) - 1
-
-
-def word_hash(word: str) -> int:
-    """A word's 32-bit hash: deterministic, the same in every process and in both implementations."""
-    data = word.encode()
-    if len(data) <= len(_POWERS):
-        total = sum(map(operator.mul, data, _POWERS)) & MASK64  # the sum of byte k times HASH_BASE**k
-    else:
-        total = 0
-        for code in reversed(data):  # Horner's rule, for a word longer than the table
-            total = (total * HASH_BASE + code) & MASK64
-    return mix64(total) >> 32
-
-
-_POWERS = [pow(HASH_BASE, k, 1 << 64) for k in range(64)]
-
-
-def mix64(value: int) -> int:
-    """SplitMix64's finaliser of a 64-bit integer."""
-    value = ((value ^ (value >> MIX_SHIFTS[0])) * MIX_MULTIPLIERS[0]) & MASK64
-    value = ((value ^ (value >> MIX_SHIFTS[1])) * MIX_MULTIPLIERS[1]) & MASK64
-    return value ^ (value >> MIX_SHIFTS[2])
-
-
-class _WordHashes(dict[str, int]):
-    """Word → :func:`word_hash`, computed on first sight (a dictionary lookup in C afterwards)."""
-
-    def __missing__(self, word: str) -> int:
-        value = self[word] = word_hash(word)
-        return value
-
-
-WORD_HASHES = _WordHashes()  # grows with the corpus vocabulary (tens of thousands of words)

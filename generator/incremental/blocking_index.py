@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.dedupe.blocking import Pair, exact_keys_of, member_pairs, postings_of
+from generator.dedupe.blocking import exact_keys_of, member_pairs, postings_of
+from generator.dedupe.blocking_keys import Pair
 from generator.dedupe.gram_arrays import EntryGrams, GramCounts, gram_counts
+from generator.incremental.gram_updates import update_counts
 
 
 @dataclass
@@ -66,7 +68,7 @@ class BlockingIndex:
         keys and now have the ``new`` ones, and these ``identifiers``."""
         self._update_exact(changed, exact_keys_of([title for _, title in new], identifiers))
         entries = np.array(changed, dtype=np.int64)
-        touched = self.grams.update(entries, _grams_of(entries, old), _grams_of(entries, new))
+        touched = update_counts(self.grams, entries, _grams_of(entries, old), _grams_of(entries, new))
         count = self.grams.count
         rechecked = {(int(code) // count, int(code) % count) for code in touched}
         self.gram_pairs -= rechecked  # in place: an index that fails half-way is never used again
@@ -101,3 +103,8 @@ def _grams_of(entries: np.ndarray, texts: Sequence[tuple[str, str]]) -> EntryGra
 
 def _sizes(exact_keys: list[set[str]]) -> np.ndarray:
     return np.fromiter((len(keys) for keys in exact_keys), dtype=np.int64, count=len(exact_keys))
+
+
+def placed(grams: EntryGrams, slots: Sequence[int], count: int) -> EntryGrams:
+    """These keys with entry ``i`` numbered ``slots[i]`` (increasing) among ``count``."""
+    return EntryGrams(np.asarray(slots, dtype=np.int32)[grams.owners], grams.keys, count)

@@ -28,22 +28,12 @@ from itertools import accumulate, chain, compress, count, repeat, zip_longest
 from typing import TYPE_CHECKING, TypeVar
 
 from generator.dedupe import blocking
-from generator.dedupe.core import (
-    DedupeResult,
-    Forest,
-    Prepared,
-    Signature,
-    SignatureKeys,
-    blocking_abstracts,
-    candidate_pairs_of,
-    cluster_all,
-    decision_order,
-    judge_all,
-    prepare_all,
-    signatures_of,
-)
+from generator.dedupe.candidates import blocking_abstracts, candidate_pairs_of
+from generator.dedupe.clustering import Forest, cluster_all, decision_order
+from generator.dedupe.scoring import judge_all
+from generator.dedupe.signatures import Prepared, Signature, SignatureKeys, prepare_all, signatures_of
 from generator.incremental.memo import replaced_in_order
-from generator.model import Cluster, Entry, Location, PairDecision
+from generator.model import Cluster, DedupeResult, Entry, Location, PairDecision
 
 if TYPE_CHECKING:
     from generator.incremental.blocking_index import BlockingIndex
@@ -546,10 +536,11 @@ def _updated_pairs(
     live = [signatures[slot] for slot in in_order]
     if len(live) < blocking.ARRAYS_FROM:  # a small site is blocked anew, plainly
         return [(in_order[i], in_order[j]) for i, j in candidate_pairs_of(live, parts)], None
-    grams = blocking_abstracts(live, parts).placed(in_order, layout.size)
+    index_module = importlib.import_module("generator.incremental.blocking_index")  # NumPy: large sites only
+    grams = index_module.placed(blocking_abstracts(live, parts), in_order, layout.size)
     titles = [sig.title_key if sig else "" for sig in signatures]
     identifiers = [sig.ids if sig else NO_KEYS[3] for sig in signatures]
-    memo.blocking = importlib.import_module("generator.incremental.blocking_index").BlockingIndex.of(grams, titles, identifiers)
+    memo.blocking = index_module.BlockingIndex.of(grams, titles, identifiers)
     return sorted(memo.blocking.pairs()), None
 
 

@@ -18,11 +18,10 @@ from typing import Any
 
 import orjson
 
-from generator.dedupe.core import DedupeResult
 from generator.errors import Problem
 from generator.incremental.memo import PaperMemo, Same
 from generator.merge.overrides import OVERRIDES_FILE
-from generator.model import Location, PairDecision, Paper, Site
+from generator.model import DedupeResult, Location, PairDecision, Paper, Site
 
 
 def to_json(data: Any) -> str:

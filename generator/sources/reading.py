@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
-from generator.dedupe.core import Prepared, gram_arrays, prepare_each
+from generator.dedupe.signatures import Prepared, gram_arrays, prepare_each
 from generator.errors import BuildError, Problem
 from generator.executor import chunks, fork_imap
 from generator.files import not_regular_problem, unreadable_problem

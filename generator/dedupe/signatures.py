@@ -1,0 +1,129 @@
+"""What dedupe knows of each entry, computed once: its signature (comparison keys of the title
+and abstract, the numbered names of its opening, its identifiers) and, for large inputs, its
+blocking keys.  Computed where the entries are parsed, on every core (:func:`prepare_each`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from generator.dedupe import blocking
+from generator.executor import chunks, fork_map
+from generator.model import Entry
+from generator.text.normalize import comparison_key, first_sentence
+
+if TYPE_CHECKING:
+    from generator.dedupe.gram_arrays import EntryGrams
+
+
+LEAD_WORDS = 40
+
+
+SIGNATURE_CHUNK = 4_000  # entries prepared per task when parsing did not; two tasks or more run on every core
+
+
+DIGIT_TOKEN = re.compile(r"\b\w*\d\w*\b")
+
+
+@dataclass
+class Signature:
+    """What dedupe knows about one entry, computed once."""
+
+    entry: Entry
+    abstract_key: str
+    title_key: str
+    lead_tokens: frozenset[str]
+    ids: frozenset[str]
+
+    def mentions(self, word: str) -> bool:
+        """Is ``word`` one of the words of the title or abstract (no word set is built for this)?"""
+        return _has_word(self.abstract_key, word) or _has_word(self.title_key, word)
+
+    @property
+    def word_count(self) -> int:
+        return self.abstract_key.count(" ") + 1 if self.abstract_key else 0
+
+
+SignatureKeys = tuple[str, str, frozenset[str], frozenset[str]]
+
+
+def signature_keys(entry: Entry) -> SignatureKeys:
+    """Abstract key, title key, numbered names of the opening, identifiers."""
+    abstract_key = comparison_key(entry.abstract)
+    title_key = comparison_key(entry.title)
+    lead_words = comparison_key(first_sentence(entry.abstract)).split()[:LEAD_WORDS]
+    if entry.truncated and len(lead_words) == len(abstract_key.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]):
+        lead_words = lead_words[:-1]  # a cut copy may end in half a word
+    lead_tokens = frozenset(DIGIT_TOKEN.findall(f"{title_key} {' '.join(lead_words)}"))
+    ids = frozenset(f"{kind}:{value}" for kind, value in (("arxiv", entry.arxiv), ("doi", entry.doi)) if value)
+    return abstract_key, title_key, lead_tokens, ids
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What dedupe needs of some entries, computed where they are parsed (on every core): each
+    entry's signature keys and, for large builds, their blocking keys (word 3-grams, hashed)."""
+
+    keys: list[SignatureKeys]
+    grams: EntryGrams | None = None
+
+
+def prepare(entries: Sequence[Entry], with_grams: bool = False) -> Prepared:
+    """Signature keys of ``entries`` (and their blocking keys, for the NumPy blocking)."""
+    return prepare_each([entries], with_grams)[0]
+
+
+def prepare_each(groups: Sequence[Sequence[Entry]], with_grams: bool = False) -> list[Prepared]:
+    """:func:`prepare` each group of entries (each source's), the blocking keys of all of them computed at once."""
+    keys = [[signature_keys(entry) for entry in entries] for entries in groups]
+    if not with_grams:
+        return [Prepared(group) for group in keys]
+    return list(map(Prepared, keys, gram_arrays().EntryGrams.of_groups(list(map(_gram_texts, keys)))))
+
+
+def _entry_grams(keys: list[SignatureKeys]) -> EntryGrams:
+    return gram_arrays().EntryGrams.of(*_gram_texts(keys))
+
+
+def _gram_texts(keys: list[SignatureKeys]) -> tuple[list[str], list[str]]:
+    """The abstract keys and title keys that blocking's grams are made of."""
+    return [key[0] for key in keys], [key[1] for key in keys]
+
+
+def prepare_all(entries: list[Entry]) -> list[Prepared]:
+    """Prepare entries not prepared while parsing; a large input is prepared on every core."""
+    large = len(entries) >= blocking.ARRAYS_FROM
+    return fork_map(_prepare_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
+
+
+def _prepare_chunk(state: tuple[list[Entry], bool], indexes: range) -> Prepared:
+    entries, large = state
+    return prepare(entries[indexes.start : indexes.stop], large)
+
+
+def signatures_of(entries: list[Entry], parts: Sequence[Prepared]) -> list[Signature]:
+    keys = chain.from_iterable(part.keys for part in parts)
+    return [Signature(entry, *k) for entry, k in zip(entries, keys, strict=True)]
+
+
+def grams_of(part: Prepared) -> EntryGrams:
+    """A part's blocking keys, computed here when parsing did not (and kept for the next build)."""
+    if part.grams is None:
+        part.grams = _entry_grams(part.keys)
+    return part.grams
+
+
+def gram_arrays() -> ModuleType:
+    """The NumPy side of blocking, loaded for large inputs only."""
+    return importlib.import_module("generator.dedupe.gram_arrays")
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` among the single-spaced words of ``text``."""
+    return text == word or text.startswith(word + " ") or text.endswith(" " + word) or f" {word} " in text
