@@ -22,9 +22,12 @@ from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.incremental.dedupe_record import restored_result, result_state
 from generator.incremental.disk_cache import DiskCache
 from generator.incremental.memo import PaperMemo, TextMemo
+from generator.incremental.merge import MergeMemo, RememberedPapers
+from generator.merge import merge_site
 from generator.merge.bios import bio_files, load_bios, stray_bio_files
-from generator.merge.core import MergeMemo, cluster_title, configured_bios, merge_site, profile_slugs
+from generator.merge.fields import cluster_title
 from generator.merge.overrides import OVERRIDES_FILE, Override, Resolution, gives_identifier, load_overrides, resolve
+from generator.merge.profiles import configured_bios, profile_slugs
 from generator.model import Cluster, DedupeResult, Entry, Site, SourceDoc
 from generator.output.core import Content, OutputFiles, Staging, check_output_contents, check_output_path, write_site
 from generator.output.lock import locked_output
@@ -176,7 +179,9 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildSummary:
     resolution = resolve_overrides(overrides, dedupe, cache)
     bio_names = bio_files(options.seeds_dir)
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs), bio_names)
-    site = merge_site(config, catalog, docs, resolution, bios, cache.merge if cache.incremental else None)
+    site = merge_site(
+        config, catalog, docs, resolution, bios, RememberedPapers(cache.merge) if cache.incremental else None
+    )
     site.warnings = catalog.warnings + skipped + site.warnings
     site.warnings += stray_bio_files(bio_names, slugs)
     laps.mark("merge")

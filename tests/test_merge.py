@@ -7,8 +7,9 @@ from types import SimpleNamespace
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.merge import core as merge
-from generator.merge.core import sort_papers
+from generator.incremental import merge as remembered
+from generator.merge import Papers, fields
+from generator.merge.profiles import sort_papers
 from generator.model import Entry, Location
 
 
@@ -55,7 +56,7 @@ one_entry = st.builds(
 @given(one_entry)
 def test_a_paper_of_one_entry_is_what_the_general_merge_rules_give(entry):
     owners = {"a.txt": ["ann", "bob"], "b.txt": []}
-    assert merge._from_one(entry, owners) == merge._from_many([entry], owners)
+    assert fields._from_one(entry, owners) == fields._from_many([entry], owners)
 
 
 TITLES = ["Orca", "Orca 2", "Other", "orca!", "", "A long title about orca models", "Orca 3", "Deep nets 4"]
@@ -79,11 +80,11 @@ def test_the_dev_servers_merge_after_edits_equals_merging_anew(titles, builds, s
     """Papers retitled, added and removed build after build (ids numbered apart, titles derived from
     the abstract, profiles' lists): the dev server's merge, updated in place (share 1.0) or anew
     past a share of changed papers (0.0), gives what merging anew gives."""
-    original, merge.RENAMED_SHARE = merge.RENAMED_SHARE, share
+    original, remembered.RENAMED_SHARE = remembered.RENAMED_SHARE, share
     try:
         _check_merge_after_edits(titles, builds)
     finally:
-        merge.RENAMED_SHARE = original
+        remembered.RENAMED_SHARE = original
 
 
 def _check_merge_after_edits(titles, builds):
@@ -97,7 +98,7 @@ def _check_merge_after_edits(titles, builds):
         return Cluster([Entry(location, abstract=f"Deep nets {line}. A study of nets.", title=title)])
 
     clusters = [cluster(line, title) for line, title in enumerate(titles, 1)]
-    memo = merge.MergeMemo()
+    memo = remembered.MergeMemo()
     for edits in [[], *builds]:
         for operation, place, title in edits:
             index = place % len(clusters)
@@ -108,10 +109,10 @@ def _check_merge_after_edits(titles, builds):
             elif operation == "remove" and len(clusters) > 1:
                 del clusters[index]
         clusters.sort(key=lambda c: c.entries[0].location)  # clusters come in location order
-        merged, change = merge._merged(Resolution(list(clusters), {}, []), owners, memo)
-        shown = merge._shown_papers(merged, change, memo)
-        anew = merge._merged(Resolution(list(clusters), {}, []), owners, None)[0]
-        expected = merge._shown_papers(anew, None, None)
+        remembering = remembered.RememberedPapers(memo)
+        shown = remembering.shown(remembering.merged(Resolution(list(clusters), {}, []), owners))
+        plain = Papers()
+        expected = plain.shown(plain.merged(Resolution(list(clusters), {}, []), owners))
         assert [(paper.id, paper.title) for paper in shown.papers] == [
             (paper.id, paper.title) for paper in expected.papers
         ]
