@@ -43,10 +43,12 @@ CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from generator.pipeline import BuildCache, BuildOptions, build
+from generator.incremental.cache_folder import default_cache_dir
+from generator.incremental.stages import IncrementalStages
+from generator.pipeline import BuildOptions, build
 seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
 started = time.perf_counter()
-cache = BuildCache()
+cache = IncrementalStages(default_cache_dir())
 summary = build(BuildOptions(seeds, out, seeds / "site.yaml"), cache)
 total = time.perf_counter() - started
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -61,9 +63,11 @@ INCREMENTAL = """
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from generator.pipeline import BuildCache, BuildOptions, build
+from generator.incremental.cache_folder import default_cache_dir
+from generator.incremental.stages import IncrementalStages
+from generator.pipeline import BuildOptions, build
 seeds, out = Path(sys.argv[1]), Path(sys.argv[2])
-cache = BuildCache(incremental=True)
+cache = IncrementalStages(default_cache_dir(), dev_server=True)
 options = BuildOptions(seeds, out, seeds / "site.yaml")
 build(options, cache)
 def rebuild_after(path, old, new):

@@ -16,7 +16,9 @@ from typing import NoReturn
 from generator import __version__
 from generator.config.site import normalize_base_url, normalize_site_url
 from generator.errors import BuildError
-from generator.pipeline import BuildCache, BuildOptions, BuildSummary, build, default_config_path
+from generator.incremental.cache_folder import default_cache_dir
+from generator.incremental.stages import IncrementalStages
+from generator.pipeline import BuildOptions, BuildSummary, build, default_config_path
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_STATUS_HELP = (
@@ -151,11 +153,11 @@ def main(argv: list[str] | None = None, kept: list[object] | None = None) -> int
 
 def run_build(options: BuildOptions, kept: list[object] | None = None) -> int:
     started = time.perf_counter()
-    cache = BuildCache()
+    stages = IncrementalStages(default_cache_dir())  # the disk cache, unless RESEARCH_PROFILES_NO_CACHE is set
     if kept is not None:
-        kept.append(cache)
+        kept.append(stages)
     try:
-        summary = build(options, cache)
+        summary = build(options, stages)
     except BuildError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)

@@ -1,4 +1,14 @@
-"""Map a function over many items on every core, in forked workers that inherit the caller's data.
+"""How work fans out over cores: one executor interface, and its local implementation.
+
+Stages hand their partitioned work (source files to parse, pages to render, key slices to count)
+to an :class:`Executor` as ``function(state, item)`` over items: a module-level function, the
+state every item needs, the items.  :class:`LocalExecutor`, the default, runs it in forked
+processes that inherit the state (or in threads, for work that releases the interpreter lock);
+:class:`FuturesExecutor` runs the same functions on any ``concurrent.futures`` executor (a process
+pool, or Dask's or Ray's, for sites beyond one machine), which receives the state pickled.
+Stages never know which one runs them.
+
+The local implementation, below:
 
 Forking shares the parent's objects (the site model, the entries) with the workers without pickling
 them; only the results cross between processes (the workers inherit the items too, and are sent the
@@ -11,16 +21,18 @@ leaves no worker writing on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from concurrent import futures
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
 
+from generator.libc import libc
 from generator.memory import keep_freed_blocks
-from generator.output.core import libc
 
 MAX_WORKERS = 4
 CHUNKS_PER_WORKER = 24  # many small chunks keep every core busy until the end
@@ -174,3 +186,75 @@ def _call_inherited(part: range) -> list[Any]:
 def chunks(count: int, size: int) -> list[range]:
     """``range(count)`` cut into consecutive ranges of at most ``size``."""
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+X = TypeVar("X")
+
+
+class Executor(Protocol):
+    """What the stages ask of an executor (see the module)."""
+
+    def map(
+        self, function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int = 1, threads: bool = False
+    ) -> Iterator[R]:
+        """``function(state, item)`` of each item, in order; ``threshold``: below this many items,
+        running them in the caller costs less (a hint); ``threads``: the work releases the
+        interpreter lock (NumPy), so threads sharing memory suit it."""
+        ...
+
+    def map_sharing(
+        self, function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int, meanwhile: Callable[[], X]
+    ) -> tuple[list[R], X]:
+        """:meth:`map` to a list, while the caller does ``meanwhile()`` (and, where the executor can,
+        a share of the items too)."""
+        ...
+
+
+class LocalExecutor:
+    """The default executor: forked workers on this machine's cores (see :func:`fork_imap`,
+    :func:`fork_map_sharing`), or threads for work that releases the interpreter lock."""
+
+    def map(
+        self, function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int = 1, threads: bool = False
+    ) -> Iterator[R]:
+        if threads:
+            return _thread_map(function, state, items, threshold)
+        return fork_imap(function, state, items, threshold)
+
+    def map_sharing(
+        self, function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int, meanwhile: Callable[[], X]
+    ) -> tuple[list[R], X]:
+        return fork_map_sharing(function, state, items, threshold, meanwhile)
+
+
+def _thread_map(function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int) -> Iterator[R]:
+    if len(items) < max(threshold, 2):
+        return map(functools.partial(function, state), items)
+    with ThreadPoolExecutor(min(len(items), MAX_WORKERS)) as pool:
+        return iter(list(pool.map(functools.partial(function, state), items)))
+
+
+class FuturesExecutor:
+    """Any ``concurrent.futures``-compatible executor as the stages' executor: the function and
+    its state are pickled to it (so both must pickle; the stages' do), results come back in order."""
+
+    def __init__(self, pool: futures.Executor) -> None:
+        self.pool = pool
+
+    def map(
+        self, function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int = 1, threads: bool = False
+    ) -> Iterator[R]:
+        return self.pool.map(functools.partial(function, state), items)
+
+    def map_sharing(
+        self, function: Callable[[S, T], R], state: S, items: Sequence[T], threshold: int, meanwhile: Callable[[], X]
+    ) -> tuple[list[R], X]:
+        results = self.pool.map(functools.partial(function, state), items)  # every item submitted now
+        extra = meanwhile()
+        return list(results), extra
+
+
+LOCAL = LocalExecutor()  # what a stage uses when it is given no executor

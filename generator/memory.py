@@ -1,4 +1,6 @@
-"""How a process asks glibc's malloc to handle large blocks (elsewhere than glibc: nothing happens).
+"""How a build's process handles its memory: the cycle collector paused while a build runs
+(:func:`without_cycle_collection`), and glibc's malloc asked to handle large blocks differently
+(elsewhere than glibc: nothing happens).
 
 By default glibc maps a large block (128 KiB and up) on its own and unmaps it when it is freed,
 raising that threshold each time such a block is freed, so that later ones come from its heaps.
@@ -15,7 +17,11 @@ Two places of a build want something else:
 
 from __future__ import annotations
 
-from generator.output.core import libc
+import contextlib
+import gc
+from collections.abc import Iterator
+
+from generator.libc import libc
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters
 M_MMAP_THRESHOLD = -3
@@ -40,3 +46,31 @@ def _mallopt(parameter: int, value: int) -> None:
     c_library = libc()
     if c_library is not None and hasattr(c_library, "mallopt"):
         c_library.mallopt(parameter, value)
+
+
+@contextlib.contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a build runs.
+
+    A build allocates millions of small, acyclic objects (entries, keys, pages), which reference
+    counting frees; the collector would traverse all of them again and again, costing about a
+    third of a large build's time for nothing.  The previous setting is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            _forget_allocation_count()
+            gc.enable()
+
+
+def _forget_allocation_count() -> None:
+    """Keep the collector from a full pass over everything the build allocated the moment it is back
+    on (about half a second at a thousand profiles): freezing and unfreezing moves every object to
+    the oldest generation and resets the count that triggers collections.  Nothing is left frozen;
+    objects someone else froze stay frozen."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

@@ -32,8 +32,11 @@ from tornado.web import RequestHandler
 
 from generator.errors import BuildError, Problem
 from generator.files import real_path
-from generator.output.core import discard, files_below
-from generator.pipeline import BuildCache, BuildOptions, asset_dir, build
+from generator.incremental.cache_folder import default_cache_dir
+from generator.incremental.stages import IncrementalStages
+from generator.output.checks import files_below
+from generator.pipeline import BuildOptions, build
+from generator.render.environment import asset_dir
 
 MAX_PATH_BYTES = 2048  # a longer request path is refused (414) before it reaches the file system
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
@@ -45,7 +48,7 @@ class DevSession:
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
-        self.cache = BuildCache(incremental=True)
+        self.stages = IncrementalStages(default_cache_dir(), dev_server=True)
         self.problems: list[Problem] = []
         self.snapshot: dict[str, tuple[int, int]] = {}
 
@@ -85,7 +88,7 @@ class DevSession:
         changed = list(changed)
         what = describe_changes(changed)
         try:
-            summary = build(self.options, self.cache)
+            summary = build(self.options, self.stages)
         except Exception as error:  # a bug in a rebuild is shown like a problem, never a traceback
             error = error if isinstance(error, BuildError) else BuildError([internal_problem(error)])
             self.problems = error.problems
@@ -95,15 +98,13 @@ class DevSession:
         seconds = time.perf_counter() - started
         verb = "rebuilt" if changed else "built"
         return "", (
-            f"{verb} in {seconds:.2f}s ({what}): re-parsed {len(self.cache.parsed)} of {summary.sources} sources, "
-            f"re-rendered {len(self.cache.rendered)} pages; {summary.papers} papers, {len(summary.warnings)} warnings"
+            f"{verb} in {seconds:.2f}s ({what}): re-parsed {len(summary.parsed)} of {summary.sources} sources, "
+            f"re-rendered {len(summary.rendered)} pages; {summary.papers} papers, {len(summary.warnings)} warnings"
         )
 
     def close(self) -> None:
         """Remove the copy of the previous output the rebuilds kept (any later build would remove it)."""
-        if self.cache.spare is not None:
-            discard(self.cache.spare.folder)
-            self.cache.spare = None
+        self.stages.close()
 
     def on_change(self) -> None:
         """Watcher callback: rebuild when something really changed (one line per rebuild)."""

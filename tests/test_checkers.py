@@ -76,7 +76,9 @@ def test_axe_reports_a_low_contrast_page(browser, tmp_path):
         '<body><main><p style="color:#bbb;background:#fff">Hard to read</p></main></body></html>',
         encoding="utf-8",
     )
-    assert [v["id"] for v in axe_violations(browser, (tmp_path / "low.html").as_uri(), "light", 800)] == ["color-contrast"]
+    assert [v["id"] for v in axe_violations(browser, (tmp_path / "low.html").as_uri(), "light", 800)] == [
+        "color-contrast"
+    ]
 
 
 def nu_errors(folder: Path) -> list[dict]:

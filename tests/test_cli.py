@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import SEEDS, run_cli, tree_bytes, write_corpus
 
-from generator.output.core import MARKER
+from generator.output.files import MARKER
 
 GOOD_LIST = "Abstract: We introduce a method for testing generators that is long enough to compare.\n"
 

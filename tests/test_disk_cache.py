@@ -19,19 +19,21 @@ from make_corpus import make_corpus
 from generator.errors import BuildError
 from generator.incremental import disk_cache
 from generator.incremental.cache_folder import CacheFolder
-from generator.pipeline import BuildCache, BuildOptions, build
-from generator.render.core import Renderer
+from generator.incremental.stages import IncrementalStages
+from generator.incremental.template_cache import template_cache
+from generator.pipeline import BuildOptions, build
+from generator.render.environment import Renderer
 from generator.sources import reading
 
 
-def build_with_cache(seeds, out, cache_dir) -> BuildCache:
-    cache = BuildCache()
-    build(BuildOptions(seeds, out, seeds / "site.yaml", cache_dir=cache_dir), cache)
+def build_with_cache(seeds, out, cache_dir) -> IncrementalStages:
+    cache = IncrementalStages(cache_dir)
+    build(BuildOptions(seeds, out, seeds / "site.yaml"), cache)
     return cache
 
 
 def build_without_cache(seeds, out) -> None:
-    build(BuildOptions(seeds, out, seeds / "site.yaml", cache_dir=None))
+    build(BuildOptions(seeds, out, seeds / "site.yaml"))  # the plain stages: no cache at all
 
 
 def cache_entries(cache_dir) -> dict:
@@ -92,7 +94,12 @@ def test_the_code_fingerprint_covers_every_module_and_library_version():
     fingerprint = disk_cache.code_fingerprint()
     assert len(fingerprint) == 64
     modules = {path.relative_to(disk_cache.PACKAGE_DIR).as_posix() for path in disk_cache.PACKAGE_DIR.rglob("*.py")}
-    assert {"sources/rich_profile.py", "text/normalize.py", "dedupe/blocking.py", "incremental/disk_cache.py"} <= modules
+    assert {
+        "sources/rich_profile.py",
+        "text/normalize.py",
+        "dedupe/blocking.py",
+        "incremental/disk_cache.py",
+    } <= modules
     for library in disk_cache.LIBRARIES:
         if library != "numpy" or importlib.util.find_spec("numpy") is not None:
             assert disk_cache.library_stamp(library) != f"{library} -\n", f"{library} is found"
@@ -230,10 +237,16 @@ def test_a_changed_template_always_shows(tmp_path):
     templates, cache_dir = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("<p>{{ word }} one</p>", encoding="utf-8")
-    assert Renderer(templates, CacheFolder.open(cache_dir, [])).render("page.html", {"word": "a"}) == "<p>a one</p>"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache_dir, []))).render("page.html", {"word": "a"})
+        == "<p>a one</p>"
+    )
     assert list((cache_dir / "templates").iterdir()), "the compiled template was cached"
     (templates / "page.html").write_text("<p>{{ word }} two</p>", encoding="utf-8")
-    assert Renderer(templates, CacheFolder.open(cache_dir, [])).render("page.html", {"word": "a"}) == "<p>a two</p>"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache_dir, []))).render("page.html", {"word": "a"})
+        == "<p>a two</p>"
+    )
 
 
 def test_the_command_line_caches_unless_told_not_to(tmp_path):
@@ -250,7 +263,7 @@ def test_the_command_line_caches_unless_told_not_to(tmp_path):
     assert not cache_home.exists()
 
 
-def profile_pages(cache: BuildCache) -> list[str]:
+def profile_pages(cache: IncrementalStages) -> list[str]:
     return [job for job in cache.rendered if job.endswith("/index.html")]
 
 
@@ -275,12 +288,12 @@ def test_after_an_edit_only_the_pages_showing_it_are_rendered(tmp_path, corpus):
 
 
 def test_a_changed_template_renders_every_page_again(tmp_path, corpus, monkeypatch):
-    from generator import pipeline as build_module
+    from generator.incremental import stages
 
     templates = tmp_path / "templates"
-    shutil.copytree(build_module.asset_dir("templates"), templates)
-    original = build_module.asset_dir
-    monkeypatch.setattr(build_module, "asset_dir", lambda name: templates if name == "templates" else original(name))
+    shutil.copytree(stages.asset_dir("templates"), templates)
+    original = stages.asset_dir
+    monkeypatch.setattr(stages, "asset_dir", lambda name: templates if name == "templates" else original(name))
     cache_dir, out = tmp_path / "cache", tmp_path / "out"
     build_with_cache(corpus, out, cache_dir)
     card = templates / "_card.html"
@@ -355,8 +368,8 @@ def test_a_damaged_dedupe_record_is_a_miss(tmp_path, corpus, damage):
 def test_the_dev_servers_first_build_links_the_pages_a_build_left(tmp_path, corpus):
     cache_dir, out = tmp_path / "cache", tmp_path / "out"
     build_with_cache(corpus, out, cache_dir)
-    server = BuildCache(incremental=True)
-    options = BuildOptions(corpus, out, corpus / "site.yaml", cache_dir=cache_dir)
+    server = IncrementalStages(cache_dir, dev_server=True)
+    options = BuildOptions(corpus, out, corpus / "site.yaml")
     build(options, server)
     assert profile_pages(server) == [] and len(server.loaded) == 10
     listing = sorted(corpus.glob("*_list.txt"))[3]

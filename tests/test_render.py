@@ -8,8 +8,10 @@ import pytest
 
 from generator.errors import BuildError
 from generator.incremental.cache_folder import CacheFolder
-from generator.render.core import ENVIRONMENT_OPTIONS, Renderer, scores_text
+from generator.incremental.template_cache import template_cache
+from generator.render.environment import ENVIRONMENT_OPTIONS, scores_text
 from generator.render.escaping import escaped_text
+from generator.render.pages import Renderer
 
 
 def test_template_syntax_error_names_the_template_and_line(tmp_path):
@@ -35,22 +37,34 @@ def test_template_cache_never_serves_a_changed_template(tmp_path):
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("<p>first {{ x }}</p>\n")
-    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 1}) == "<p>first 1</p>\n"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache, []))).render("page.html", {"x": 1})
+        == "<p>first 1</p>\n"
+    )
     assert list((cache / "templates").iterdir()), "the compiled template was kept"
     (templates / "page.html").write_text("<p>second {{ x }}</p>\n")
-    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 2}) == "<p>second 2</p>\n"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache, []))).render("page.html", {"x": 2})
+        == "<p>second 2</p>\n"
+    )
 
 
 def test_template_cache_is_namespaced_by_environment_options(tmp_path, monkeypatch):
-    from generator.render import core as render
+    from generator.render import environment as render
 
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("{% if x %}\n<p>{{ x }}</p>\n{% endif %}\n")
-    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": "<b>"}) == "<p>&lt;b&gt;</p>\n"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache, []))).render("page.html", {"x": "<b>"})
+        == "<p>&lt;b&gt;</p>\n"
+    )
     monkeypatch.setitem(render.ENVIRONMENT_OPTIONS, "autoescape", False)
     monkeypatch.setitem(render.ENVIRONMENT_OPTIONS, "trim_blocks", False)
-    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": "<b>"}) == "\n<p><b></p>\n\n"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache, []))).render("page.html", {"x": "<b>"})
+        == "\n<p><b></p>\n\n"
+    )
     assert len(list((cache / "templates").iterdir())) == 2
 
 
@@ -58,17 +72,19 @@ def test_unusable_cache_folder_means_no_cache(tmp_path):
     (tmp_path / "page.html").write_text("<p>ok</p>\n")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    assert Renderer(tmp_path, CacheFolder.open(blocker, [])).render("page.html", {}) == "<p>ok</p>\n"
+    assert Renderer(tmp_path, template_cache(CacheFolder.open(blocker, []))).render("page.html", {}) == "<p>ok</p>\n"
 
 
 def test_damaged_or_unwritable_cache_only_means_compiling_afresh(tmp_path):
     templates, cache = tmp_path / "templates", tmp_path / "cache"
     templates.mkdir()
     (templates / "page.html").write_text("<p>{{ x }}</p>\n")
-    Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 1})
+    Renderer(templates, template_cache(CacheFolder.open(cache, []))).render("page.html", {"x": 1})
     for entry in (cache / "templates").iterdir():
         entry.write_bytes(b"\x00garbage")
-    assert Renderer(templates, CacheFolder.open(cache, [])).render("page.html", {"x": 2}) == "<p>2</p>\n"
+    assert (
+        Renderer(templates, template_cache(CacheFolder.open(cache, []))).render("page.html", {"x": 2}) == "<p>2</p>\n"
+    )
 
 
 def test_a_failed_cache_write_is_skipped(tmp_path):
@@ -79,7 +95,7 @@ def test_a_failed_cache_write_is_skipped(tmp_path):
     (cache / "templates").mkdir()
     (cache / "templates").chmod(0o500)  # nothing can be written in it (but by root)
     try:
-        assert Renderer(templates, folder).render("page.html", {"x": 1}) == "<p>1</p>\n"
+        assert Renderer(templates, template_cache(folder)).render("page.html", {"x": 1}) == "<p>1</p>\n"
     finally:
         (cache / "templates").chmod(0o700)
 

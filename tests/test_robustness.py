@@ -17,7 +17,7 @@ from conftest import ROOT, SEEDS, run_cli, tree_bytes, write_corpus
 sys.path.insert(0, str(ROOT / "bench"))
 from make_corpus import make_corpus
 
-from generator.output.core import MARKER
+from generator.output.files import MARKER
 
 
 def assert_complete(out: Path) -> None:
@@ -162,23 +162,25 @@ def test_builds_are_identical_across_working_directories_and_hash_seeds(tmp_path
 @pytest.mark.parametrize("arrays_from", [10**9, 1], ids=["plain-blocking", "numpy-blocking"])
 def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_from):
     from generator.dedupe import blocking
-    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
 
     monkeypatch.setattr(blocking, "ARRAYS_FROM", arrays_from)
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
     build(options, cache)
     page = sorted(seeds.glob("*_page.txt"))[3]
     page.write_text(page.read_text(encoding="utf-8").replace("h-index", "h-index1", 1), encoding="utf-8")
     before = {name: source.prepared for name, source in cache.sources.items()}
-    entries_before, result_before = list(cache.sources[page.name].doc.entries), cache.dedupe.result
+    entries_before, result_before = list(cache.sources[page.name].doc.entries), cache.dedupe_memo.result
     build(options, cache)
     assert cache.parsed == [page.name]
-    assert cache.dedupe.blocking_reused, "a metric edit leaves every blocking key as it was"
+    assert cache.dedupe_memo.blocking_reused, "a metric edit leaves every blocking key as it was"
     assert all(map(operator.is_, cache.sources[page.name].doc.entries, entries_before)), "equal entries are kept"
-    assert cache.dedupe.result is result_before, "no entry changed: the last clusters are taken as they were"
+    assert cache.dedupe_memo.result is result_before, "no entry changed: the last clusters are taken as they were"
     assert 0 < len(cache.rendered) < 12  # only the changed profile and the pages showing it
     kept = [name for name, source in cache.sources.items() if source.prepared is before[name]]
     assert sorted(kept) == sorted(set(before) - {page.name}), "only the changed file is prepared for dedupe anew"
@@ -189,9 +191,11 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
     text = listing.read_text(encoding="utf-8")
     listing.write_text(text.replace("Abstract: ", "Abstract: Revised. ", 1), encoding="utf-8")
     build(options, cache)
-    assert not cache.dedupe.blocking_reused, "an abstract edit is blocked again"
-    assert cache.dedupe.blocking_updated == (arrays_from == 1), "large inputs count again only the changed keys"
-    assert len(cache.dedupe.decisions) > cache.dedupe.fresh_pairs, "decisions between unchanged entries are reused"
+    assert not cache.dedupe_memo.blocking_reused, "an abstract edit is blocked again"
+    assert cache.dedupe_memo.blocking_updated == (arrays_from == 1), "large inputs count again only the changed keys"
+    assert len(cache.dedupe_memo.decisions) > cache.dedupe_memo.fresh_pairs, (
+        "decisions between unchanged entries are reused"
+    )
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
 
@@ -199,14 +203,16 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path, monkeypatch, arrays_f
 def test_alternating_edits_keep_the_incremental_site_equal_to_a_full_build(tmp_path):
     """Metric edits (no paper changes: data files and the report kept whole) alternate with paper
     edits (parts kept per paper): what one kind of build left in the memos must serve the next."""
-    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
     pages, listings = sorted(seeds.glob("*_page.txt")), sorted(seeds.glob("*_list.txt"))
     with listings[3].open("a", encoding="utf-8") as listing:  # a paper no source gives a title
         listing.write("Abstract: A singular study of nothing in particular. A second sentence follows it.\n")
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
     build(options, cache)
     title = _first_card_title(pages[0])  # the first titled source: its paper's title, hence its id, changes
@@ -258,11 +264,13 @@ def _first_card_title(page: Path) -> str:
 def test_incremental_rebuild_after_an_edit_equals_a_full_build(tmp_path, edit):
     import shutil
 
-    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, tmp_path / "incremental", seeds / "site.yaml")
     build(options, cache)
     name, old, new = edit
@@ -271,7 +279,7 @@ def test_incremental_rebuild_after_an_edit_equals_a_full_build(tmp_path, edit):
     (seeds / name).write_text(text.replace(old, new, 1), encoding="utf-8")
     build(options, cache)
     if name.endswith(".txt"):
-        assert 0 < cache.merge.fresh < 10, "only the papers of the changed source are merged again"
+        assert 0 < cache.merge_memo.fresh < 10, "only the papers of the changed source are merged again"
     build(BuildOptions(seeds, tmp_path / "full", seeds / "site.yaml"))
     assert tree_bytes(tmp_path / "incremental") == tree_bytes(tmp_path / "full")
 
@@ -280,21 +288,22 @@ def test_the_dev_servers_first_build_keeps_its_memos_when_pages_render_on_every_
     """The report's blocks and the data files' parts are made in this process, where the memos live:
     a later rebuild whose report did not change renders no report block again (a forked worker's
     memo would be lost with it)."""
-    from generator.pipeline import BuildCache, BuildOptions, build
-    from generator.render import core as render
+    from generator.incremental import pages as reuse
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
+    from generator.render import pages as render
 
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)  # every build renders on every core
-    monkeypatch.setattr(render, "BLOCK_CHUNK", 1)  # a block per merged paper or pair, whatever the hashes
+    monkeypatch.setattr(reuse, "BLOCK_CHUNK", 1)  # a block per merged paper or pair, whatever the hashes
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 12, 10)
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, tmp_path / "out", seeds / "site.yaml")
     build(options, cache)
     rendered_blocks: list[int] = []  # how many merged papers or pairs each block rendered shows
-    chunk_block = render._chunk_block
-    monkeypatch.setattr(
-        render, "_chunk_block", lambda *args: rendered_blocks.append(len(args[2])) or chunk_block(*args)
-    )
+    chunk_block = reuse._chunk_block
+    monkeypatch.setattr(reuse, "_chunk_block", lambda *args: rendered_blocks.append(len(args[2])) or chunk_block(*args))
     listing = sorted(seeds.glob("*_list.txt"))[2]
     listing.write_text(listing.read_text(encoding="utf-8").replace("Abstract: ", "Abstract: Revised. ", 1), "utf-8")
     build(options, cache)
@@ -308,11 +317,13 @@ def test_the_dev_servers_first_build_keeps_its_memos_when_pages_render_on_every_
 
 
 def test_incremental_rebuild_never_keeps_an_output_file_edited_by_hand(tmp_path):
-    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
 
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 4, 5)
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, tmp_path / "out", seeds / "site.yaml")
     build(options, cache)
     expected = tree_bytes(tmp_path / "out")
@@ -337,11 +348,13 @@ def test_the_dev_server_builds_into_its_spare_copy_of_the_previous_output(tmp_pa
     """Each rebuild writes into the output before the live one (kept as a spare), keeping its
     unchanged pages: the retired output keeps exactly what it held (nothing is written through a
     link the two share), and the result is always the full build's."""
-    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
 
     seeds, out, full = tmp_path / "seeds", tmp_path / "out", tmp_path / "full"
     make_corpus(seeds, 6, 5)
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, out, seeds / "site.yaml")
     build(options, cache)
     pages = sorted(seeds.glob("*_page.txt"))
@@ -377,13 +390,15 @@ def test_the_dev_server_builds_into_its_spare_copy_of_the_previous_output(tmp_pa
 
 
 def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_servers_spare(tmp_path, monkeypatch):
-    from generator import pipeline as build_module
     from generator.errors import BuildError
-    from generator.pipeline import BuildCache, BuildOptions, build
+    from generator.incremental import stages as stages_module
+    from generator.incremental.cache_folder import default_cache_dir
+    from generator.incremental.stages import IncrementalStages
+    from generator.pipeline import BuildOptions, build
 
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     make_corpus(seeds, 4, 5)
-    cache = BuildCache(incremental=True)
+    cache = IncrementalStages(default_cache_dir(), dev_server=True)
     options = BuildOptions(seeds, out, seeds / "site.yaml")
     build(options, cache)
     build(options, cache)
@@ -402,7 +417,7 @@ def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_server
     def disk_full(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_module, "write_site", disk_full)
+    monkeypatch.setattr(stages_module, "write_site", disk_full)
     with pytest.raises(BuildError):  # the disk error, said as a problem
         build(options, cache)
     assert tree_bytes(out) == good
@@ -419,7 +434,7 @@ def test_a_failed_rebuild_deletes_the_spare_and_a_cli_build_removes_a_dev_server
 def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_by_the_next_build(
     tmp_path, monkeypatch
 ):
-    from generator.output import core as write
+    from generator.output import staging as write
     from generator.pipeline import BuildOptions, build
 
     seeds, out = tmp_path / "seeds", tmp_path / "out"
@@ -445,7 +460,7 @@ def test_a_large_old_output_is_deleted_in_the_background_and_a_half_deleted_one_
 def test_parallel_build_equals_a_serial_build(tmp_path, monkeypatch):
     from generator.dedupe import blocking, scoring, signatures
     from generator.pipeline import BuildOptions, build
-    from generator.render import core as render
+    from generator.render import pages as render
     from generator.sources import reading
 
     seeds = tmp_path / "seeds"

@@ -21,6 +21,7 @@ from generator.dedupe.candidates import candidate_pairs_of
 from generator.dedupe.clustering import cluster_all, decision_order
 from generator.dedupe.scoring import judge_all
 from generator.dedupe.signatures import Prepared, prepare_all, signatures_of
+from generator.executor import LOCAL, Executor
 from generator.model import DedupeResult, Entry
 
 # NumPy asks Linux for transparent huge pages for large arrays; where the kernel then compacts
@@ -31,14 +32,16 @@ from generator.model import DedupeResult, Entry
 os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 
-def deduplicate(entries: list[Entry], prepared: Sequence[Prepared] | None = None) -> DedupeResult:
+def deduplicate(
+    entries: list[Entry], prepared: Sequence[Prepared] | None = None, executor: Executor = LOCAL
+) -> DedupeResult:
     """Group ``entries`` into clusters, one per distinct paper.
 
     ``prepared``: what :func:`~generator.dedupe.signatures.prepare` made of consecutive runs of
     ``entries`` (computed here when not given).
     """
-    parts = prepared if prepared is not None else prepare_all(entries)
+    parts = prepared if prepared is not None else prepare_all(entries, executor)
     signatures = signatures_of(entries, parts)
-    pairs = candidate_pairs_of(signatures, parts)
+    pairs = candidate_pairs_of(signatures, parts, executor)
     clusters, near_misses = cluster_all(signatures, judge_all(signatures, pairs))
     return DedupeResult(clusters, sorted(near_misses, key=decision_order), len(pairs))

@@ -25,6 +25,7 @@ from generator.dedupe.blocking_keys import (
     WORD_HASHES,
     Pair,
 )
+from generator.executor import LOCAL, Executor
 
 if TYPE_CHECKING:
     from generator.dedupe.gram_arrays import EntryGrams
@@ -33,7 +34,10 @@ ARRAYS_FROM = 3_000  # entries; below this the plain Python index is faster than
 
 
 def candidate_pairs(
-    abstracts: EntryGrams | Sequence[str], titles: Sequence[str], identifiers: Sequence[Iterable[str]]
+    abstracts: EntryGrams | Sequence[str],
+    titles: Sequence[str],
+    identifiers: Sequence[Iterable[str]],
+    executor: Executor = LOCAL,
 ) -> set[Pair]:
     """Index pairs ``(i, j)``, ``i < j``, of entries worth comparing.
 
@@ -48,7 +52,7 @@ def candidate_pairs(
     from generator.dedupe.gram_arrays import EntryGrams, shared_gram_pairs
 
     grams = abstracts if isinstance(abstracts, EntryGrams) else EntryGrams.of(abstracts, titles)
-    return pairs | shared_gram_pairs(grams, [len(keys) for keys in exact_keys])
+    return pairs | shared_gram_pairs(grams, [len(keys) for keys in exact_keys], executor)
 
 
 def exact_keys_of(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> list[set[str]]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from generator.dedupe import blocking
 from generator.dedupe.signatures import Prepared, Signature, gram_arrays, grams_of
+from generator.executor import LOCAL, Executor
 
 if TYPE_CHECKING:
     from generator.dedupe.gram_arrays import EntryGrams
@@ -17,10 +18,12 @@ if TYPE_CHECKING:
 Abstracts: TypeAlias = "Sequence[str] | EntryGrams"  # comparison keys, or (large inputs) blocking keys
 
 
-def candidate_pairs_of(signatures: list[Signature], parts: Sequence[Prepared]) -> list[tuple[int, int]]:
+def candidate_pairs_of(
+    signatures: list[Signature], parts: Sequence[Prepared], executor: Executor = LOCAL
+) -> list[tuple[int, int]]:
     """The pairs blocking finds worth comparing, in order."""
     titles, identifiers = [sig.title_key for sig in signatures], [sig.ids for sig in signatures]
-    return sorted(blocking.candidate_pairs(blocking_abstracts(signatures, parts), titles, identifiers))
+    return sorted(blocking.candidate_pairs(blocking_abstracts(signatures, parts), titles, identifiers, executor))
 
 
 def blocking_abstracts(signatures: list[Signature], parts: Sequence[Prepared]) -> Abstracts:

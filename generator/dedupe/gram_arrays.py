@@ -10,16 +10,15 @@ a candidate pair, never hide one.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from generator.dedupe.blocking_keys import MIN_SHARED, NEIGHBOUR_WINDOW, SHARED_FRACTION, SMALL_POSTING, Pair
 from generator.dedupe.hashed_grams import HashedTexts, gram_keys, sampled_grams
+from generator.executor import LOCAL, Executor
 from generator.memory import give_back_freed_blocks, keep_freed_blocks
 
 
@@ -80,9 +79,9 @@ class EntryGrams:
 OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 64-bit integer
 
 
-def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int]) -> set[Pair]:
+def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int], executor: Executor = LOCAL) -> set[Pair]:
     """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`)."""
-    return gram_counts(grams).passing(np.array(exact_sizes, dtype=np.int64))
+    return gram_counts(grams, executor).passing(np.array(exact_sizes, dtype=np.int64))
 
 
 @dataclass
@@ -129,7 +128,7 @@ def _looked_up(keys: np.ndarray, values: np.ndarray, codes: np.ndarray) -> tuple
     return present, values[position[present]]
 
 
-def gram_counts(grams: EntryGrams) -> GramCounts:
+def gram_counts(grams: EntryGrams, executor: Executor = LOCAL) -> GramCounts:
     """Count shared grams.  The keys are cut into slices by their top bits, and each slice's pairs
     are counted in its own thread (NumPy's sorts and array operations release the GIL, so the
     slices use every core); the slices' counts are then added up.  Equal keys always fall in the
@@ -137,8 +136,7 @@ def gram_counts(grams: EntryGrams) -> GramCounts:
     """
     keep_freed_blocks()  # the threads' temporary arrays reuse each other's memory ...
     slices = _key_slices(grams, SLICES)
-    with ThreadPoolExecutor(len(slices)) as pool:
-        counted = list(pool.map(functools.partial(_slice_pair_counts, grams.count), slices))
+    counted = list(executor.map(_slice_pair_counts, grams.count, slices, 2, threads=True))
     give_back_freed_blocks()  # ... which then goes back to the system
     codes, counts = added_counts([(codes, counts) for codes, counts, *_ in counted])
     sizes = sum(keys_per_entry for _, _, keys_per_entry, _ in counted)

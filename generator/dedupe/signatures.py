@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from generator.dedupe import blocking
-from generator.executor import chunks, fork_map
+from generator.executor import LOCAL, Executor, chunks
 from generator.model import Entry
 from generator.text.normalize import comparison_key, first_sentence
 
@@ -96,10 +96,10 @@ def _gram_texts(keys: list[SignatureKeys]) -> tuple[list[str], list[str]]:
     return [key[0] for key in keys], [key[1] for key in keys]
 
 
-def prepare_all(entries: list[Entry]) -> list[Prepared]:
+def prepare_all(entries: list[Entry], executor: Executor = LOCAL) -> list[Prepared]:
     """Prepare entries not prepared while parsing; a large input is prepared on every core."""
     large = len(entries) >= blocking.ARRAYS_FROM
-    return fork_map(_prepare_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), threshold=2)
+    return list(executor.map(_prepare_chunk, (entries, large), chunks(len(entries), SIGNATURE_CHUNK), 2))
 
 
 def _prepare_chunk(state: tuple[list[Entry], bool], indexes: range) -> Prepared:

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from generator.incremental.cache_folder import CacheFolder, replace_file
 
 if TYPE_CHECKING:
-    from generator.render.core import PageCache
+    from generator.incremental.pages import PageCache
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the generator package: every module of it
 LIBRARIES = ("numpy", "bibtexparser", "yaml", "jinja2", "markupsafe", "nh3", "markdown", "orjson")  # change output

@@ -18,11 +18,7 @@ from generator.merge.ids import ID_LENGTH, assign_ids
 from generator.merge.overrides import Resolution
 from generator.merge.profiles import first_source, sort_papers
 from generator.model import Cluster, Paper
-from generator.text.normalize import (
-    numbered_copies,
-    numbered_from,
-    slug_base,
-)
+from generator.text.normalize import numbered_copies, numbered_from, slug_base
 
 _PAPER_ID = attrgetter("id")
 

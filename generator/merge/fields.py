@@ -18,10 +18,7 @@ from typing import TypeVar
 from generator.merge.overrides import Override
 from generator.model import Cluster, Entry, Location, Paper
 from generator.text.identifiers import arxiv_month
-from generator.text.normalize import (
-    comparison_key,
-    first_sentence,
-)
+from generator.text.normalize import comparison_key, first_sentence
 
 DERIVED_TITLE_WORDS = 12
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Paper
-from generator.text.normalize import (
-    unique_slugs,
-)
+from generator.text.normalize import unique_slugs
 
 ID_LENGTH = 60
 

@@ -11,10 +11,7 @@ from pathlib import PurePosixPath
 from generator.config.site import RESERVED, SiteConfig
 from generator.model import Location, Paper, Profile, SourceDoc
 from generator.sources.catalog import Catalog
-from generator.text.normalize import (
-    numbered_apart,
-    slugify,
-)
+from generator.text.normalize import numbered_apart, slugify
 
 
 def profile_slugs(config: SiteConfig, docs: list[SourceDoc]) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from generator.model import Paper
 from generator.text.normalize import ascii_fold
@@ -78,3 +79,12 @@ def row_chart(counts: list[tuple[str, int]], width: int = 220, row: int = 18, ga
         for index, (label, value) in enumerate(counts)
     ]
     return Chart(bars, width, max(len(counts) * (row + gap) - gap, row), maximum)
+
+
+CATEGORY = attrgetter("category")
+
+
+def category_counts(papers: list[Paper]) -> list[tuple[str, int]]:
+    """Categories present, most frequent first (ties by code); uncategorised last."""
+    counts = Counter(map(CATEGORY, papers))  # counted in C
+    return sorted(counts.items(), key=lambda item: (item[0] == "", -item[1], item[0]))

@@ -1,26 +1,25 @@
-"""The reading stage: every catalogued source parsed, or taken from a cache.
-
-Three ways to get a source, cheapest first: the dev server keeps parsed sources in memory while
-their files are unchanged (same modification time and size); the persistent cache
-(:mod:`generator.disk_cache`) holds sources parsed by earlier builds, by content; anything else
-is parsed.  Many files are read on every core, in forked workers that also compute what dedupe
+"""Reading: every catalogued source parsed, on every core, in workers that also compute what dedupe
 needs of the entries (signature and blocking keys), so that work is spread over the cores too.
+
+The incremental layer may offer two shortcuts (:func:`read_sources`): a source read before whose
+file is unchanged (the dev server keeps them in memory), and a store of parsed sources by content
+(the disk cache).  Without them, every source is parsed.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from generator.dedupe.signatures import Prepared, gram_arrays, prepare_each
 from generator.errors import BuildError, Problem
-from generator.executor import chunks, fork_imap
+from generator.executor import LOCAL, Executor, chunks
 from generator.files import not_regular_problem, unreadable_problem
-from generator.incremental.disk_cache import DiskCache, Location, PackWriter
 from generator.model import SourceDoc
 from generator.sources.catalog import Catalog
 from generator.sources.formats import SOURCE_SUFFIXES, parse_source, source_bytes
@@ -60,48 +59,60 @@ class _Outcome(NamedTuple):
     loaded: bool = False
 
 
+FileStatus = tuple[int, int]  # a file's modification time and size
+Remembered = Callable[[str, FileStatus], "ParsedSource | None"]  # a source read before, if still valid
+
+
+class SourceStore(Protocol):
+    """Parsed sources kept by content between builds: what the reading stage asks of the
+    incremental layer's disk cache.  A source is stored pickled, under a key made of its bytes."""
+
+    def key(self, shown_path: str, data: bytes) -> str: ...
+
+    def load(self, key: str) -> bytes | None: ...
+
+    def new_pack(self) -> Any: ...  # add(key, blob) each source parsed now; finish() → where they lie
+
+    def update(self, written: Any, used: set[str]) -> None: ...
+
+
 def read_sources(
     seeds_dir: Path,
     catalog: Catalog,
-    kept: dict[str, ParsedSource],
     max_bytes: int,
-    store: DiskCache | None = None,
     keep_going: bool = False,
+    executor: Executor = LOCAL,
+    remembered: Remembered | None = None,
+    store: SourceStore | None = None,
 ) -> Reading:
-    """Read every catalogued source; ``kept`` (the dev server's, else empty) is updated in place.
+    """Read every catalogued source, on every core (:data:`GROUP_FILES` files a task).
 
     Every file's problems are reported together; with ``keep_going`` a bad file is skipped and
-    its problems become warnings.  The persistent cache keeps the sources that parsed, and only them.
+    its problems become warnings.  The incremental layer may offer sources read before
+    (``remembered``, while their files are unchanged) and a ``store`` of parsed sources by content;
+    the store keeps the sources that parsed, and only them.
     """
-    fingerprints, problems = _fingerprints(seeds_dir, catalog.files)
-    stale = [name for name in fingerprints if name not in kept or kept[name].fingerprint != fingerprints[name]]
-    outcomes, written = read_many([(seeds_dir / name, name) for name in stale], max_bytes, store)
+    statuses, problems = _fingerprints(seeds_dir, catalog.files)
+    sources: dict[str, ParsedSource] = {}
+    for name, status in statuses.items():
+        if remembered is not None and (source := remembered(name, status)) is not None:
+            sources[name] = source
+    stale = [name for name in statuses if name not in sources]
+    outcomes, written = read_many([(seeds_dir / name, name) for name in stale], max_bytes, executor, store)
     for name, outcome in zip(stale, outcomes, strict=True):
         if isinstance(outcome.result, list):
-            kept.pop(name, None)
             problems += outcome.result
         else:
             doc, prepared = outcome.result  # type: ignore[misc]
-            if name in kept:
-                _keep_equal_entries(doc, kept[name].doc)
-            kept[name] = ParsedSource(fingerprints[name], doc, prepared, key=outcome.key)
-    sources = [kept[name] for name in catalog.files if name in kept and name in fingerprints]
+            sources[name] = ParsedSource(statuses[name], doc, prepared, key=outcome.key)
+    read = [sources[name] for name in catalog.files if name in sources]
     if store is not None:  # also when other files fail: the sources that did parse are kept
-        store.update(written, {source.key for source in sources})
+        store.update(written, {source.key for source in read})
     if problems and not keep_going:
         raise BuildError(problems)
     loaded = [name for name, outcome in zip(stale, outcomes, strict=True) if outcome.loaded]
     skipped = [Problem(p.path, p.line, f"skipped (--keep-going): {p.message}", p.hint) for p in problems]
-    return Reading(sources, skipped, [name for name in stale if name in kept and name not in loaded], loaded)
-
-
-def _keep_equal_entries(doc: SourceDoc, before: SourceDoc) -> None:
-    """Give ``doc`` (a file parsed again) the entry objects of its last parse wherever an entry is
-    equal to the one at the same place: later stages keep what they derived from an entry by its
-    identity, so an edit of a profile's metrics, or of one paper, leaves the other entries' work
-    (their comparisons, their merged papers) as it was."""
-    old = before.entries
-    doc.entries = [old[i] if i < len(old) and old[i] == entry else entry for i, entry in enumerate(doc.entries)]
+    return Reading(read, skipped, [name for name in stale if name in sources and name not in loaded], loaded)
 
 
 def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
@@ -122,8 +133,8 @@ def _fingerprints(seeds_dir: Path, names: list[str]) -> tuple[dict[str, tuple[in
 
 
 def read_many(
-    files: list[tuple[Path, str]], max_bytes: int, store: DiskCache | None = None
-) -> tuple[list[_Outcome], dict[str, Location]]:
+    files: list[tuple[Path, str]], max_bytes: int, executor: Executor = LOCAL, store: SourceStore | None = None
+) -> tuple[list[_Outcome], Any]:
     """Load or parse ``(path, shown path)`` files, in order: each a parsed source or its problems;
     and where the sources parsed now were written in the disk cache (one new pack, appended to as
     each arrives, so that they are never all held at once).  Many files are read on every core,
@@ -139,15 +150,15 @@ def read_many(
     groups = [
         files[part.start : part.stop] for part in chunks(len(files), GROUP_FILES if parallel else max(1, len(files)))
     ]
-    outcomes = chain.from_iterable(fork_imap(_read_group, state, groups, 2))
+    outcomes = chain.from_iterable(executor.map(_read_group, state, groups, 2))
     read = [_unpickled(outcome, file, state, pack) for outcome, file in zip(outcomes, files, strict=True)]
     return read, pack.finish() if pack is not None else {}
 
 
-ReadState = tuple[int, bool, "DiskCache | None"]  # size limit, prepare blocking grams?, the disk cache
+ReadState = tuple[int, bool, "SourceStore | None"]  # size limit, prepare blocking grams?, the disk cache
 
 
-def _unpickled(outcome: _Outcome, file: tuple[Path, str], state: ReadState, pack: PackWriter | None) -> _Outcome:
+def _unpickled(outcome: _Outcome, file: tuple[Path, str], state: ReadState, pack: Any) -> _Outcome:
     """The outcome with its source unpickled; a source parsed now goes into the ``pack``."""
     if not isinstance(outcome.result, bytes):
         return outcome

@@ -1,0 +1,134 @@
+"""A profile page's context: the person, their facts and charts, their cards by year, their
+BibTeX, and the page's JSON-LD.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.config.links import LINK_KINDS
+from generator.model import Metric, Paper, Profile, Site
+from generator.render.bibtex import bibliography, bibtex_entries
+from generator.render.cards import CardView, card_view, is_person, name_key
+from generator.render.charts import category_counts, coauthors, column_chart, papers_per_year, row_chart, years_active
+from generator.render.site_pages import base_context, counted, page_url
+from generator.text.categories import category_name
+
+TOP_COAUTHORS = 6
+
+
+@dataclass(frozen=True)
+class SiteLookups:
+    """Site-wide tables every profile page consults, built once per build (not once per page)."""
+
+    names: dict[str, str]  # profile slug → name
+    people: dict[tuple[str, str], str]  # name key → profile slug
+
+    @classmethod
+    def of(cls, site: Site) -> SiteLookups:
+        return cls({profile.slug: profile.name for profile in site.profiles}, site_people(site))
+
+
+def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
+    entries = bibtex_entries(profile.papers, profile.name)
+    path = f"{profile.slug}/index.html"
+    return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
+        "json_ld": person_json_ld(profile, page_url(site, path)),
+        "profile": {
+            "name": profile.name,
+            "slug": profile.slug,
+            "affiliations": profile.affiliations,
+            "primary_category": profile.primary_category,
+            "primary_category_name": category_name(profile.primary_category),
+            "metrics": [metric_view(metric) for metric in profile.metrics],
+            "paper_count": len(profile.papers),
+            "bio_html": Markup(profile.bio_html),  # sanitised by generator.bios
+            "links": [{"kind": kind, "label": LINK_KINDS[kind], "url": url} for kind, url in profile.links],
+        },
+        "chips": [
+            {"code": code, "name": category_name(code) if code else "No category", "count": count}
+            for code, count in category_counts(profile.papers)
+        ],
+        "groups": year_groups(
+            [card_view(paper, profile, lookups.names, entries[paper.id]) for paper in profile.papers]
+        ),
+        "card_count": len(profile.papers),
+        "stats": profile_stats(profile, lookups),
+        "bibliography": bibliography(profile.papers, entries),
+    }
+
+
+def year_groups(cards: list[CardView]) -> list[dict[str, Any]]:
+    """Consecutive cards of one year under one heading (cards come newest first, undated last)."""
+    groups: list[dict[str, Any]] = []
+    for card in cards:
+        label = card.year or "Undated"
+        if not groups or groups[-1]["year"] != label:
+            groups.append({"year": label, "cards": []})
+        groups[-1]["cards"].append(card)
+    return groups
+
+
+def profile_stats(profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
+    """Computed facts and charts for the profile header."""
+    span = years_active(profile.papers)
+    person = name_key(profile.name)
+    named = coauthors(profile.papers, functools.partial(is_person, person=person))  # the rule cards bold by
+    on_site = lookups.people
+    return {
+        "years": "" if span is None else (str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"),
+        "coauthor_count": len(named),
+        "top_coauthors": [
+            {"name": name, "count": count, "slug": on_site.get(name_key(name), "") if name_key(name) != person else ""}
+            for name, count in named[:TOP_COAUTHORS]
+        ],
+        "year_chart": column_chart(papers_per_year(profile.papers)),
+        "category_chart": row_chart([(code or "none", count) for code, count in category_counts(profile.papers)]),
+    }
+
+
+def profile_description(profile: Profile) -> str:
+    """``Arthur Mensch (DMA, PARIETAL): 14 papers, mostly CL, CV.``"""
+    where = f" ({', '.join(profile.affiliations)})" if profile.affiliations else ""
+    categories = [code for code, _ in category_counts(profile.papers) if code][:3]
+    topics = f", mostly {', '.join(categories)}" if categories else ""
+    return f"{profile.name}{where}: {counted(len(profile.papers), 'paper')}{topics}."
+
+
+def person_json_ld(profile: Profile, url: str) -> dict[str, Any]:
+    """schema.org ``Person`` with the person's papers as ``ScholarlyArticle`` works they authored."""
+    person: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person", "name": profile.name}
+    if url:
+        person["url"] = url
+    if profile.affiliations:
+        person["affiliation"] = [{"@type": "Organization", "name": name} for name in profile.affiliations]
+    if profile.links:
+        person["sameAs"] = [url for _, url in profile.links]
+    person["@reverse"] = {"author": [scholarly_article(paper, url) for paper in profile.papers]}
+    return person
+
+
+def scholarly_article(paper: Paper, profile_url: str) -> dict[str, Any]:
+    article: dict[str, Any] = {"@type": "ScholarlyArticle", "@id": f"{profile_url}#{paper.id}", "name": paper.title}
+    if paper.date:
+        article["datePublished"] = paper.date
+    if paper.category:
+        article["about"] = category_name(paper.category)
+    if paper.authors:
+        article["author"] = [{"@type": "Person", "name": name} for name in paper.authors]
+    return article
+
+
+def metric_view(metric: Metric) -> dict[str, Any]:
+    value = f"{metric.value:,}" if isinstance(metric.value, int) else f"{metric.value:g}"
+    suffix = "%" if "%" in metric.text else ""
+    return {"label": metric.label, "value": value + suffix, "source": str(metric.location)}
+
+
+def site_people(site: Site) -> dict[tuple[str, str], str]:
+    """Name key → profile slug, for linking co-authors who have a profile on the site."""
+    return {name_key(profile.name): profile.slug for profile in reversed(site.profiles)}

@@ -1,0 +1,121 @@
+"""The site's pages: which there are (:func:`page_jobs`), and the contexts of the site-wide ones
+(index, report, 404, sitemap), with what every page shares (:func:`base_context`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model import Site
+from generator.render.charts import category_counts
+
+Job = tuple[str, str]  # (template, profile slug or "" for a site-wide page)
+
+
+NOT_IN_SITEMAP = ("404.html", "sitemap.xml")
+
+
+PAGE_DATA_FILES = {"report.html": "report.json"}  # page → data file built from the same data, by the same job
+
+
+def page_jobs(site: Site) -> dict[str, Job]:
+    """Output path → (template, profile slug): what to render, small enough to send to a worker,
+    which builds the context itself.  A profile's job also writes its ``papers.bib`` (from the same
+    citation keys as its Cite boxes)."""
+    jobs: dict[str, Job] = {"index.html": ("index.html", "")}
+    for profile in site.profiles:
+        jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
+    jobs["report.html"] = ("report.html", "")
+    jobs["404.html"] = ("404.html", "")
+    if site.site_url:
+        jobs["sitemap.xml"] = ("sitemap.xml", "")
+    return jobs
+
+
+def site_context(
+    site: Site, template: str, report: Callable[[], dict[str, Any]], blocks: Callable[[], ReportBlocks]
+) -> dict[str, Any]:
+    """The context of the site-wide page ``template`` (``report`` and ``blocks`` make the report
+    and its block renderer, for the report page only)."""
+    if template == "index.html":
+        return index_context(site)
+    if template == "report.html":
+        return report_context(site, report(), blocks())
+    if template == "404.html":
+        return not_found_context(site)
+    return {"urls": [page_url(site, path) for path in page_jobs(site) if path not in NOT_IN_SITEMAP]}
+
+
+ReportBlocks = Callable[[str, "list[dict[str, Any]] | list[bytes]"], list[Markup]]
+
+
+def deployment_files(site: Site) -> dict[str, str]:
+    """Files for static hosts: ``.nojekyll`` always; ``robots.txt`` when the site's address is known."""
+    files = {".nojekyll": ""}
+    if site.site_url:
+        files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {site.site_url}sitemap.xml\n"
+    return files
+
+
+def page_url(site: Site, path: str) -> str:
+    """The absolute address of an output file (``x/index.html`` → ``…/x/``); empty without ``site_url``."""
+    if not site.site_url:
+        return ""
+    return site.site_url + path.removesuffix("index.html")
+
+
+def base_context(site: Site, path: str, page_title: str, description: str, og_type: str = "website") -> dict[str, Any]:
+    """What every page needs: titles, description, link prefix to the site root, address for sharing."""
+    return {
+        "site_title": site.title,
+        "root": "../" * path.count("/"),
+        "page_title": page_title,
+        "description": description,
+        "canonical": page_url(site, path),
+        "og_type": og_type,
+        "json_ld": None,
+    }
+
+
+def index_context(site: Site) -> dict[str, Any]:
+    profiles = [
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "affiliations": p.affiliations,
+            "paper_count": len(p.papers),
+            "top_categories": category_counts(p.papers)[:3],
+        }
+        for p in site.profiles
+    ]
+    description = (
+        f"{counted(len(site.profiles), 'research profile')} with {counted(len(site.papers), 'distinct paper')}."
+    )
+    return base_context(site, "index.html", site.title, description) | {
+        "profiles": profiles,
+        "paper_count": len(site.papers),
+    }
+
+
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def not_found_context(site: Site) -> dict[str, Any]:
+    """The 404 page is served at any depth, so its links are absolute, under ``base_url``."""
+    return base_context(site, "404.html", f"Page not found · {site.title}", "This page does not exist.") | {
+        "root": site.base_url,
+        "canonical": "",
+    }
+
+
+def report_context(site: Site, report: dict[str, Any], blocks: ReportBlocks) -> dict[str, Any]:
+    description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
+    return base_context(site, "report.html", f"Build report · {site.title}", description) | {
+        "report": report,
+        "merged_blocks": blocks("merged_paper", report["merged"]),
+        "apart_rows": blocks("apart_row", report["apart"]),
+    }
