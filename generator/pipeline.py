@@ -4,7 +4,7 @@
 
 Each stage is a package with one job and plain data in and out (see docs/architecture.md).
 :class:`Stages` runs each stage as it is: nothing is kept between builds.  The incremental layer's
-subclass, :class:`generator.incremental.IncrementalStages`, reuses what earlier builds made (the
+subclass, :class:`generator.incremental.stages.IncrementalStages`, reuses what earlier builds made (the
 disk cache, the dev server's memory); a build gives the same site either way.
 """
 

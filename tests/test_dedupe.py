@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from generator.dedupe import blocking, deduplicate, scoring
 from generator.dedupe.scoring import pair_scores
 from generator.dedupe.signatures import prepare, signatures_of
-from generator.incremental import dedupe_memo
+from generator.incremental import dedupe_memo, slots
 from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.incremental.dedupe_record import restored_result, result_state
 from generator.model import Entry, Location
@@ -442,9 +442,9 @@ def test_the_dev_servers_dedupe_after_entries_are_added_or_removed_equals_dedupl
     """Sources that gain or lose entries (later entries of the file move down or up a line): the
     entries fill or leave their source's slots, or (no room left) the slots are laid out anew;
     the memo's result is the full one."""
-    original = blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE, dedupe_memo.HEADROOM
+    original = blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE, slots.HEADROOM
     blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE = (1 if numpy_blocking else 10**9), 1.0
-    dedupe_memo.HEADROOM = headroom
+    slots.HEADROOM = headroom
     try:
         texts = [list(source) for source in sources]
         memo = DedupeMemo()
@@ -463,7 +463,7 @@ def test_the_dev_servers_dedupe_after_entries_are_added_or_removed_equals_dedupl
             assert _outcome(deduplicate_again(list(entries), parts, memo)) == _outcome(deduplicate(list(entries)))
             assert len(memo.decisions) == len(memo.pairs)
     finally:
-        blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE, dedupe_memo.HEADROOM = original
+        blocking.ARRAYS_FROM, dedupe_memo.REGROUP_SHARE, slots.HEADROOM = original
 
 
 def _sources_of(texts, numpy_blocking, last=None, changed=None):

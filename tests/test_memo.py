@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.incremental.memo import PaperMemo, Same, TextMemo
+from generator.incremental.kept_values import PaperMemo, Same, TextMemo
 from generator.model import Location, Paper
 
 

@@ -1,7 +1,7 @@
 """Blocking: which pairs of entries are worth comparing (never all pairs), by the rule
 :mod:`generator.dedupe.blocking_keys` states.
 
-Small inputs are indexed here, plainly; from :data:`~generator.dedupe.blocking_keys.ARRAYS_FROM`
+Small inputs are indexed here, plainly; from :data:`ARRAYS_FROM`
 entries on, :mod:`generator.dedupe.gram_arrays` counts the same rule over NumPy arrays (imported
 only then: a small site need not pay for loading NumPy).
 """

@@ -80,7 +80,7 @@ OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 6
 
 
 def shared_gram_pairs(grams: EntryGrams, exact_sizes: list[int], executor: Executor = LOCAL) -> set[Pair]:
-    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.blocking`)."""
+    """Pairs sharing enough sampled abstract grams or title grams (see :mod:`generator.dedupe.blocking_keys`)."""
     return gram_counts(grams, executor).passing(np.array(exact_sizes, dtype=np.int64))
 
 

@@ -38,7 +38,7 @@ class HashedTexts:
 
 
 def word_hashes(text: str) -> np.ndarray:
-    """:func:`~generator.blocking.word_hash` of each word of a comparison key (words separated by
+    """:func:`~generator.dedupe.blocking_keys.word_hash` of each word of a comparison key (words separated by
     single spaces), all at once: the polynomial of a word is the difference of two running sums
     of the text's bytes, divided by a power of the base (a multiplication: the base is odd)."""
     data = text.encode()
@@ -89,7 +89,7 @@ def _powers(base: int, count: int) -> np.ndarray:
 
 
 def _mixed(values: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser of each value (see :func:`~generator.blocking.mix64`), top 32 bits."""
+    """SplitMix64's finaliser of each value (see :func:`~generator.dedupe.blocking_keys.mix64`), top 32 bits."""
     for shift, multiplier in zip(MIX_SHIFTS, MIX_MULTIPLIERS, strict=False):
         values ^= values >> np.uint64(shift)
         values *= np.uint64(multiplier)

@@ -134,11 +134,11 @@ def _edited_verdict(shorter: Signature, longer: Signature, scores: dict[str, flo
 
 def containment(short: str, long: str) -> float:
     """Share of the shorter text's word 3-grams found in the longer text (0–100)."""
-    short_grams = _grams(short)
-    return round(100 * len(short_grams & _grams(long)) / max(1, len(short_grams)), 1)
+    short_grams = _word_trigrams(short)
+    return round(100 * len(short_grams & _word_trigrams(long)) / max(1, len(short_grams)), 1)
 
 
-def _grams(text: str) -> set[tuple[str, str, str]]:
+def _word_trigrams(text: str) -> set[tuple[str, str, str]]:
     words = text.split()
     return set(zip(words, words[1:], words[2:], strict=False))
 

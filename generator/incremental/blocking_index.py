@@ -1,10 +1,10 @@
 """Blocking kept up to date: what the dev server remembers so that an edit re-counts only its keys.
 
-Every count of :mod:`generator.blocking` is a sum over postings (the entries holding one key),
+Every count of :mod:`generator.dedupe.blocking` is a sum over postings (the entries holding one key),
 and a posting changes only when one of its entries gained or lost the key.  So after some
 entries changed their keys (an edited abstract or title), the pairs are found again exactly by
 taking away what the touched postings contributed before and adding what they contribute now:
-shared grams are counted in NumPy (:meth:`~generator.gram_arrays.GramCounts.update`), exact
+shared grams are counted in NumPy (:func:`~generator.incremental.gram_updates.update_counts`), exact
 keys (titles, identifiers) here, each pair with the number of postings that pair it.  Only the
 pairs whose count changed, or that hold a changed entry (its number of keys changed), are
 checked against the thresholds again.  The result is the full blocking's, which tests check.

@@ -1,5 +1,5 @@
 """The dev server's data files: ``papers.json``, ``report.json`` and the search index made from
-parts kept for runs of unchanged papers (:class:`~generator.incremental.memo.PaperMemo`), so that an
+parts kept for runs of unchanged papers (:class:`~generator.incremental.kept_values.PaperMemo`), so that an
 edit makes again only the parts of the papers it changed.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from generator.incremental.memo import PaperMemo, Same
+from generator.incremental.kept_values import PaperMemo, Same
 from generator.model import DedupeResult, Location, PairDecision, Paper, Site
 from generator.render.data_files import comma_separated, papers_part
 from generator.render.report_data import (

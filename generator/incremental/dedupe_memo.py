@@ -8,10 +8,10 @@ changes only its own slots (an entry appears in an empty slot, or leaves one) an
 is renumbered.  Slots keep the entries' order, so every rule that reads order (blocking's
 neighbours in a large posting, the order pairs are judged and clustered in) sees what a full build
 sees.  A build finds candidate pairs again only if some slot's blocking keys changed, and then
-counts again only those slots' keys (:mod:`generator.blocking_index`, large sites).  Clustering is
+counts again only those slots' keys (:mod:`generator.incremental.blocking_index`, large sites).  Clustering is
 decided within each connected group of compared entries alone, so after an edit only the groups
 holding a changed slot, or a pair that came or went, are connected, judged and clustered again
-(:func:`_regrouped_changes`); when that is most of the site, every group is found again and the
+(:func:`_regroup_around_changes`); when that is most of the site, every group is found again and the
 unchanged ones are reused by key.  A source that outgrows its room, or a source added or removed,
 lays the slots out anew (and blocking starts over).  The result is always
 :func:`~generator.dedupe.deduplicate`'s, which tests check.
@@ -19,28 +19,27 @@ lays the slots out anew (and blocking starts over).  The result is always
 
 from __future__ import annotations
 
-import importlib
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress, count, repeat, zip_longest
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass
+from itertools import chain, compress, count, repeat
+from typing import TYPE_CHECKING
 
-from generator.dedupe import blocking
-from generator.dedupe.candidates import blocking_abstracts, candidate_pairs_of
 from generator.dedupe.clustering import Forest, cluster_all, decision_order
 from generator.dedupe.scoring import judge_all
-from generator.dedupe.signatures import Prepared, Signature, SignatureKeys, prepare_all, signatures_of
-from generator.incremental.memo import replaced_in_order
+from generator.dedupe.signatures import Prepared, Signature, prepare_all, signatures_of
+from generator.incremental.dedupe_pairs import Moved, Pairs, remembered_judgements, remembered_pairs
+from generator.incremental.dedupe_state import DedupeMemo, Group, GroupClusters, LastBuild
+from generator.incremental.kept_values import replaced_in_order
+from generator.incremental.slots import Layout
 from generator.model import Cluster, DedupeResult, Entry, Location, PairDecision
 
 if TYPE_CHECKING:
-    from generator.incremental.blocking_index import BlockingIndex
+    pass
+
 
 REGROUP_SHARE = 0.25  # clusters are found again over all entries when an edit touches more of them
-REPLACE_PAIRS_UP_TO = 1000  # pairs that came or went, put in the sorted list one by one (more: sorted anew)
-T = TypeVar("T")
 
 
 def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None, memo: DedupeMemo) -> DedupeResult:
@@ -52,50 +51,12 @@ def deduplicate_again(entries: list[Entry], prepared: Sequence[Prepared] | None,
     layout = _kept_layout(memo, parts)
     signed = _part_signatures(entries, parts, memo)
     signatures, in_slots = layout.spread([own for own, _ in signed]), layout.spread([own for _, own in signed])
-    pairs, moved = _remembered_pairs(signatures, parts, layout, memo)
-    regrouped = _regrouped_changes(in_slots, signatures, moved, memo, len(entries)) if memo.last else None
+    pairs, moved = remembered_pairs(signatures, parts, layout, memo)
+    regrouped = _regroup_around_changes(in_slots, signatures, moved, memo, len(entries)) if memo.last else None
     if regrouped is None:
-        regrouped = _remembered_clusters(in_slots, signatures, _remembered_judgements(signatures, pairs, memo), memo)
+        regrouped = _remembered_clusters(in_slots, signatures, remembered_judgements(signatures, pairs, memo), memo)
     memo.entries, memo.result = entries, DedupeResult(*regrouped, len(pairs))
     return memo.result
-
-
-Pairs = set[tuple[int, int]]
-Moved = tuple[Pairs, Pairs] | None  # the candidate pairs that came and went since the last build, if known
-HEADROOM = 16  # slots a source of few entries has to spare (a larger one: half its size)
-
-
-@dataclass
-class Layout:
-    """Where each source's entries sit among the slots: from ``starts[k]``, room for
-    ``capacities[k]``; ``size`` slots in all."""
-
-    starts: list[int]
-    capacities: list[int]
-    size: int
-
-    @classmethod
-    def of(cls, lengths: list[int]) -> Layout:
-        """Room for each source's entries and some more."""
-        capacities = [length + max(HEADROOM, length // 2) for length in lengths]
-        starts = list(accumulate(capacities, initial=0))
-        return cls(starts[:-1], capacities, starts[-1])
-
-    def holds(self, lengths: list[int]) -> bool:
-        """Do sources of these lengths (as many as laid out) fit in this layout?"""
-        return len(lengths) == len(self.capacities) and all(map(operator.le, lengths, self.capacities))
-
-    def slots(self, lengths: list[int]) -> list[int]:
-        """Every entry's slot, in entry order, the sources holding ``lengths`` entries."""
-        return list(chain.from_iterable(map(range, self.starts, map(operator.add, self.starts, lengths))))
-
-    def spread(self, items: list[list[T]]) -> list[T | None]:
-        """Each source's items (one per entry) put in its slots, None in the empty ones."""
-        spread: list[T | None] = []
-        for own, capacity in zip(items, self.capacities, strict=True):
-            spread += own
-            spread += [None] * (capacity - len(own))
-        return spread
 
 
 def _kept_layout(memo: DedupeMemo, parts: Sequence[Prepared]) -> Layout:
@@ -135,63 +96,6 @@ def _same_entries(memo: DedupeMemo, entries: list[Entry]) -> bool:
     return same and memo.last is not None
 
 
-@dataclass
-class DedupeMemo:
-    """What a long-running process (the dev server) keeps between builds (see the module): the
-    decisions between entries, keyed by entry identity; each connected group's clusters, keyed by
-    its entries' and decisions' identities; the slots' layout; the keys blocking read, the pairs
-    it found (by slot) and its counts; and the last build by slot."""
-
-    decisions: dict[tuple[int, int], tuple[Entry, Entry, PairDecision]] = field(default_factory=dict)
-    groups: dict[tuple[int, ...], _GroupClusters] = field(default_factory=dict)
-    fresh_pairs: int = 0
-    fresh_groups: int = 0
-    layout: Layout | None = None
-    blocked_keys: list[list[SignatureKeys]] = field(default_factory=list)  # each part's keys, as last blocked
-    pairs: list[tuple[int, int]] = field(default_factory=list)  # the candidate pairs found in them, by slot
-    blocking_reused: bool = False
-    blocking: BlockingIndex | None = None  # the counts behind them (large inputs), to update after an edit
-    blocking_updated: bool = False  # did the last build count again only the changed slots' keys?
-    last: _LastBuild | None = None
-    entries: list[Entry] = field(default_factory=list)  # the last build's, in entry order
-    result: DedupeResult = field(default_factory=lambda: DedupeResult([]))  # the last build's
-    signatures: dict[int, tuple[Prepared, list[Signature], list[Entry]]] = field(default_factory=dict)  # by part
-
-
-@dataclass
-class _GroupClusters:
-    """The clusters and near misses of one connected group of entries (holding its entries and
-    decisions keeps the identities its memo key is made of)."""
-
-    entries: list[Entry]
-    decisions: list[PairDecision]
-    clusters: list[Cluster]
-    near_misses: list[PairDecision]
-
-
-@dataclass
-class _Group:
-    """A connected group of compared entries, by index, and its key in :attr:`DedupeMemo.groups`."""
-
-    members: list[int]
-    pairs: list[tuple[int, int]]
-    key: tuple[int, ...]
-
-
-@dataclass
-class _LastBuild:
-    """The last build by slot: a build compares its entries and pairs with these to find the groups
-    it must look at again (:func:`_regrouped_changes`)."""
-
-    entries: list[Entry | None]  # None: an empty slot
-    judged: dict[tuple[int, int], PairDecision]
-    groups: dict[int, _Group]  # by number, numbers never given twice
-    group_of: list[int]  # an entry's slot → its group's number
-    clusters: list[Cluster]  # every group's, in location order
-    near_misses: list[PairDecision]  # every group's, in decision order
-    next_group: int  # the number the next new group gets
-
-
 def _remembered_clusters(
     entries: list[Entry | None],
     signatures: list[Signature | None],
@@ -207,7 +111,7 @@ def _remembered_clusters(
     """
     kept, memo.groups, memo.fresh_groups = memo.groups, {}, 0
     groups = [
-        _Group(members, pairs, _group_key(signatures, judged, members, pairs))
+        Group(members, pairs, _group_key(signatures, judged, members, pairs))
         for members, pairs in _groups_among(_filled(entries), list(judged))
     ]
     for group in groups:
@@ -217,7 +121,7 @@ def _remembered_clusters(
         memo.groups[group.key] = kept[group.key]
     clusters, near_misses = _assembled(memo, groups)
     numbered = dict(enumerate(groups))
-    memo.last = _LastBuild(
+    memo.last = LastBuild(
         entries, judged, numbered, _group_numbers(len(entries), numbered), clusters, near_misses, len(groups)
     )
     return clusters, near_misses
@@ -228,7 +132,7 @@ def _filled(entries: list[Entry | None]) -> list[int]:
     return list(compress(count(), map(operator.is_not, entries, repeat(None))))
 
 
-def _regrouped_changes(
+def _regroup_around_changes(
     entries: list[Entry | None], signatures: list[Signature | None], moved: Moved, memo: DedupeMemo, filled: int
 ) -> tuple[list[Cluster], list[PairDecision]] | None:
     """:func:`_remembered_clusters` from the last build (``memo.last``): only the pairs that are new
@@ -262,9 +166,9 @@ class _Regrouped:
     fresh: dict[tuple[int, int], PairDecision]
     judged: dict[tuple[int, int], PairDecision]
     forgotten: Pairs
-    groups: list[_Group]
-    kept: list[_GroupClusters | None]
-    results: dict[tuple[int, ...], _GroupClusters]
+    groups: list[Group]
+    kept: list[GroupClusters | None]
+    results: dict[tuple[int, ...], GroupClusters]
 
 
 def _regrouped(signatures: list[Signature], changes: _Changes, members: list[int], memo: DedupeMemo) -> _Regrouped:
@@ -276,7 +180,7 @@ def _regrouped(signatures: list[Signature], changes: _Changes, members: list[int
     judged = _judged_now(last.judged, changes.went, fresh)
     inside = sorted({pair for pair in old_pairs if pair not in changes.went} | changes.came)
     groups = [
-        _Group(group_members, group_pairs, _group_key(signatures, judged, group_members, group_pairs))
+        Group(group_members, group_pairs, _group_key(signatures, judged, group_members, group_pairs))
         for group_members, group_pairs in _groups_among(members, inside)
     ]
     kept = [memo.groups.get(group.key) for group in groups]
@@ -296,12 +200,12 @@ def _cluster_key(cluster: Cluster) -> ClusterKey:
     return tuple(map(id, cluster.entries)), tuple(map(id, cluster.decisions))
 
 
-def _clusters_by_content(groups: list[_GroupClusters]) -> dict[ClusterKey, Cluster]:
+def _clusters_by_content(groups: list[GroupClusters]) -> dict[ClusterKey, Cluster]:
     """The clusters of the groups an edit touched, by the identities of their entries and decisions."""
     return {_cluster_key(cluster): cluster for group in groups for cluster in group.clusters}
 
 
-def _with_earlier_clusters(result: _GroupClusters, earlier: dict[ClusterKey, Cluster]) -> _GroupClusters:
+def _with_earlier_clusters(result: GroupClusters, earlier: dict[ClusterKey, Cluster]) -> GroupClusters:
     """A group clustered anew, each cluster that is one of the ``earlier`` ones (the same entries and
     decisions, the very objects) replaced by that object: an edit in a large group of look-alike
     papers changes the clusters it touches, and later stages keep what they made of the others
@@ -332,7 +236,7 @@ def _keep_regrouped(
     )
 
 
-def _last_results(memo: DedupeMemo, numbers: list[int]) -> list[_GroupClusters]:
+def _last_results(memo: DedupeMemo, numbers: list[int]) -> list[GroupClusters]:
     """The clusters of the last build's groups of these numbers."""
     assert memo.last is not None
     found = (memo.groups.get(memo.last.groups[number].key) for number in numbers)
@@ -352,7 +256,7 @@ class _Changes:
     added: list[int]
 
 
-def _changes(entries: list[Entry | None], pairs: list[tuple[int, int]], moved: Moved, last: _LastBuild) -> _Changes:
+def _changes(entries: list[Entry | None], pairs: list[tuple[int, int]], moved: Moved, last: LastBuild) -> _Changes:
     changed = set(compress(count(), map(operator.is_not, entries, last.entries)))
     if moved is None:  # blocked anew: compare the pairs as sets (in C)
         now = set(pairs)
@@ -374,11 +278,11 @@ def _judged_now(
     return now
 
 
-def _clusters_of(groups: list[_GroupClusters]) -> list[Cluster]:
+def _clusters_of(groups: list[GroupClusters]) -> list[Cluster]:
     return [cluster for group in groups for cluster in group.clusters]
 
 
-def _near_misses_of(groups: list[_GroupClusters]) -> list[PairDecision]:
+def _near_misses_of(groups: list[GroupClusters]) -> list[PairDecision]:
     return [decision for group in groups for decision in group.near_misses]
 
 
@@ -387,7 +291,7 @@ def _first_location(cluster: Cluster) -> Location:
 
 
 def _replace_groups(
-    memo: DedupeMemo, touched: list[int], results: dict[tuple[int, ...], _GroupClusters], groups: list[_Group]
+    memo: DedupeMemo, touched: list[int], results: dict[tuple[int, ...], GroupClusters], groups: list[Group]
 ) -> None:
     """The last build's ``touched`` groups (by number) give way to ``groups``, clustered as ``results``."""
     last = memo.last
@@ -428,7 +332,7 @@ def _group_key(
     return (*(id(signatures[i].entry) for i in members), *(id(judged[pair]) for pair in pairs))
 
 
-def _group_numbers(count: int, groups: dict[int, _Group]) -> list[int]:
+def _group_numbers(count: int, groups: dict[int, Group]) -> list[int]:
     group_of = [-1] * count  # an empty slot belongs to no group
     for number, group in groups.items():
         for index in group.members:
@@ -436,7 +340,7 @@ def _group_numbers(count: int, groups: dict[int, _Group]) -> list[int]:
     return group_of
 
 
-def _assembled(memo: DedupeMemo, groups: list[_Group]) -> tuple[list[Cluster], list[PairDecision]]:
+def _assembled(memo: DedupeMemo, groups: list[Group]) -> tuple[list[Cluster], list[PairDecision]]:
     """All groups' clusters (in location order) and near misses (in decision order)."""
     results = [memo.groups[group.key] for group in groups]
     return sorted(_clusters_of(results), key=_first_location), sorted(_near_misses_of(results), key=decision_order)
@@ -465,107 +369,12 @@ def _group_clusters(
     judged: dict[tuple[int, int], PairDecision],
     members: list[int],
     pairs: list[tuple[int, int]],
-) -> _GroupClusters:
+) -> GroupClusters:
     if not pairs:  # an entry compared with none: a paper of its own
         entry = signatures[members[0]].entry
-        return _GroupClusters([entry], [], [Cluster([entry])], [])
+        return GroupClusters([entry], [], [Cluster([entry])], [])
     local = {index: position for position, index in enumerate(members)}
     group_judged = {(local[i], local[j]): judged[(i, j)] for i, j in pairs}
     clusters, near_misses = cluster_all([signatures[index] for index in members], group_judged)
     entries = [signatures[index].entry for index in members]
-    return _GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)
-
-
-NO_KEYS: SignatureKeys = ("", "", frozenset(), frozenset())  # an empty slot's
-
-
-def _remembered_pairs(
-    signatures: list[Signature | None], parts: Sequence[Prepared], layout: Layout, memo: DedupeMemo
-) -> tuple[list[tuple[int, int]], Moved]:
-    """:func:`candidate_pairs_of`, by slot, reused when every entry has the keys blocking read last
-    time (an edit of scores, authors or dates): blocking reads only the keys, in order, so it
-    would find the same.  Also the pairs that came and went, when known."""
-    keys = [part.keys for part in parts]
-    previous = memo.blocked_keys
-    same = len(keys) == len(previous) and all(a is b or a == b for a, b in zip(keys, previous, strict=True))
-    moved: Moved = (set(), set())
-    if not same:
-        memo.pairs, moved = _updated_pairs(signatures, parts, layout, _changed_slots(keys, previous, layout), memo)
-    memo.blocked_keys, memo.blocking_reused = keys, same
-    return memo.pairs, moved
-
-
-KeyChange = tuple[int, SignatureKeys, SignatureKeys]  # a slot, its keys as last blocked, its keys now
-
-
-def _changed_slots(
-    keys: list[list[SignatureKeys]], previous: list[list[SignatureKeys]], layout: Layout
-) -> list[KeyChange] | None:
-    """The slots whose keys differ from the last build's (an empty slot's are :data:`NO_KEYS`), when
-    the sources are the last build's (none added or removed)."""
-    if len(keys) != len(previous):
-        return None
-    changed: list[KeyChange] = []
-    for start, now, before in zip(layout.starts, keys, previous, strict=True):
-        if now is not before and now != before:
-            pairs = enumerate(zip_longest(before, now, fillvalue=NO_KEYS), start)
-            changed += [(slot, old, new) for slot, (old, new) in pairs if old != new]
-    return changed
-
-
-def _updated_pairs(
-    signatures: list[Signature | None],
-    parts: Sequence[Prepared],
-    layout: Layout,
-    changed: list[KeyChange] | None,
-    memo: DedupeMemo,
-) -> tuple[list[tuple[int, int]], Moved]:
-    """Blocking again, the dev server's way: when only some slots' keys changed (an edit, or a
-    source that gained or lost entries), only their keys are counted again in the index kept from
-    the last build (large inputs), which tells the pairs that came and went; otherwise blocking
-    runs over all entries, and the index is made anew."""
-    index, memo.blocking = memo.blocking, None  # kept only if all goes well
-    memo.blocking_updated = index is not None and index.updatable and changed is not None
-    if memo.blocking_updated:
-        assert index is not None and changed is not None
-        slots, old, new = [slot for slot, _, _ in changed], [keys for _, keys, _ in changed], [k for *_, k in changed]
-        index.update(slots, [keys[:2] for keys in old], [keys[:2] for keys in new], [keys[3] for keys in new])
-        memo.blocking = index
-        return _pairs_moved(memo.pairs, index.pairs())
-    in_order = layout.slots([len(part.keys) for part in parts])
-    live = [signatures[slot] for slot in in_order]
-    if len(live) < blocking.ARRAYS_FROM:  # a small site is blocked anew, plainly
-        return [(in_order[i], in_order[j]) for i, j in candidate_pairs_of(live, parts)], None
-    index_module = importlib.import_module("generator.incremental.blocking_index")  # NumPy: large sites only
-    grams = index_module.placed(blocking_abstracts(live, parts), in_order, layout.size)
-    titles = [sig.title_key if sig else "" for sig in signatures]
-    identifiers = [sig.ids if sig else NO_KEYS[3] for sig in signatures]
-    memo.blocking = index_module.BlockingIndex.of(grams, titles, identifiers)
-    return sorted(memo.blocking.pairs()), None
-
-
-def _pairs_moved(pairs: list[tuple[int, int]], now: Pairs) -> tuple[list[tuple[int, int]], Moved]:
-    """The sorted ``pairs`` become the set ``now``: the new sorted list, the pairs that came and went."""
-    before = set(pairs)
-    came, went = now - before, before - now
-    if len(came) + len(went) > REPLACE_PAIRS_UP_TO:
-        return sorted(now), (came, went)
-    return replaced_in_order(pairs, sorted(went), sorted(came), _itself), (came, went)
-
-
-def _itself(pair: tuple[int, int]) -> tuple[int, int]:
-    return pair
-
-
-def _remembered_judgements(
-    signatures: list[Signature], pairs: list[tuple[int, int]], memo: DedupeMemo
-) -> dict[tuple[int, int], PairDecision]:
-    identities = {pair: (id(signatures[pair[0]].entry), id(signatures[pair[1]].entry)) for pair in pairs}
-    fresh = [pair for pair in pairs if identities[pair] not in memo.decisions]
-    judged = judge_all(signatures, fresh)
-    judged |= {pair: memo.decisions[identities[pair]][2] for pair in pairs if pair not in judged}
-    memo.decisions = {  # holding both entries keeps the identities of the key unique
-        identities[(i, j)]: (signatures[i].entry, signatures[j].entry, judged[(i, j)]) for i, j in pairs
-    }
-    memo.fresh_pairs = len(fresh)
-    return {pair: judged[pair] for pair in pairs}
+    return GroupClusters(entries, [judged[pair] for pair in pairs], clusters, near_misses)

@@ -13,7 +13,7 @@ the sources the last build read; packs no longer listed are deleted, and packs m
 such garbage are compacted.  The index is replaced atomically, after the pack it points to exists.
 An unreadable or damaged entry is a miss (parsed again), a failed write is skipped: the cache can
 only make a build faster, never different.  Every entry is sealed with the cache's key
-(:mod:`generator.cache_folder`): one this cache did not write is a miss too, never unpickled.
+(:mod:`generator.incremental.cache_folder`): one this cache did not write is a miss too, never unpickled.
 
 Deduplication.  The clusters of the last build are kept (sealed) with a digest of its sources' keys, in
 order: a build whose sources are all as then (only templates, site.yaml or papers.yaml changed,

@@ -11,7 +11,7 @@ from itertools import compress, count
 from operator import attrgetter, is_not, itemgetter, not_
 from typing import Any
 
-from generator.incremental.memo import replaced_in_order
+from generator.incremental.kept_values import replaced_in_order
 from generator.merge import Papers, Shown, shown_papers, untitled_warning
 from generator.merge.fields import merge_paper
 from generator.merge.ids import ID_LENGTH, assign_ids
@@ -68,7 +68,7 @@ class RememberedPapers(Papers):
         self.change: Change = None  # which papers the last call of merged() changed
 
     def merged(self, resolution: Resolution, owners: dict[str, list[str]]) -> list[Paper]:
-        merged, self.change = _merged(resolution, owners, self.memo)
+        merged, self.change = _papers_with_ids(resolution, owners, self.memo)
         return merged
 
     def shown(self, merged: list[Paper]) -> Shown:
@@ -120,7 +120,9 @@ def _replaced_untitled(untitled: list[Paper], change: _Change) -> list[Paper]:
     return replaced_in_order(untitled, removed, added, first_source) if removed or added else untitled
 
 
-def _merged(resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo) -> tuple[list[Paper], Change]:
+def _papers_with_ids(
+    resolution: Resolution, owners: dict[str, list[str]], memo: MergeMemo
+) -> tuple[list[Paper], Change]:
     """Every paper, with its id, sorted by id, and which papers left the last build's list and came
     in; the last papers when the resolution is the last build's, the very object (nothing changed
     the clusters or the overrides), for the same owners."""
@@ -146,10 +148,10 @@ def _assigned_again(papers: list[Paper], memo: MergeMemo) -> tuple[list[Paper], 
         if abs(len(papers) - len(memo.in_order)) + len(gone) > RENAMED_SHARE * len(papers):
             return _assigned_anew(papers, memo), None
         return _renamed(papers, (gone, new), memo)
-    return _took_places(papers, changed, memo)
+    return _keep_places(papers, changed, memo)
 
 
-def _took_places(papers: list[Paper], changed: list[int], memo: MergeMemo) -> tuple[list[Paper], Change]:
+def _keep_places(papers: list[Paper], changed: list[int], memo: MergeMemo) -> tuple[list[Paper], Change]:
     """Each paper at a ``changed`` place takes the id, the place in id order and the place among
     its namesakes of the last build's paper there (an edited abstract, score or author list; or
     an entry that moved a line, its paper now one place along among papers of the same title).
@@ -214,7 +216,7 @@ def _leave(namesakes: dict[str, list[Paper]], paper: Paper) -> None:
 
 def _numbered_again(namesakes: dict[str, list[Paper]], changed: list[Paper]) -> list[tuple[Paper, str]]:
     """Each paper of the id bases ``changed`` papers had or have (and of the bases they number),
-    with the id :func:`~generator.normalize.numbered_apart` gives it among all papers."""
+    with the id :func:`~generator.text.normalize.numbered_apart` gives it among all papers."""
     bases = {slug_base(paper.title, ID_LENGTH) for paper in changed}
     bases |= {stem for base in bases if (stem := numbered_from(base)) is not None}
     numbered = []

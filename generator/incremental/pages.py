@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from generator.executor import Executor
 from generator.incremental.data_files import joined_report, paper_json_runs, paper_search_runs, report_parts
-from generator.incremental.memo import PaperMemo, TextMemo, content_ends
+from generator.incremental.kept_values import PaperMemo, TextMemo, content_ends
 from generator.model import DedupeResult, Paper, Profile, Site
 from generator.output.files import Content
 from generator.render.data_files import papers_json_chunks, to_json
@@ -175,12 +175,12 @@ class ReusingSiteWriter(SiteWriter):
             return super().jobs_here(jobs)
         return [item for item in jobs if not item[1][1]], [item for item in jobs if item[1][1]]
 
-    def work_here(self, here: list[tuple[str, Job]]) -> list[JobResult]:
+    def write_here(self, here: list[tuple[str, Job]]) -> list[JobResult]:
         """The reuse's other work first, then the jobs here (data files written by a thread)."""
         if self.reuse.meanwhile is not None:
             self.reuse.meanwhile()
         self.writer = ThreadPoolExecutor(1)  # started here, in this process, after any worker forked
-        return super().work_here(here)
+        return super().write_here(here)
 
     def finish_writing(self) -> None:
         """Wait for the data files written meanwhile (see :meth:`_write_data_file`)."""
@@ -277,7 +277,7 @@ BLOCK_CHUNK = 32  # blocks per chunk the dev server keeps, on average
 
 
 def _content_chunks(texts: list[bytes]) -> list[tuple[bytes, ...]]:
-    """``texts`` cut where :func:`~generator.memo.content_ends` says, some :data:`BLOCK_CHUNK` a chunk."""
+    """``texts`` cut where :func:`~generator.incremental.kept_values.content_ends` says, some :data:`BLOCK_CHUNK` a chunk."""
     ends = content_ends(texts, BLOCK_CHUNK)
     return [tuple(texts[start:end]) for start, end in zip([0, *ends], ends, strict=False)]
 

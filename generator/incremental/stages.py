@@ -3,7 +3,7 @@
 Every build may use the disk cache (:mod:`.disk_cache`: parsed sources by content, the last
 deduplication, compiled templates, the digests of the pages written); the dev server's builds also
 keep, in memory, the sources whose files did not change, what dedupe decided (:mod:`.dedupe_memo`),
-the merged papers (:mod:`.merge`), values derived from unchanged papers (:mod:`.memo`) and the
+the merged papers (:mod:`.merge`), values derived from unchanged papers (:mod:`.kept_values`) and the
 output before the live one, to write the next build into (the *spare*).  Each method overrides the
 plain step of :class:`~generator.pipeline.Stages`, calling the same stage with what was kept; a
 build gives the same site with or without them, which the tests check.
@@ -25,7 +25,7 @@ from generator.incremental.cache_folder import CacheFolder
 from generator.incremental.dedupe_memo import DedupeMemo, deduplicate_again
 from generator.incremental.dedupe_record import restored_result, result_state
 from generator.incremental.disk_cache import DiskCache
-from generator.incremental.memo import PaperMemo, TextMemo
+from generator.incremental.kept_values import PaperMemo, TextMemo
 from generator.incremental.merge import MergeMemo, RememberedPapers
 from generator.incremental.pages import PageCache, PageReuse, ReusingSiteWriter
 from generator.incremental.template_cache import template_cache

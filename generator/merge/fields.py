@@ -176,7 +176,7 @@ def _note_disagreement(paper: Paper, key: str, value: object, location: Location
     source = paper.provenance.get(key)
     if source is not None and source.file != location.file and _disagree(key, getattr(paper, key), value):
         paper.disagreements.append(
-            f"{key}: {location} gives {_shown(value)}, {source} says {_shown(getattr(paper, key))}"
+            f"{key}: {location} gives {_as_text(value)}, {source} says {_as_text(getattr(paper, key))}"
         )
 
 
@@ -190,7 +190,7 @@ def _disagree(key: str, source_value: object, override_value: object) -> bool:
     return source_value != override_value
 
 
-def _shown(value: object) -> str:
+def _as_text(value: object) -> str:
     return ", ".join(value) if isinstance(value, list) else repr(value)
 
 

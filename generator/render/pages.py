@@ -76,7 +76,7 @@ class SiteWriter:
         """Write every page and data file; the jobs' results."""
         here, everywhere = self.jobs_here(self.jobs())
         written, written_here = executor.map_sharing(
-            write_job, self, everywhere, PARALLEL_PAGES, functools.partial(self.work_here, here)
+            write_job, self, everywhere, PARALLEL_PAGES, functools.partial(self.write_here, here)
         )
         return written + written_here
 
@@ -92,7 +92,7 @@ class SiteWriter:
         that page's job (the data is built once)."""
         return [], [item for item in jobs if item[0] not in PAGE_DATA_FILES.values()]
 
-    def work_here(self, here: list[tuple[str, Job]]) -> list[JobResult]:
+    def write_here(self, here: list[tuple[str, Job]]) -> list[JobResult]:
         """What this process does before it takes its share of the jobs."""
         return [self.write(item) for item in here]
 

@@ -3,7 +3,7 @@
 Two views of a text are produced here:
 
 * :func:`clean_text` is for display: HTML entities decoded, Unicode NFKC,
-  LaTeX converted (see :mod:`generator.latex`), whitespace collapsed.
+  LaTeX converted (see :mod:`generator.text.latex`), whitespace collapsed.
 * :func:`comparison_key` is for matching: the clean text further folded to
   lowercase ASCII words, with ligatures, accents, typographic quotes and dashes
   unified, so that two copies of a paper compare equal whatever their typography.
