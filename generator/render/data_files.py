@@ -58,8 +58,12 @@ def papers_json_chunks(site: Site, parts: Iterable[bytes] | None = None) -> Iter
     in UTF-8, produced a paper at a time (never the whole list or text in memory); or from
     ``parts``, the papers' JSON in runs of them (each :func:`papers_part`), as they are."""
     yield b'{"papers":['
-    for index, part in enumerate(parts if parts is not None else map(paper_part, site.papers)):
-        yield from (b",", part) if index else (part,)  # no joined copy
+    if parts is None:
+        for index, paper in enumerate(site.papers):
+            yield (b"," if index else b"") + paper_part(paper)
+    else:
+        for index, part in enumerate(parts):
+            yield from (b",", part) if index else (part,)  # no joined copy: the parts are kept as they are
     yield b'],"profiles":' + orjson.dumps(profiles_json(site)) + b"}\n"
 
 
