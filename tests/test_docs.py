@@ -53,3 +53,9 @@ def test_the_screenshots_the_readme_shows_exist_for_both_themes_and_sizes():
     for view in ("desktop", "phone"):
         for scheme in ("light", "dark"):
             assert f"profile-{view}-{scheme}.png" in shots
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_every_module_the_documentation_names_exists(page):
+    named = set(re.findall(r"\bgenerator/[\w/]+\.py\b", page.read_text(encoding="utf-8")))
+    assert [path for path in sorted(named) if not (ROOT / path).is_file()] == []
