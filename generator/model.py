@@ -32,6 +32,16 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}"
 
 
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A paper's BibTeX entry as its source wrote it: the type, the citation key, and each field
+    with its value written as in a ``.bib`` file (``{…}`` or a bare number)."""
+
+    type: str
+    key: str
+    fields: tuple[tuple[str, str], ...]
+
+
 @dataclass(slots=True)
 class Entry:
     """One paper as one source shows it, text already normalised for display."""
@@ -52,6 +62,19 @@ class Entry:
     arxiv: str = ""
     doi: str = ""
     url: str = ""
+    pdf: str = ""
+    code_url: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # other links: (kind, address), e.g. ("slides", "https://…")
+    note: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    publisher: str = ""
+    series: str = ""
+    tags: tuple[str, ...] = ()
+    selected: bool = False
+    venue_short: str = ""  # the venue's abbreviation (al-folio's abbr)
+    citation: Citation | None = None  # the BibTeX entry it came from
 
     def __reduce__(self) -> tuple[type, tuple]:
         return Entry, _ENTRY_VALUES(self)
@@ -82,7 +105,8 @@ class SourceDoc:
     affiliations: list[str] = field(default_factory=list)
     primary_category: str = ""
     metrics: list[Metric] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # warnings
+    errors: list[Problem] = field(default_factory=list)  # parts that could not be read, and were left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +172,16 @@ class Paper:
     checked: str = ""
     hidden: bool = False
     disagreements: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # other links than PDF and code: (kind, address)
+    note: str = ""
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    publisher: str = ""
+    series: str = ""
+    selected: bool = False
+    venue_short: str = ""
+    citation: Citation | None = None  # the BibTeX entry a source gave, as written
 
     @property
     def unverified(self) -> bool:

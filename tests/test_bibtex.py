@@ -81,24 +81,28 @@ def test_braces_in_titles_and_string_macros(tmp_path):
     assert entry.date == "2019-03" and entry.doi == "10.18653/v1/n19-1423"
 
 
-def test_malformed_entry_is_an_error_at_its_line(tmp_path):
-    path = (
-        write_corpus(
-            tmp_path,
-            {
-                "bad.bib": (
-                    "@article{good, title={Fine}, year={2020}}\n\n"
-                    "@article{broken,\n  title = {Unclosed,\n  year = 2020\n\n"
-                    "@misc{after, title={After}}\n"
-                )
-            },
-        )
-        / "bad.bib"
+def test_an_unreadable_entry_is_an_error_at_its_line_and_keep_going_skips_only_it(tmp_path):
+    seeds = write_corpus(
+        tmp_path / "seeds",
+        {
+            "bad.bib": (
+                "@article{good, title={Fine}, year={2020}}\n\n"
+                "@article{broken,\n  title = {Unclosed,\n  year = 2020\n\n"
+                "@misc{after, title={After}}\n"
+            )
+        },
     )
-    with pytest.raises(BuildError) as caught:
-        parse_source(path, "bad.bib")
-    [problem] = caught.value.problems
-    assert problem.line == 3 and "malformed BibTeX entry" in problem.message
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("bad.bib:3: unreadable BibTeX entry: ") and "\n    hint: " in result.stderr
+    assert not (tmp_path / "out").exists()
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out", "--keep-going")
+    assert result.returncode == 0, result.stderr
+    assert "bad.bib:3: warning: skipped (--keep-going): unreadable BibTeX entry" in result.stderr
+    import json
+
+    titles = {paper["title"] for paper in json.loads((tmp_path / "out" / "papers.json").read_text())["papers"]}
+    assert titles == {"Fine", "After"}  # the file's other entries are kept
 
 
 def test_bib_sources_join_the_same_dedup(tmp_path):

@@ -1,84 +1,161 @@
-"""Parser for BibTeX files (``*.bib``), via bibtexparser 2.
+"""BibTeX files (``*.bib``): every entry a paper, every field the user wrote put to use.
 
-bibtexparser 2 is chosen over pybtex because it reports the line of every
-entry and of every block it could not parse, which our ``path:line``
-provenance and errors need; it also resolves ``@string`` macros.  Field values
-are cleaned like every other source (LaTeX accents, braces, entities), names
-written ``Last, First`` are turned around, and arXiv ids are found in
-``eprint``, arXiv DOIs, arxiv.org URLs and Google Scholar's
-``journal={arXiv preprint arXiv:…}``.
+The syntax is read by :mod:`.bibtex_syntax` (every entry kept, repeated fields and keys as
+warnings, one unreadable entry never costing the others).  Each entry becomes an
+:class:`~generator.model.Entry`: its text cleaned like every other source's (LaTeX accents,
+braces, ties, entities), names written ``Last, First`` turned around, the date from
+``year``/``month``/``day`` or ``date``, the venue from ``journal``/``booktitle`` (and ``school``,
+``institution``, ``howpublished`` where those say where it appeared), arXiv ids from ``eprint``,
+arXiv DOIs, arxiv.org URLs, Google Scholar's ``journal={arXiv preprint arXiv:…}`` or al-folio's
+``arxiv``; the links al-folio and Hugo Blox sites keep (``pdf``, ``code``, ``html``, ``slides``,
+``poster``, ``video``…, ``url_pdf``, ``url_code``…), ``note``, ``volume``, ``number``,
+``pages``, ``publisher``, ``series``, ``keywords`` (tags), ``selected`` and ``abbr``; and the
+entry itself as written, for Cite (see docs/sources.md).
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 import re
-from typing import TYPE_CHECKING
 
-from generator.errors import Problem, fail_if_any
-from generator.model import Entry, Location, SourceDoc
+from generator.errors import Problem
+from generator.model import Citation, Entry, Location, SourceDoc
+from generator.sources.bibtex_syntax import BibEntry, read_bibtex
 from generator.text.dates import month_number
 from generator.text.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
 from generator.text.normalize import clean_text, strip_ellipsis
 
-if TYPE_CHECKING:
-    import bibtexparser
-    from bibtexparser.model import ParsingFailedBlock
-
 FORMAT = "bibtex"
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
 TOP_LEVEL_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+WEB_ADDRESS = re.compile(r"^https?://\S+$")
+LINK_FIELDS = {  # field → the kind of link it gives (al-folio's names, then Hugo Blox's)
+    "pdf": "pdf",
+    "code": "code",
+    "html": "website",
+    "website": "website",
+    "slides": "slides",
+    "poster": "poster",
+    "video": "video",
+    "blog": "blog",
+    "supp": "supplement",
+    "url_pdf": "pdf",
+    "url_code": "code",
+    "url_slides": "slides",
+    "url_poster": "poster",
+    "url_video": "video",
+    "url_project": "website",
+    "url_dataset": "dataset",
+    "url_source": "source",
+}
+SITE_ONLY_FIELDS = {  # what a site keeps in its .bib for itself: never in a citation
+    *LINK_FIELDS,
+    "selected",
+    "abbr",
+    "bibtex_show",
+    "preview",
+    "altmetric",
+    "dimensions",
+    "google_scholar_id",
+    "inspirehep_id",
+    "award",
+    "award_name",
+    "additional_info",
+    "arxiv",
+    "file",  # a reference manager's path to a file on the user's own disk
+    "abstract",  # shown on the card already; the Cite box stays short
+}
+TRUE_VALUES = ("true", "yes", "1")
+VENUE_FIELDS = {"phdthesis": "school", "mastersthesis": "school", "thesis": "school", "techreport": "institution"}
 
 
 def parse(lines: list[str], path: str) -> SourceDoc:
-    """Parse a BibTeX file into a :class:`SourceDoc`; a malformed entry is an error at its line."""
-    library = importlib.import_module("bibtexparser").parse_string("\n".join(lines))  # loaded for BibTeX only
-    doc = SourceDoc(path=path, format=FORMAT)
-    problems = [_failure(block, path) for block in library.failed_blocks]
-    for problem in problems:
-        if problem.message.startswith("duplicate"):
-            doc.notes.append(problem)
-    fail_if_any([problem for problem in problems if not problem.message.startswith("duplicate")])
-    doc.entries = [_entry(raw, path) for raw in library.entries]
+    """Parse a BibTeX file into a :class:`SourceDoc`; the entries that cannot be read are left in
+    ``doc.errors`` (whether that fails the file is the caller's to say)."""
+    bib = read_bibtex("\n".join(lines), path)
+    doc = SourceDoc(path=path, format=FORMAT, notes=bib.warnings, errors=bib.errors)
+    for raw in bib.entries:
+        entry = _entry(raw, path, doc.notes)
+        if entry is not None:
+            doc.entries.append(entry)
     return doc
 
 
-def _failure(block: ParsingFailedBlock, path: str) -> Problem:
-    line = block.start_line + 1
-    if isinstance(block, importlib.import_module("bibtexparser.model").DuplicateBlockKeyBlock):
-        return Problem(path, line, f"duplicate citation key '{block.key}'", "both entries are read; rename one key")
-    error = str(getattr(block, "error", "")).split("\n")[0] or "syntax error"
-    return Problem(
-        path,
-        line,
-        f"malformed BibTeX entry: {error}",
-        "check the braces, quotes and commas of this entry (each field is name = {value},)",
-    )
-
-
-def _entry(raw: bibtexparser.model.Entry, path: str) -> Entry:
-    fields = {field.key.lower(): str(field.value) for field in raw.fields}
-    abstract = clean_text(fields.get("abstract", ""))
+def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
+    abstract = clean_text(raw.value("abstract"))
     text, truncated = strip_ellipsis(abstract.text)
-    authors, cut = parse_authors(fields.get("author", ""))
+    title = clean_text(raw.value("title")).text
+    if not title and not text:
+        notes.append(Problem(path, raw.line, f"entry '{raw.key}' has neither a title nor an abstract: skipped"))
+        return None
+    authors, cut = parse_authors(raw.value("author") or raw.value("editor"))
+    links = _links(raw, path, notes)
     entry = Entry(
-        location=Location(path, raw.start_line + 1),
-        title=clean_text(fields.get("title", "")).text,
+        location=Location(path, raw.line),
+        title=title,
         abstract=text,
         truncated=truncated,
         latex_residue=abstract.latex_residue,
         authors=authors,
         authors_truncated=cut,
-        date=bib_date(fields),
-        category=normalize_category(fields.get("primaryclass", "")),
-        doi=normalize_doi(fields.get("doi", "")) or "",
-        url=_url(fields.get("url", "")),
-        venue=_venue(fields),
+        date=bib_date(raw),
+        category=normalize_category(raw.value("primaryclass")),
+        doi=normalize_doi(raw.value("doi")) or "",
+        url=_url(raw.value("url")),
+        venue=_venue(raw),
+        pdf=links.pop("pdf", ""),
+        code_url=links.pop("code", ""),
+        links=tuple(links.items()),
+        note=_text(raw, "note"),
+        volume=_text(raw, "volume"),
+        number=_text(raw, "number") or _text(raw, "issue"),
+        pages=_text(raw, "pages"),
+        publisher=_text(raw, "publisher"),
+        series=_text(raw, "series"),
+        tags=_keywords(raw.value("keywords")),
+        selected=raw.value("selected").strip().lower() in TRUE_VALUES,
+        venue_short=_text(raw, "abbr"),
+        citation=citation_of(raw),
     )
-    entry.arxiv = _arxiv(fields, entry.doi)
+    entry.arxiv = _arxiv(raw, entry.doi)
     return entry
+
+
+def citation_of(raw: BibEntry) -> Citation:
+    """The entry as its source wrote it, without the fields a site keeps for itself."""
+    kept = tuple((name, found.written) for name, found in raw.fields.items() if name not in SITE_ONLY_FIELDS)
+    return Citation(raw.type, raw.key, kept)
+
+
+def _text(raw: BibEntry, name: str) -> str:
+    return clean_text(raw.value(name)).text
+
+
+def _keywords(value: str) -> tuple[str, ...]:
+    words = (clean_text(word).text for word in re.split(r"[,;]", value))
+    return tuple(dict.fromkeys(word for word in words if word))
+
+
+def _links(raw: BibEntry, path: str, notes: list[Problem]) -> dict[str, str]:
+    """Link kind → web address, from the link fields (the first of each kind); a value that is no
+    web address (a file name of the site the .bib came from) is left out, with a warning."""
+    links: dict[str, str] = {}
+    for name, kind in LINK_FIELDS.items():
+        found = raw.fields.get(name)
+        if found is None or not found.value.strip() or kind in links:
+            continue
+        value = found.value.strip()
+        if WEB_ADDRESS.match(value):
+            links[kind] = value
+        else:
+            notes.append(
+                Problem(
+                    path,
+                    found.line,
+                    f"'{name}' is not a web address ({value!r}): no link is shown for it",
+                    "give the full https:// address of the file, e.g. where your old site published it",
+                )
+            )
+    return links
 
 
 def parse_authors(value: str) -> tuple[list[str], bool]:
@@ -118,17 +195,17 @@ def _first_last(name: str) -> str:
     return name
 
 
-def bib_date(fields: dict[str, str]) -> str | None:
+def bib_date(raw: BibEntry) -> str | None:
     """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` from year, month and day (or a ``date`` field)."""
-    if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", fields.get("date", "").strip()):
-        return fields["date"].strip()
-    year = re.search(r"\d{4}", fields.get("year", ""))
+    if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", raw.value("date").strip()):
+        return raw.value("date").strip()
+    year = re.search(r"\d{4}", raw.value("year"))
     if year is None:
         return None
-    month = _month(fields.get("month", ""))
+    month = _month(raw.value("month"))
     if month is None:
         return year.group(0)
-    day = fields.get("day", "").strip()
+    day = raw.value("day").strip()
     return f"{year.group(0)}-{month:02d}" + (f"-{int(day):02d}" if day.isdigit() and 1 <= int(day) <= 31 else "")
 
 
@@ -136,24 +213,28 @@ def _month(value: str) -> int | None:
     return month_number(value)
 
 
-def _arxiv(fields: dict[str, str], doi: str) -> str:
-    prefix = (fields.get("archiveprefix", "") or fields.get("eprinttype", "")).lower()
-    eprint = fields.get("eprint", "")
+def _arxiv(raw: BibEntry, doi: str) -> str:
+    prefix = (raw.value("archiveprefix") or raw.value("eprinttype")).lower()
+    eprint = raw.value("eprint")
     if eprint and (prefix in ("", "arxiv")) and (found := normalize_arxiv(eprint)):
         return found
     for candidate in (
+        normalize_arxiv(raw.value("arxiv")) if raw.value("arxiv") else None,
         arxiv_from_doi(doi) if doi else None,
-        arxiv_in_text(fields.get("journal", "")),
-        arxiv_in_text(fields.get("url", "")),
-        arxiv_in_text(fields.get("volume", "")),
+        arxiv_in_text(raw.value("journal")),
+        arxiv_in_text(raw.value("url")),
+        arxiv_in_text(raw.value("volume")),
     ):
         if candidate:
             return candidate
     return ""
 
 
-def _venue(fields: dict[str, str]) -> str:
-    venue = clean_text(fields.get("booktitle", "") or fields.get("journal", "")).text
+def _venue(raw: BibEntry) -> str:
+    given = raw.value("booktitle") or raw.value("journal") or raw.value(VENUE_FIELDS.get(raw.type, "journal"))
+    if not given and raw.type == "misc" and not WEB_ADDRESS.match(raw.value("howpublished").strip()):
+        given = raw.value("howpublished")
+    venue = clean_text(given).text
     return "" if ARXIV_VENUES.match(venue) else venue
 
 

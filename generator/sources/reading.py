@@ -88,7 +88,7 @@ def read_sources(
     """Read every catalogued source, on every core (:data:`GROUP_FILES` files a task).
 
     Every file's problems are reported together; with ``keep_going`` a bad file is skipped and
-    its problems become warnings.  The incremental layer may offer sources read before
+    its problems become warnings (an entry a file could not read: only that entry is skipped).  The incremental layer may offer sources read before
     (``remembered``, while their files are unchanged) and a ``store`` of parsed sources by content;
     the store keeps the sources that parsed, and only them.
     """
@@ -108,6 +108,7 @@ def read_sources(
     read = [sources[name] for name in catalog.files if name in sources]
     if store is not None:  # also when other files fail: the sources that did parse are kept
         store.update(written, {source.key for source in read})
+    problems += [error for source in read for error in source.doc.errors]  # entries left out of a file
     if problems and not keep_going:
         raise BuildError(problems)
     loaded = [name for name, outcome in zip(stale, outcomes, strict=True) if outcome.loaded]

@@ -50,8 +50,8 @@ def arxiv_from_doi(doi: str) -> str | None:
 
 
 def normalize_category(value: str) -> str:
-    """``cs.CL`` → ``CL``; other codes unchanged."""
-    value = value.strip()
+    """``cs.CL`` → ``CL`` (``arXiv:cs.CL`` too); other codes unchanged (``arXiv:quant-ph`` → ``quant-ph``)."""
+    value = value.strip().removeprefix("arXiv:").removeprefix("arxiv:").strip()
     return value[3:] if value.startswith("cs.") and len(value) == 5 else value
 
 
