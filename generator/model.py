@@ -202,6 +202,7 @@ class Profile:
     source_files: list[str]
     bio_html: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # other forms of the person's name, to know them among authors
 
 
 @dataclass

@@ -114,7 +114,7 @@
     var empty = section.querySelector("[data-empty]");
     var known = chips.map(function (chip) { return chip.getAttribute("data-category"); });
     var haystack = new Map(cards.map(function (card) {
-      return [card, fold([".card-title", ".authors", ".venue", ".abstract", ".affiliation"].map(function (part) {
+      return [card, fold([".card-title", ".authors", ".venue", ".abstract", ".affiliation", ".note", ".tags"].map(function (part) {
         return textOf(card, part);
       }).join(" "))];
     }));

@@ -26,7 +26,15 @@ SITE_KEYS = {
     "max_source_mb": int,
     "follow_links_outside": bool,
 }
-PROFILE_KEYS = {"name": str, "slug": str, "affiliations": list, "sources": list, "bio": str, "links": dict}
+PROFILE_KEYS = {
+    "name": str,
+    "slug": str,
+    "aliases": list,
+    "affiliations": list,
+    "sources": list,
+    "bio": str,
+    "links": dict,
+}
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_TITLE = "Research profiles"
 RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[1-9]|lpt[1-9])$")
@@ -44,6 +52,7 @@ class ProfileConfig:
     source_lines: list[int] = field(default_factory=list)
     bio: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -242,6 +251,9 @@ def _profile(item: Located, path: str, problems: list[Problem]) -> ProfileConfig
         affiliations=[affiliation.value for affiliation in affiliations] if affiliations is not None else None,
         bio=fields.get("bio", ""),
         links=_links(item.value["links"], path, problems) if "links" in fields else [],
+        aliases=[alias.value for alias in strings(item.value["aliases"], path, problems)]
+        if "aliases" in fields
+        else [],
     )
 
 

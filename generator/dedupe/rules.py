@@ -64,7 +64,13 @@ def decide(left: Signature, right: Signature, scores: dict[str, float]) -> PairD
     return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, firm)
 
 
-FIRM_REASONS = ("different arXiv ids", "different names or numbers", "different titles", "same title but unrelated")
+FIRM_REASONS = (
+    "different arXiv ids",
+    "different DOIs",
+    "different names or numbers",
+    "different titles",
+    "same title but unrelated",
+)
 
 
 def _firmly_distinct(reason: str, left: Signature, right: Signature, scores: dict[str, float]) -> bool:
@@ -84,6 +90,8 @@ def _verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tup
         return True, f"same identifier ({min(shared).replace(':', ' ', 1)})"
     if left.entry.arxiv and right.entry.arxiv:
         return False, f"different arXiv ids ({left.entry.arxiv} vs {right.entry.arxiv})"
+    if (left_doi := _publisher_doi(left)) and (right_doi := _publisher_doi(right)):
+        return False, f"different DOIs ({left_doi} vs {right_doi})"
     title = scores.get("title")
     if title is not None and title >= SAME_TITLE and _same_numbers(left.title_key, right.title_key):
         return _title_verdict(scores)
@@ -130,6 +138,16 @@ def _edited_verdict(shorter: Signature, longer: Signature, scores: dict[str, flo
         if scores["containment"] >= CONTAINED:
             return True, "copy contained in the other (sentences edited, dropped or cut)"
     return False, "abstracts differ"
+
+
+ARXIV_DOI_PREFIX = "10.48550/"  # arXiv's own DOIs name the preprint, not a publication
+
+
+def _publisher_doi(signature: Signature) -> str:
+    """The entry's DOI, unless it is arXiv's DOI for the preprint (a preprint and the paper it
+    became have different DOIs and are one paper)."""
+    doi = signature.entry.doi
+    return "" if doi.startswith(ARXIV_DOI_PREFIX) else doi
 
 
 def containment(short: str, long: str) -> float:

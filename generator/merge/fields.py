@@ -61,7 +61,27 @@ def _best_abstract(entries: list[Entry]) -> Entry:
     return min(entries, key=lambda e: (e.truncated, e.latex_residue, -len(e.abstract), e.location))
 
 
-FIRST_GIVEN = ("score", "category", "affiliation", "venue", "arxiv", "doi", "url")  # the first source giving one wins
+FIRST_GIVEN = (  # the first source giving one wins
+    "score",
+    "category",
+    "affiliation",
+    "venue",
+    "arxiv",
+    "doi",
+    "url",
+    "pdf",
+    "code_url",
+    "note",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "series",
+    "venue_short",
+    "selected",
+    "citation",
+)
+EXTRA_FIELDS = FIRST_GIVEN[7:]  # given to the paper as the entry gives them
 
 
 _FIRST_GIVEN_VALUES = attrgetter(*FIRST_GIVEN)
@@ -124,7 +144,19 @@ def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
         arxiv=_value(picks["arxiv"], "arxiv", ""),
         doi=_value(picks["doi"], "doi", ""),
         url=_value(picks["url"], "url", ""),
+        links=_links(entries),
+        tags=list(dict.fromkeys(tag for entry in entries for tag in entry.tags)),
+        **{name: getattr(picks[name], name) for name in EXTRA_FIELDS if picks[name] is not None},
     )
+
+
+def _links(entries: list[Entry]) -> list[tuple[str, str]]:
+    """Every kind of link any entry gives, each from the first entry giving it."""
+    links: dict[str, str] = {}
+    for entry in entries:
+        for kind, address in entry.links:
+            links.setdefault(kind, address)
+    return list(links.items())
 
 
 def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
@@ -154,6 +186,9 @@ def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
         arxiv=entry.arxiv,
         doi=entry.doi,
         url=entry.url,
+        links=list(entry.links),
+        tags=list(entry.tags),
+        **{name: getattr(entry, name) for name in EXTRA_FIELDS},
     )
 
 

@@ -32,12 +32,14 @@ class Person:
     affiliations: list[str] | None
     files: list[str]
     links: list[tuple[str, str]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
 
 
 def people_of(config: SiteConfig, docs: list[SourceDoc]) -> list[Person]:
     if config.declared:
         return [
-            Person(profile.slug, profile.name, profile.affiliations, [], profile.links) for profile in config.profiles
+            Person(profile.slug, profile.name, profile.affiliations, [], profile.links, profile.aliases)
+            for profile in config.profiles
         ]
     names = [doc.person_name or PurePosixPath(doc.path).stem for doc in docs]
     slugs = numbered_apart([_profile_base(name) for name in names])
@@ -77,6 +79,7 @@ def make_profile(person: Person, own_docs: list[SourceDoc], own_papers: list[Pap
         papers=own_papers,
         source_files=person.files,
         links=person.links,
+        aliases=person.aliases,
     )
 
 

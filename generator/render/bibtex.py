@@ -1,11 +1,14 @@
 """BibTeX out: one entry per paper, with stable citation keys unique within a file.
 
-Keys follow Google Scholar's habit, ``<first author's family name><year><first
-title word>`` (``hoffmann2022training``); without authors the profile's own
-name stands in.  Keys repeated within a file get ``a``, ``b``… suffixes in
-paper order.  Values escape BibTeX's special characters, and titles are
-double-braced so their capitals survive.  Our own BibTeX parser reads these
-files back to the same titles, years and identifiers.
+A paper that came from a BibTeX file is cited by the user's own entry: their type, their key,
+their fields as they wrote them (without the fields a site keeps for itself, such as
+``selected``, ``abbr`` or link fields), with what the merged paper knows added only where the
+entry lacks it (a DOI, an arXiv id, a venue).  Other papers get an entry made here: keys follow
+Google Scholar's habit, ``<first author's family name><year><first title word>``
+(``hoffmann2022training``); without authors the profile's own name stands in.  Keys repeated
+within a file get ``a``, ``b``… suffixes in paper order.  Values escape BibTeX's special
+characters, and titles are double-braced so their capitals survive.  Our own BibTeX reader reads
+these files back to the same titles, years and identifiers.
 """
 
 from __future__ import annotations
@@ -55,7 +58,10 @@ SPECIAL = str.maketrans(
 
 def citation_keys(papers: list[Paper], fallback_author: str) -> dict[str, str]:
     """Paper id → citation key, unique among ``papers`` (``a``, ``b``… suffixes in the given order)."""
-    bases = [_key_base(paper, fallback_author) for paper in papers]
+    bases = [
+        paper.citation.key if paper.citation and paper.citation.key else _key_base(paper, fallback_author)
+        for paper in papers
+    ]
     counts = Counter(bases)
     taken = set(bases)
     seen: Counter[str] = Counter()
@@ -106,7 +112,9 @@ def entry_type(paper: Paper) -> tuple[str, str]:
 
 
 def bibtex_entry(paper: Paper, key: str) -> str:
-    """One entry, fields in a fixed order."""
+    """One entry: the user's own, completed; else one made here, fields in a fixed order."""
+    if paper.citation is not None:
+        return _own_entry(paper, key)
     kind, venue_field = entry_type(paper)
     fields: list[tuple[str, str]] = [("title", "{" + escape(paper.title) + "}")]
     if paper.authors:
@@ -120,11 +128,44 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append((venue_field, escape(paper.venue)))
     if paper.date:
         fields.append(("year", paper.date[:4]))
+    fields += [(name, escape(getattr(paper, name))) for name in DETAIL_FIELDS if getattr(paper, name)]
     fields += _identifier_fields(paper)
     lines = [f"@{kind}{{{key},"] + [f"  {name} = {{{value}}}," for name, value in fields]
     if paper.date and len(paper.date) >= 7:
         lines.append(f"  month = {MONTH_NAMES[int(paper.date[5:7]) - 1].lower()},")
     return "\n".join(lines) + "\n}\n"
+
+
+DETAIL_FIELDS = ("volume", "number", "pages", "publisher", "series", "note")
+
+
+def _own_entry(paper: Paper, key: str) -> str:
+    """The user's entry as written, with the merged paper's values where it has none."""
+    citation = paper.citation
+    assert citation is not None
+    written = {name for name, _ in citation.fields}
+    lines = [f"@{citation.type}{{{key},"] + [f"  {name} = {value}," for name, value in citation.fields]
+    lines += [f"  {name} = {{{value}}}," for name, value in _added_fields(paper, written)]
+    return "\n".join(lines) + "\n}\n"
+
+
+def _added_fields(paper: Paper, written: set[str]) -> list[tuple[str, str]]:
+    """What the merged paper adds to a user's entry: each field the entry does not have."""
+    added = []
+    if "title" not in written:
+        added.append(("title", "{" + escape(paper.title) + "}"))
+    if "author" not in written and paper.authors:
+        added.append(("author", escape(" and ".join(paper.authors))))
+    if paper.venue and not written & {"journal", "booktitle", "school", "institution", "howpublished"}:
+        added.append((entry_type(paper)[1], escape(paper.venue)))
+    if paper.date and not written & {"year", "date"}:
+        added.append(("year", paper.date[:4]))
+    identifiers = [(name, value) for name, value in _identifier_fields(paper) if name != "note"]
+    if "eprint" in written:  # the user's own arXiv fields stand
+        identifiers = [
+            (name, value) for name, value in identifiers if name not in ("eprint", "archivePrefix", "primaryClass")
+        ]
+    return added + [(name, value) for name, value in identifiers if name.lower() not in written]
 
 
 def _identifier_fields(paper: Paper) -> list[tuple[str, str]]:

@@ -5,14 +5,13 @@ field of a paper on its card, add it to :class:`CardView` and :func:`card_view`,
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from generator.model import Paper, Profile
 from generator.text.categories import category_name
 from generator.text.dates import MONTH_NAMES
 from generator.text.identifiers import arxiv_url, doi_url
-from generator.text.normalize import ascii_fold
+from generator.text.names import is_person, person_keys
 
 AUTHORS_SHOWN = 8
 
@@ -74,6 +73,9 @@ class CardView:
     unverified: bool
     checked: str
     score_value: str
+    details: str  # where in the venue: volume, number, pages, publisher, series
+    note: str
+    venue_short: str
 
 
 def fold_authors(authors: list[AuthorView]) -> tuple[list[AuthorView], list[AuthorView]]:
@@ -96,7 +98,20 @@ def paper_links(paper: Paper) -> list[CardLink]:
         links.append(CardLink("PDF", paper.pdf, "pdf"))
     if paper.code_url:
         links.append(CardLink("Code", paper.code_url, "code"))
+    links += [CardLink(LINK_LABELS.get(kind, kind.title()), address, kind) for kind, address in paper.links]
     return links
+
+
+LINK_LABELS = {
+    "slides": "Slides",
+    "poster": "Poster",
+    "video": "Video",
+    "website": "Website",
+    "blog": "Blog",
+    "supplement": "Supplement",
+    "dataset": "Dataset",
+    "source": "Source",
+}
 
 
 def title_link(paper: Paper) -> str:
@@ -110,7 +125,7 @@ def title_link(paper: Paper) -> str:
 
 def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str) -> CardView:
     """What one paper card shows on ``profile``'s page."""
-    person = name_key(profile.name)
+    person = person_keys(profile.name, profile.aliases)
     shown, folded = fold_authors([AuthorView(author, is_person(author, person)) for author in paper.authors])
     return CardView(
         id=paper.id,
@@ -138,7 +153,23 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str
         unverified=paper.unverified,
         checked=paper.checked,
         score_value="" if paper.score is None else repr(paper.score),
+        details=venue_details(paper),
+        note=paper.note,
+        venue_short=paper.venue_short,
     )
+
+
+def venue_details(paper: Paper) -> str:
+    """``vol. 35, no. 2, pp. 23716–23736, Springer`` (what the paper's sources say of it)."""
+    pages = paper.pages.replace("--", "–")
+    parts = [
+        f"vol. {paper.volume}" if paper.volume else "",
+        f"no. {paper.number}" if paper.number else "",
+        (f"pp. {pages}" if "–" in pages or "-" in pages else f"p. {pages}") if pages else "",
+        paper.series,
+        paper.publisher,
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 def _score_text(score: float | None) -> str:
@@ -153,17 +184,3 @@ def format_date(iso_date: str | None) -> str:
     words = [str(int(parts[2]))] if len(parts) == 3 else []
     words += [MONTH_NAMES[int(parts[1]) - 1]] if len(parts) >= 2 else []
     return " ".join([*words, parts[0]])
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> tuple[str, str]:
-    """``Arthur Mensch`` and ``A. Mensch`` → ``("mensch", "a")``: family name and first initial, folded."""
-    words = ascii_fold(name).replace(".", " ").split()
-    return (words[-1], words[0][0]) if words else ("", "")
-
-
-def is_person(author: str, person: tuple[str, str]) -> bool:
-    """Is ``author`` the person whose :func:`name_key` is ``person``: same family name and same first
-    initial, accents and case ignored?"""
-    author_key = name_key(author)
-    return bool(author_key[0]) and author_key == person

@@ -13,10 +13,11 @@ from markupsafe import Markup
 from generator.config.links import LINK_KINDS
 from generator.model import Metric, Paper, Profile, Site
 from generator.render.bibtex import bibliography, bibtex_entries
-from generator.render.cards import CardView, card_view, is_person, name_key
+from generator.render.cards import CardView, card_view
 from generator.render.charts import category_counts, coauthors, column_chart, papers_per_year, row_chart, years_active
 from generator.render.site_pages import base_context, counted, page_url
 from generator.text.categories import category_name
+from generator.text.names import is_person, name_key, person_keys
 
 TOP_COAUTHORS = 6
 
@@ -76,14 +77,18 @@ def year_groups(cards: list[CardView]) -> list[dict[str, Any]]:
 def profile_stats(profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
     """Computed facts and charts for the profile header."""
     span = years_active(profile.papers)
-    person = name_key(profile.name)
-    named = coauthors(profile.papers, functools.partial(is_person, person=person))  # the rule cards bold by
+    person = person_keys(profile.name, profile.aliases)
+    named = coauthors(profile.papers, functools.partial(is_person, keys=person))  # the rule cards bold by
     on_site = lookups.people
     return {
         "years": "" if span is None else (str(span[0]) if span[0] == span[1] else f"{span[0]}–{span[1]}"),
         "coauthor_count": len(named),
         "top_coauthors": [
-            {"name": name, "count": count, "slug": on_site.get(name_key(name), "") if name_key(name) != person else ""}
+            {
+                "name": name,
+                "count": count,
+                "slug": on_site.get(name_key(name), "") if name_key(name) not in person else "",
+            }
             for name, count in named[:TOP_COAUTHORS]
         ],
         "year_chart": column_chart(papers_per_year(profile.papers)),
@@ -131,4 +136,6 @@ def metric_view(metric: Metric) -> dict[str, Any]:
 
 def site_people(site: Site) -> dict[tuple[str, str], str]:
     """Name key → profile slug, for linking co-authors who have a profile on the site."""
-    return {name_key(profile.name): profile.slug for profile in reversed(site.profiles)}
+    return {
+        key: profile.slug for profile in reversed(site.profiles) for key in person_keys(profile.name, profile.aliases)
+    }

@@ -28,6 +28,7 @@ FORMAT = "bibtex"
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
 TOP_LEVEL_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 WEB_ADDRESS = re.compile(r"^https?://\S+$")
+TIE = re.compile(r"(?<!\\)~")  # BibTeX's unbreakable space (not \~, the accent)
 LINK_FIELDS = {  # field → the kind of link it gives (al-folio's names, then Hugo Blox's)
     "pdf": "pdf",
     "code": "code",
@@ -81,13 +82,13 @@ def parse(lines: list[str], path: str) -> SourceDoc:
 
 
 def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
-    abstract = clean_text(raw.value("abstract"))
+    abstract = clean_text(_tied(raw, "abstract"))
     text, truncated = strip_ellipsis(abstract.text)
-    title = clean_text(raw.value("title")).text
+    title = _text(raw, "title")
     if not title and not text:
         notes.append(Problem(path, raw.line, f"entry '{raw.key}' has neither a title nor an abstract: skipped"))
         return None
-    authors, cut = parse_authors(raw.value("author") or raw.value("editor"))
+    authors, cut = parse_authors(_tied(raw, "author") or _tied(raw, "editor"))
     links = _links(raw, path, notes)
     entry = Entry(
         location=Location(path, raw.line),
@@ -127,11 +128,16 @@ def citation_of(raw: BibEntry) -> Citation:
 
 
 def _text(raw: BibEntry, name: str) -> str:
-    return clean_text(raw.value(name)).text
+    return clean_text(_tied(raw, name)).text
+
+
+def _tied(raw: BibEntry, name: str) -> str:
+    """A field's value, its ties (``Le~Goues``) as spaces."""
+    return TIE.sub(" ", raw.value(name))
 
 
 def _keywords(value: str) -> tuple[str, ...]:
-    words = (clean_text(word).text for word in re.split(r"[,;]", value))
+    words = (clean_text(TIE.sub(" ", word)).text for word in re.split(r"[,;]", value))
     return tuple(dict.fromkeys(word for word in words if word))
 
 
@@ -234,7 +240,7 @@ def _venue(raw: BibEntry) -> str:
     given = raw.value("booktitle") or raw.value("journal") or raw.value(VENUE_FIELDS.get(raw.type, "journal"))
     if not given and raw.type == "misc" and not WEB_ADDRESS.match(raw.value("howpublished").strip()):
         given = raw.value("howpublished")
-    venue = clean_text(given).text
+    venue = clean_text(TIE.sub(" ", given)).text
     return "" if ARXIV_VENUES.match(venue) else venue
 
 

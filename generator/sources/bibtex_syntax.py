@@ -199,7 +199,7 @@ class _Reader:
             if name not in self.macros:
                 self._warn(position, f"@string macro '{macro.group()}' is not defined; its name is kept as the value")
             return self.macros.get(name, macro.group()), False, macro.end()
-        raise _Unreadable(position, "a value ({…}, \"…\", a number or a @string name) was expected")
+        raise _Unreadable(position, 'a value ({…}, "…", a number or a @string name) was expected')
 
     def _skip_balanced(self, position: int) -> int:
         """The position after the group opening at ``position`` (braces or parentheses)."""
@@ -234,7 +234,7 @@ class _Reader:
             elif char == '"' and depth == 0:
                 return index + 1
             index += 1
-        raise _Unreadable(position, 'the quote opened here is never closed')
+        raise _Unreadable(position, "the quote opened here is never closed")
 
     def _skip_space(self, position: int) -> int:
         while position < len(self.text) and self.text[position].isspace():
@@ -277,13 +277,17 @@ class _Reader:
         self.result.entries.append(entry)
 
     def _warn(self, position: int, message: str) -> None:
-        self.result.warnings.append(Problem(self.path, self.line_of(position), message, "define it with @string, or quote the value"))
+        self.result.warnings.append(
+            Problem(self.path, self.line_of(position), message, "define it with @string, or quote the value")
+        )
 
     def _error(self, start: int, unreadable: _Unreadable) -> None:
         where = self.line_of(unreadable.position)
         detail = f" (at line {where})" if where != self.line_of(start) else ""
         self.result.errors.append(
-            Problem(self.path, self.line_of(start), f"unreadable BibTeX entry: {unreadable.message}{detail}", ENTRY_HINT)
+            Problem(
+                self.path, self.line_of(start), f"unreadable BibTeX entry: {unreadable.message}{detail}", ENTRY_HINT
+            )
         )
 
     def _resume_after(self, start: int) -> int:

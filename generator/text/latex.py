@@ -130,7 +130,8 @@ class _Reader:
         return "".join(out)
 
     def skip_spaces(self) -> None:
-        while self.peek() == " ":
+        """Spaces and line breaks between a command and its argument (``Fran{\\c⏎c}ois``)."""
+        while self.peek() and self.peek() in " \n\t\r":
             self.position += 1
 
     def read_macro(self) -> str:
@@ -176,7 +177,8 @@ class _Reader:
         base = self.read_argument()
         if not base:
             return ""
-        return unicodedata.normalize("NFC", base[0] + ACCENTS[name]) + base[1:]
+        letter = DOTTED.get(base[0], base[0])  # an accent on \i or \j stands on i or j: í, not ı́
+        return unicodedata.normalize("NFC", letter + ACCENTS[name]) + base[1:]
 
     def math_char(self, char: str) -> str:
         if char in "^_":
@@ -198,6 +200,9 @@ class _Reader:
             self.position += 1
             return "”"
         return char
+
+
+DOTTED = {"ı": "i", "ȷ": "j"}
 
 
 def _wrap(text: str) -> str:
