@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import run_cli, write_corpus
 
-from generator.errors import BuildError
 from generator.model import Location, Paper
 from generator.render.bibtex import bibliography, bibtex_entries, citation_keys
 from generator.sources.bibtex import parse_authors

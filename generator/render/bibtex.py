@@ -57,21 +57,28 @@ SPECIAL = str.maketrans(
 
 
 def citation_keys(papers: list[Paper], fallback_author: str) -> dict[str, str]:
-    """Paper id → citation key, unique among ``papers`` (``a``, ``b``… suffixes in the given order)."""
-    bases = [
-        paper.citation.key if paper.citation and paper.citation.key else _key_base(paper, fallback_author)
-        for paper in papers
-    ]
-    counts = Counter(bases)
+    """Paper id → citation key, unique among ``papers``: the user's own key where the paper has one
+    (a key two papers share stays with the first, the others get ``b``, ``c``…), else one made
+    here (a base several papers share gets ``a``, ``b``… suffixes in the given order)."""
+    own = [paper.citation.key if paper.citation and paper.citation.key else "" for paper in papers]
+    bases = [key or _key_base(paper, fallback_author) for key, paper in zip(own, papers, strict=True)]
+    counts = Counter(base for key, base in zip(own, bases, strict=True) if not key)
     taken = set(bases)
     seen: Counter[str] = Counter()
-    keys = {}
-    for paper, base in zip(papers, bases, strict=True):
+    keys: dict[str, str] = {}
+    given: set[str] = set()
+    for paper, base, mine in zip(papers, bases, own, strict=True):
         key = base
-        while counts[base] > 1 and (key == base or key in taken):
-            key = base + _letters(seen[base])
-            seen[base] += 1
+        if mine:
+            while key in given:
+                seen[base] += 1
+                key = base + _letters(seen[base])
+        else:
+            while counts[base] > 1 and (key == base or key in taken):
+                key = base + _letters(seen[base])
+                seen[base] += 1
         taken.add(key)
+        given.add(key)
         keys[paper.id] = key
     return keys
 
