@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from pathlib import Path
 from typing import NamedTuple
 
 from generator.errors import Problem
@@ -75,6 +76,7 @@ class Entry:
     selected: bool = False
     venue_short: str = ""  # the venue's abbreviation (al-folio's abbr)
     citation: Citation | None = None  # the BibTeX entry it came from
+    attachments: tuple[tuple[str, str, int], ...] = ()  # link fields naming files: (kind, name, line)
 
     def __reduce__(self) -> tuple[type, tuple]:
         return Entry, _ENTRY_VALUES(self)
@@ -182,6 +184,7 @@ class Paper:
     selected: bool = False
     venue_short: str = ""
     citation: Citation | None = None  # the BibTeX entry a source gave, as written
+    attachments: list[tuple[str, str, Location]] = field(default_factory=list)  # files to link: (kind, name, where)
 
     @property
     def unverified(self) -> bool:
@@ -217,3 +220,4 @@ class Site:
     warnings: list[Problem]
     hidden: list[Paper] = field(default_factory=list)
     joins: list[str] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)  # files copied from the seeds folder: output path → file

@@ -23,6 +23,7 @@ from generator.executor import LOCAL, Executor
 from generator.files import filesystem_problem, real_path
 from generator.memory import without_cycle_collection
 from generator.merge import merge_site
+from generator.merge.attachments import attach_files
 from generator.merge.bios import bio_files, load_bios, stray_bio_files
 from generator.merge.fields import cluster_title
 from generator.merge.overrides import OVERRIDES_FILE, Override, Resolution, load_overrides, resolve
@@ -97,7 +98,8 @@ def _build(options: BuildOptions, stages: Stages) -> BuildSummary:
     resolution = stages.resolve(load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs), dedupe)
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs), bio_names)
     site = stages.merge(config, catalog, docs, resolution, bios)
-    site.warnings = catalog.warnings + reading.skipped + site.warnings + stray_bio_files(bio_names, slugs)
+    attached = attach_files(site, options.seeds_dir)
+    site.warnings = catalog.warnings + reading.skipped + site.warnings + attached + stray_bio_files(bio_names, slugs)
     laps.mark("merge")
     counts = (len(docs), sum(len(doc.entries) for doc in docs))  # sources, entries
     with stages.staging(options.out_dir) as staging:

@@ -26,7 +26,7 @@ profiles:
     aliases: ["Calero, André"]
     sources: ["*.bib", "content/publication/*/cite.bib"]
 """
-ENTRIES = 14  # scholar 5, mendeley 3, jabref 2, al-folio 2, Hugo Blox 2: every one a paper of its own
+ENTRIES = 15  # scholar 5, mendeley 3, jabref 2, al-folio 3, Hugo Blox 2: every one a paper of its own
 
 
 @pytest.fixture(scope="module")
@@ -181,10 +181,19 @@ def test_every_link_field_is_a_link_on_the_card(built):
     assert cards  # the same person on every card (checked above)
 
 
-def test_a_bare_file_name_is_not_linked_and_says_why(built):
+def test_a_file_named_by_a_link_field_is_copied_and_linked_or_its_absence_said(built):
+    """al-folio's pdf={name.pdf}: the file, kept under assets/pdf/ in the seeds folder, is copied
+    into the site and linked; a file the seeds folder lacks gets no (broken) link, and a warning."""
     out, stderr = built
-    assert "papers.bib:34: warning: 'pdf' is not a web address ('valdez2019local.pdf')" in stderr
-    assert by_title(out, "A paper whose PDF")["pdf"] is None
+    local = by_title(out, "A paper whose PDF sits in the old site's assets")
+    assert local["pdf"] == "files/assets/pdf/valdez2019local.pdf"
+    assert (out / local["pdf"]).read_bytes() == (FIXTURES / "assets" / "pdf" / "valdez2019local.pdf").read_bytes()
+    card = next(card for card in cards_of(out) if card["links"].get("PDF", "").endswith("valdez2019local.pdf"))
+    assert card["links"]["PDF"] == "../files/assets/pdf/valdez2019local.pdf"  # from the profile page
+    missing = by_title(out, "A paper whose PDF the old site had")
+    assert missing["pdf"] is None and missing["links"] == []
+    for field, line in (("valdez2018missing.pdf", 41), ("valdez2018missing-poster.pdf", 42)):
+        assert f"papers.bib:{line}: warning: '{field}' (" in stderr and "no such file is in the seeds folder" in stderr
 
 
 def test_the_venue_its_details_the_note_and_keywords_show(built):

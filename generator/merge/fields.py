@@ -146,8 +146,18 @@ def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
         url=_value(picks["url"], "url", ""),
         links=_links(entries),
         tags=list(dict.fromkeys(tag for entry in entries for tag in entry.tags)),
+        attachments=_attachments(entries),
         **{name: getattr(picks[name], name) for name in EXTRA_FIELDS if picks[name] is not None},
     )
+
+
+def _attachments(entries: list[Entry]) -> list[tuple[str, str, Location]]:
+    """The files the entries' link fields name (the first of each kind), with where each is named."""
+    found: dict[str, tuple[str, str, Location]] = {}
+    for entry in entries:
+        for kind, name, line in entry.attachments:
+            found.setdefault(kind, (kind, name, Location(entry.location.file, line)))
+    return list(found.values())
 
 
 def _links(entries: list[Entry]) -> list[tuple[str, str]]:
@@ -188,6 +198,7 @@ def _from_one(entry: Entry, owners: dict[str, list[str]]) -> Paper:
         url=entry.url,
         links=list(entry.links),
         tags=list(entry.tags),
+        attachments=_attachments([entry]),
         **{name: getattr(entry, name) for name in EXTRA_FIELDS},
     )
 

@@ -53,5 +53,7 @@ def render_site(
         output.add(path, None, path if path in data_files else "templates")
     for path, text in deployment_files(site).items():
         output.add(path, text, "deployment")
+    for path, source in sorted(site.files.items()):
+        output.add(path, source.read_bytes(), f"a file a paper links ({source.name})")
     output.add_tree(asset_dir("static"), "static", "static")
     return Rendered(output, [job for job, _, _, fresh in results if fresh])

@@ -86,8 +86,9 @@ def fold_authors(authors: list[AuthorView]) -> tuple[list[AuthorView], list[Auth
     return shown, [a for a in authors[AUTHORS_BEFORE_FOLD:] if not a.is_person]
 
 
-def paper_links(paper: Paper) -> list[CardLink]:
-    """The card's outgoing links: arXiv, DOI, PDF, code (an unverified identifier says so)."""
+def paper_links(paper: Paper, root: str = "../") -> list[CardLink]:
+    """The card's outgoing links: arXiv, DOI, PDF, code and the others (an unverified identifier
+    says so); a file of the site's own (``files/…``) is linked relative to the page (``root``)."""
     note = " (unverified)" if paper.unverified else ""
     links = []
     if paper.arxiv:
@@ -95,11 +96,16 @@ def paper_links(paper: Paper) -> list[CardLink]:
     if paper.doi:
         links.append(CardLink(f"DOI{note}", doi_url(paper.doi), "doi"))
     if paper.pdf:
-        links.append(CardLink("PDF", paper.pdf, "pdf"))
+        links.append(CardLink("PDF", _from(root, paper.pdf), "pdf"))
     if paper.code_url:
-        links.append(CardLink("Code", paper.code_url, "code"))
-    links += [CardLink(LINK_LABELS.get(kind, kind.title()), address, kind) for kind, address in paper.links]
+        links.append(CardLink("Code", _from(root, paper.code_url), "code"))
+    links += [CardLink(LINK_LABELS.get(kind, kind.title()), _from(root, address), kind) for kind, address in paper.links]
     return links
+
+
+def _from(root: str, address: str) -> str:
+    """A link to ``address`` from a page ``root`` below the site's root (web addresses as they are)."""
+    return address if "://" in address else root + address
 
 
 LINK_LABELS = {

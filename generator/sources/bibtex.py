@@ -28,6 +28,7 @@ FORMAT = "bibtex"
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
 TOP_LEVEL_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 WEB_ADDRESS = re.compile(r"^https?://\S+$")
+FILE_NAME = re.compile(r"^[\w][\w ./+-]*\.\w{1,5}$")  # a relative file name with an extension
 TIE = re.compile(r"(?<!\\)~")  # BibTeX's unbreakable space (not \~, the accent)
 LINK_FIELDS = {  # field → the kind of link it gives (al-folio's names, then Hugo Blox's)
     "pdf": "pdf",
@@ -89,7 +90,7 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
         notes.append(Problem(path, raw.line, f"entry '{raw.key}' has neither a title nor an abstract: skipped"))
         return None
     authors, cut = parse_authors(_tied(raw, "author") or _tied(raw, "editor"))
-    links = _links(raw, path, notes)
+    links, attachments = _links(raw, path, notes)
     entry = Entry(
         location=Location(path, raw.line),
         title=title,
@@ -116,6 +117,7 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
         selected=raw.value("selected").strip().lower() in TRUE_VALUES,
         venue_short=_text(raw, "abbr"),
         citation=citation_of(raw),
+        attachments=attachments,
     )
     entry.arxiv = _arxiv(raw, entry.doi)
     return entry
@@ -141,10 +143,12 @@ def _keywords(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(word for word in words if word))
 
 
-def _links(raw: BibEntry, path: str, notes: list[Problem]) -> dict[str, str]:
-    """Link kind → web address, from the link fields (the first of each kind); a value that is no
-    web address (a file name of the site the .bib came from) is left out, with a warning."""
+def _links(raw: BibEntry, path: str, notes: list[Problem]) -> tuple[dict[str, str], tuple[tuple[str, str, int], ...]]:
+    """Link kind → web address, from the link fields (the first of each kind); and the fields that
+    name a file instead (al-folio keeps its PDFs under ``assets/pdf/``), to be found in the seeds
+    folder later.  A value that is neither is left out, with a warning."""
     links: dict[str, str] = {}
+    files: dict[str, tuple[str, str, int]] = {}
     for name, kind in LINK_FIELDS.items():
         found = raw.fields.get(name)
         if found is None or not found.value.strip() or kind in links:
@@ -152,16 +156,19 @@ def _links(raw: BibEntry, path: str, notes: list[Problem]) -> dict[str, str]:
         value = found.value.strip()
         if WEB_ADDRESS.match(value):
             links[kind] = value
+            files.pop(kind, None)
+        elif FILE_NAME.match(value) and ".." not in value.split("/"):
+            files.setdefault(kind, (kind, value, found.line))
         else:
             notes.append(
                 Problem(
                     path,
                     found.line,
-                    f"'{name}' is not a web address ({value!r}): no link is shown for it",
-                    "give the full https:// address of the file, e.g. where your old site published it",
+                    f"'{name}' is neither a web address nor a file name ({value!r}): no link is shown for it",
+                    "give the full https:// address, or the name of a file in the seeds folder",
                 )
             )
-    return links
+    return links, tuple(files.values())
 
 
 def parse_authors(value: str) -> tuple[list[str], bool]:
