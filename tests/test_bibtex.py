@@ -182,3 +182,48 @@ def test_our_bibtex_reads_back_to_the_same_titles_years_and_ids(tmp_path):
         assert copy.date[:4] == original.date[:4]
         assert (copy.arxiv, copy.doi, copy.url) == (original.arxiv, original.doi, original.url)
         assert copy.authors == original.authors
+
+
+def test_the_bibtex_syntax_real_files_use(tmp_path):
+    """Parentheses, @string and #, a field commented out inside an entry, an apostrophe in a key,
+    crossref to a proceedings volume (which is no paper), arXiv: in primaryClass, month macros."""
+    from generator.sources.bibtex import parse
+
+    text = (
+        "Front matter a reference manager wrote.\n"
+        '@String(conf = "Proceedings of the")\n'
+        "@inproceedings(paper1,\n"
+        "  author = {Ann Lee},\n"
+        "  title = {A paper},\n"
+        "  % note = {a field commented out},\n"
+        "  crossref = {conf2020},\n"
+        "  primaryClass = {arXiv:quant-ph},\n"
+        "  pages = {1--2}\n"
+        ")\n"
+        "@proceedings{conf2020,\n"
+        '  title = conf # " 2020 Conference",\n'
+        "  year = {2020}, month = mar,\n"
+        "  publisher = {ACM}\n"
+        "}\n"
+        "@article{O'Neil2019, title={Apostrophe key}, year=2019}\n"
+    )
+    doc = parse(text.splitlines(), "x.bib")
+    assert doc.errors == [] and doc.notes == []
+    paper, apostrophe = doc.entries
+    assert (paper.venue, paper.date, paper.publisher, paper.category) == (
+        "Proceedings of the 2020 Conference",
+        "2020-03",
+        "ACM",
+        "quant-ph",
+    )
+    assert paper.note == "" and dict(paper.citation.fields)["booktitle"] == "{Proceedings of the 2020 Conference}"
+    assert "crossref" not in dict(paper.citation.fields)
+    assert apostrophe.citation.key == "O'Neil2019" and apostrophe.date == "2019"
+
+
+def test_an_undefined_macro_and_a_field_given_twice_are_warnings_at_their_lines():
+    from generator.sources.bibtex import parse
+
+    doc = parse("@article{a,\n  title = {T},\n  journal = nosuchmacro,\n  title = {Later}\n}".splitlines(), "x.bib")
+    assert [(note.line, note.message.split(" ")[0]) for note in doc.notes] == [(3, "@string"), (4, "field")]
+    assert doc.entries[0].title == "T" and doc.entries[0].venue == "nosuchmacro"

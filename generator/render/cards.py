@@ -99,7 +99,9 @@ def paper_links(paper: Paper, root: str = "../") -> list[CardLink]:
         links.append(CardLink("PDF", _from(root, paper.pdf), "pdf"))
     if paper.code_url:
         links.append(CardLink("Code", _from(root, paper.code_url), "code"))
-    links += [CardLink(LINK_LABELS.get(kind, kind.title()), _from(root, address), kind) for kind, address in paper.links]
+    links += [
+        CardLink(LINK_LABELS.get(kind, kind.title()), _from(root, address), kind) for kind, address in paper.links
+    ]
     return links
 
 

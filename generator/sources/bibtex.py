@@ -65,6 +65,7 @@ SITE_ONLY_FIELDS = {  # what a site keeps in its .bib for itself: never in a cit
     "arxiv",
     "file",  # a reference manager's path to a file on the user's own disk
     "abstract",  # shown on the card already; the Cite box stays short
+    "crossref",  # the volume it names is not in the file the entry is cited from (its fields are)
 }
 TRUE_VALUES = ("true", "yes", "1")
 VENUE_FIELDS = {"phdthesis": "school", "mastersthesis": "school", "thesis": "school", "techreport": "institution"}

@@ -37,7 +37,7 @@ MONTH_MACROS = {
 ENTRY_START = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\r\n]*([{(])")
 NEXT_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z][\w-]*[ \t\r\n]*[{(]", re.MULTILINE)
 NAME = re.compile(r"[A-Za-z_][\w:.+/'-]*")
-KEY = re.compile(r"[^\s,{}()\"#%'=]*")
+KEY = re.compile(r"[^\s,{}()\"#=]*")
 NUMBER = re.compile(r"\d+")
 SKIPPED_BLOCKS = ("comment", "preamble")
 ENTRY_HINT = "each field is written name = {value}, with braces and quotes closed and a comma between fields"
@@ -79,6 +79,27 @@ class BibFile:
     errors: list[Problem]
 
 
+CROSSREF_TYPES = ("proceedings", "book", "collection")  # volumes other entries cite as their crossref
+
+
+def _inherit_crossrefs(entries: list[BibEntry]) -> None:
+    """An entry with ``crossref`` takes the fields it lacks from the entry it names (the volume's
+    ``booktitle``, ``year``, ``publisher``…, its ``title`` as the ``booktitle``), as BibTeX does; a
+    volume that entries name this way is no paper and is left out."""
+    by_key = {entry.key.casefold(): entry for entry in entries}
+    parents: set[int] = set()
+    for entry in entries:
+        parent = by_key.get(entry.value("crossref").strip().casefold())
+        if parent is None or parent is entry:
+            continue
+        parents.add(id(parent))
+        for name, given in parent.fields.items():
+            target = "booktitle" if name == "title" else name
+            if target not in entry.fields and name not in ("crossref", "author", "abstract", "doi", "url"):
+                entry.fields[target] = BibField(target, given.value, given.written, given.line)
+    entries[:] = [entry for entry in entries if not (id(entry) in parents and entry.type in CROSSREF_TYPES)]
+
+
 class _Unreadable(Exception):
     """An entry that cannot be read: where reading stopped, and why."""
 
@@ -117,6 +138,7 @@ class _Reader:
             except _Unreadable as unreadable:
                 self._error(start, unreadable)
                 position = self._resume_after(start)
+        _inherit_crossrefs(self.result.entries)
         return self.result
 
     def _block(self, match: re.Match[str]) -> int:
@@ -237,8 +259,16 @@ class _Reader:
         raise _Unreadable(position, "the quote opened here is never closed")
 
     def _skip_space(self, position: int) -> int:
-        while position < len(self.text) and self.text[position].isspace():
-            position += 1
+        """Past white space, and past ``%`` comments to the end of their line (biber reads a field
+        commented out inside an entry as a comment, and people write them)."""
+        while position < len(self.text):
+            if self.text[position].isspace():
+                position += 1
+            elif self.text[position] == "%":
+                end = self.text.find("\n", position)
+                position = len(self.text) if end < 0 else end + 1
+            else:
+                break
         return position
 
     def _expect(self, position: int, token: str, what: str) -> int:
