@@ -227,3 +227,24 @@ def test_an_undefined_macro_and_a_field_given_twice_are_warnings_at_their_lines(
     doc = parse("@article{a,\n  title = {T},\n  journal = nosuchmacro,\n  title = {Later}\n}".splitlines(), "x.bib")
     assert [(note.line, note.message.split(" ")[0]) for note in doc.notes] == [(3, "@string"), (4, "field")]
     assert doc.entries[0].title == "T" and doc.entries[0].venue == "nosuchmacro"
+
+
+def test_biblatex_dates_and_latex_escapes_in_addresses():
+    """biblatex's date (a day, a range, a time) and journaltitle; \\_ and \\% in a DOI or link."""
+    from generator.sources.bibtex import parse
+
+    text = (
+        "@article{a, title={Range}, date={2020-03-15/2020-03-20}, journaltitle={Journal A}}\n"
+        "@article{b, title={Time}, date={2021-07-01T10:00}, year={1999}}\n"
+        "@article{c, title={Year only}, year={1998.0}, doi={10.1000/x\\_1}, url={https://ex.org/a\\%20b},\n"
+        "  code={https://github.com/ex/a\\_b}}\n"
+        "@article{d, title={Bad date}, date={spring}, year={2001}}\n"
+    )
+    found = {entry.title: entry for entry in parse(text.splitlines(), "x.bib").entries}
+    assert (found["Range"].date, found["Range"].venue) == ("2020-03-15", "Journal A")
+    assert found["Time"].date == "2021-07-01"
+    assert (found["Year only"].date, found["Year only"].doi) == ("1998", "10.1000/x_1")
+    assert (
+        found["Year only"].url == "https://ex.org/a%20b" and found["Year only"].code_url == "https://github.com/ex/a_b"
+    )
+    assert found["Bad date"].date == "2001"

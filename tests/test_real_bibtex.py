@@ -2,7 +2,8 @@
 line break, one title with two DOIs), a Mendeley export (front matter, a citation key used twice,
 ``file`` and ``mendeley-groups``), JabRef (front matter, a field given twice, ``@Comment``),
 al-folio's ``papers.bib`` (YAML front matter, ``@string``, link fields, ``selected``, ``abbr``, a
-bare PDF file name) and Hugo Blox ``cite.bib`` files (``url_*`` links).  Through the command line
+bare PDF file name) Hugo Blox ``cite.bib`` files (``url_*`` links), a Zotero (biblatex) export (``journaltitle``,
+``date``, ``file`` paths) and a dblp export (``\\_`` in DOIs, ``CoRR`` with ``eprint``).  Through the command line
 and the rendered pages: nothing lost, no build refused, no LaTeX on the page, the person bolded
 on every card, every link shown, and Cite giving the user's own entry."""
 
@@ -26,7 +27,7 @@ profiles:
     aliases: ["Calero, André"]
     sources: ["*.bib", "content/publication/*/cite.bib"]
 """
-ENTRIES = 15  # scholar 5, mendeley 3, jabref 2, al-folio 3, Hugo Blox 2: every one a paper of its own
+ENTRIES = 19  # scholar 5, mendeley 3, jabref 2, al-folio 3, Hugo Blox 2, Zotero 2, dblp 2: every one a paper of its own
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +205,26 @@ def test_the_venue_its_details_the_note_and_keywords_show(built):
     chi = by_title(out, "Trust in automated decision aids")
     assert (chi["series"], chi["publisher"], chi["pages"]) == ("CHI '18", "ACM", "1–12")
     assert by_title(out, "The meaning of relativity")["selected"] is True
+
+
+def test_biblatex_and_dblp_exports_give_their_venue_date_and_identifiers(built):
+    out, _ = built
+    zotero = by_title(out, "Trust in automated vehicles")
+    assert (zotero["venue"], zotero["date"], zotero["doi"]) == (
+        "Scientific Reports",
+        "2022-02-14",
+        "10.1038/s41598-022-00001-0",
+    )
+    assert zotero["pdf"] is None and zotero["tags"] == ["Human behaviour", "Psychology"]  # file = a path on their disk
+    assert by_title(out, "Simulation of social media")["pages"] == "300–311"
+    dblp = by_title(out, "Human Factors in the Age of Algorithms")
+    assert dblp["doi"] == "10.1007/978-3-319-91485-5_27" and dblp["volume"] == "10914"
+    assert (
+        dblp["title"]
+        == "Human Factors in the Age of Algorithms. Understanding the Human-in-the-loop Using Agent-Based Modeling"
+    )
+    corr = by_title(out, "Opinion Dynamics in Echo Chambers")
+    assert (corr["arxiv"], corr["venue"]) == ("2101.00001", "")
 
 
 def test_papers_bib_gives_the_users_own_entries(built):

@@ -29,6 +29,8 @@ ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$",
 TOP_LEVEL_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 WEB_ADDRESS = re.compile(r"^https?://\S+$")
 FILE_NAME = re.compile(r"^[\w][\w ./+-]*\.\w{1,5}$")  # a relative file name with an extension
+BIBLATEX_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?:$|/|T)")
+ESCAPED_SYMBOL = re.compile(r"\\([_%&#$~])")  # dblp writes 10.1007/978-3-319-91485-5\_27
 TIE = re.compile(r"(?<!\\)~")  # BibTeX's unbreakable space (not \~, the accent)
 LINK_FIELDS = {  # field → the kind of link it gives (al-folio's names, then Hugo Blox's)
     "pdf": "pdf",
@@ -102,8 +104,8 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
         authors_truncated=cut,
         date=bib_date(raw),
         category=normalize_category(raw.value("primaryclass")),
-        doi=normalize_doi(raw.value("doi")) or "",
-        url=_url(raw.value("url")),
+        doi=normalize_doi(_verbatim(raw, "doi")) or "",
+        url=_url(_verbatim(raw, "url")),
         venue=_venue(raw),
         pdf=links.pop("pdf", ""),
         code_url=links.pop("code", ""),
@@ -139,6 +141,11 @@ def _tied(raw: BibEntry, name: str) -> str:
     return TIE.sub(" ", raw.value(name))
 
 
+def _verbatim(raw: BibEntry, name: str) -> str:
+    """An address or identifier field, LaTeX's escapes of ``_ % & # $ ~`` undone."""
+    return ESCAPED_SYMBOL.sub(r"\1", raw.value(name))
+
+
 def _keywords(value: str) -> tuple[str, ...]:
     words = (clean_text(TIE.sub(" ", word)).text for word in re.split(r"[,;]", value))
     return tuple(dict.fromkeys(word for word in words if word))
@@ -154,7 +161,7 @@ def _links(raw: BibEntry, path: str, notes: list[Problem]) -> tuple[dict[str, st
         found = raw.fields.get(name)
         if found is None or not found.value.strip() or kind in links:
             continue
-        value = found.value.strip()
+        value = ESCAPED_SYMBOL.sub(r"\1", found.value).strip()
         if WEB_ADDRESS.match(value):
             links[kind] = value
             files.pop(kind, None)
@@ -211,8 +218,8 @@ def _first_last(name: str) -> str:
 
 def bib_date(raw: BibEntry) -> str | None:
     """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` from year, month and day (or a ``date`` field)."""
-    if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", raw.value("date").strip()):
-        return raw.value("date").strip()
+    if found := BIBLATEX_DATE.match(raw.value("date").strip()):  # 2020-03-15, or a range from it
+        return found.group(1)
     year = re.search(r"\d{4}", raw.value("year"))
     if year is None:
         return None
@@ -245,7 +252,12 @@ def _arxiv(raw: BibEntry, doi: str) -> str:
 
 
 def _venue(raw: BibEntry) -> str:
-    given = raw.value("booktitle") or raw.value("journal") or raw.value(VENUE_FIELDS.get(raw.type, "journal"))
+    given = (
+        raw.value("booktitle")
+        or raw.value("journal")
+        or raw.value("journaltitle")  # biblatex's name (Zotero, Better BibTeX)
+        or raw.value(VENUE_FIELDS.get(raw.type, "journal"))
+    )
     if not given and raw.type == "misc" and not WEB_ADDRESS.match(raw.value("howpublished").strip()):
         given = raw.value("howpublished")
     venue = clean_text(TIE.sub(" ", given)).text
