@@ -121,6 +121,8 @@ class PairDecision:
     reason: str
     scores: dict[str, float]
     firm: bool = False  # judged distinct with confidence: the two may never share a cluster
+    evidence: dict[str, tuple[float, str]] = field(default_factory=dict)  # field → (points, what was found)
+    related: bool = False  # two versions of one work (a conference paper and its journal version)
 
     def __reduce__(self) -> tuple[type, tuple]:
         return PairDecision, _DECISION_VALUES(self)
@@ -144,6 +146,11 @@ class DedupeResult:
     clusters: list[Cluster]
     near_misses: list[PairDecision] = field(default_factory=list)
     compared_pairs: int = 0
+
+    @property
+    def related(self) -> list[PairDecision]:
+        """The pairs judged two versions of one work (kept apart; among the near misses)."""
+        return [decision for decision in self.near_misses if decision.related]
 
 
 @dataclass(slots=True)

@@ -80,11 +80,42 @@ def _reference_pairs(abstracts: list[str], titles: list[str], ids: list[list[str
         else:
             shared.update(member_pairs)
     smallest = {pair: min(len(keys[pair[0]]), len(keys[pair[1]])) for pair in shared}
-    return pairs | {
+    return pairs | _reference_variant_pairs(titles) | {
         pair
         for pair, count in shared.items()
         if count >= blocking_keys.MIN_SHARED and count >= blocking_keys.SHARED_FRACTION * smallest[pair]
     }
+
+
+def _reference_variants(title: str) -> set[tuple]:
+    """A title's variants as word tuples: whole, without spaces, first and last three words, and
+    (three to six words) each word left out."""
+    words = tuple(title.split())
+    if not words:
+        return set()
+    found = {words, ("<spaceless>", "".join(words))}
+    if len(words) > 3:
+        found |= {words[:3], words[-3:]}
+    if 3 <= len(words) <= 6:
+        found |= {words[:n] + words[n + 1 :] for n in range(len(words))}
+    return found
+
+
+def _reference_variant_pairs(titles: list[str]) -> set[tuple[int, int]]:
+    """Entries of different titles sharing a variant that at most four titles share; each is paired
+    with the first entry of every other title."""
+    postings: dict = defaultdict(list)
+    for index, title in enumerate(titles):
+        for variant in _reference_variants(title):
+            postings[variant].append(index)
+    pairs = set()
+    for members in postings.values():
+        first = {}
+        for member in members:
+            first.setdefault(titles[member], member)
+        if 2 <= len(first) <= 4:
+            pairs |= {tuple(sorted((m, o))) for m in members for t, o in first.items() if t != titles[m]}
+    return pairs
 
 
 WORDS = st.sampled_from(

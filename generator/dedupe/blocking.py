@@ -24,6 +24,8 @@ from generator.dedupe.blocking_keys import (
     SMALL_POSTING,
     WORD_HASHES,
     Pair,
+    title_variants,
+    variant_posting_pairs,
 )
 from generator.executor import LOCAL, Executor
 
@@ -48,11 +50,12 @@ def candidate_pairs(
     exact_keys = exact_keys_of(titles, identifiers)
     pairs = _posting_pairs_of(_exact_postings(exact_keys))
     if isinstance(abstracts, Sequence) and len(titles) < ARRAYS_FROM:
-        return pairs | _plain_gram_pairs(abstracts, titles, exact_keys)
+        variants = variant_pairs(postings_of(map(title_variants, titles)).values(), titles)
+        return pairs | variants | _plain_gram_pairs(abstracts, titles, exact_keys)
     from generator.dedupe.gram_arrays import EntryGrams, shared_gram_pairs
 
     grams = abstracts if isinstance(abstracts, EntryGrams) else EntryGrams.of(abstracts, titles)
-    return pairs | shared_gram_pairs(grams, [len(keys) for keys in exact_keys], executor)
+    return pairs | grams.variant_pairs() | shared_gram_pairs(grams, [len(keys) for keys in exact_keys], executor)
 
 
 def exact_keys_of(titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> list[set[str]]:
@@ -80,6 +83,15 @@ def _posting_pairs_of(postings: Iterable[list[int]]) -> set[Pair]:
     pairs: set[Pair] = set()
     for members in postings:
         pairs.update(member_pairs(members))
+    return pairs
+
+
+def variant_pairs(postings: Iterable[list[int]], titles: Sequence[str]) -> set[Pair]:
+    """The pairs the title variants give (:func:`~generator.dedupe.blocking_keys.variant_posting_pairs`)."""
+    pairs: set[Pair] = set()
+    for members in postings:
+        if len(members) > 1:
+            pairs.update(variant_posting_pairs(members, [titles[member] for member in members]))
     return pairs
 
 

@@ -4,11 +4,12 @@ firmly distinct, and a copy that fits two distinct papers about equally well joi
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
-from generator.dedupe.rules import NEAR_MISS
+from generator.dedupe.rules import NEAR_MISS, recurring_title_decision
 from generator.dedupe.signatures import Signature
 from generator.model import Cluster, Entry, Location, PairDecision
 
@@ -23,6 +24,7 @@ def cluster_all(
     signatures: list[Signature], judged: dict[tuple[int, int], PairDecision]
 ) -> tuple[list[Cluster], list[PairDecision]]:
     """Clusters (in location order) and near misses of ``signatures``, pairs indexing into them."""
+    judged = _with_recurring_titles(signatures, judged)
     strengths = {pair: _strength(decision) for pair, decision in judged.items()}  # each reckoned once
     merges, near_misses = _drop_ambiguous(judged, strengths)
     return _cluster(signatures, merges, (judged, strengths), near_misses), near_misses
@@ -38,7 +40,7 @@ def _drop_ambiguous(
             partners[i].append((strengths[(i, j)], j))
             partners[j].append((strengths[(i, j)], i))
     dropped: set[tuple[int, int]] = set()
-    near_misses = [d for pair, d in judged.items() if not d.merged and strengths[pair] >= NEAR_MISS]
+    near_misses = [d for pair, d in judged.items() if not d.merged and (strengths[pair] >= NEAR_MISS or d.related)]
     for entry, links in partners.items():  # in any order: what is dropped depends on no order
         for (score_a, a), (score_b, b) in combinations(links, 2):
             rejected = judged.get((min(a, b), max(a, b)))
@@ -50,12 +52,47 @@ def _drop_ambiguous(
     return merges, near_misses
 
 
+RECURRING_YEARS = 3  # a title given to entries of this many years names a series, not a paper
+
+
+def _with_recurring_titles(
+    signatures: list[Signature], judged: dict[tuple[int, int], PairDecision]
+) -> dict[tuple[int, int], PairDecision]:
+    """The decisions, those of entries whose title recurs judged again as for a generic title.
+
+    A title recurs when entries of :data:`RECURRING_YEARS` different years carry it, or entries of
+    one source in one venue in different years (a column: "Reminiscences on Influential Papers",
+    "Treasurer's Message"); preprints are left out of the count (a preprint and its publication
+    may be a year or two apart).  Entries with one title are always compared, so all of them are
+    among the ``signatures`` of any group clustered alone."""
+    recurring = _recurring_titles(signatures)
+    if not recurring:
+        return judged
+    return {
+        (i, j): recurring_title_decision(decision, signatures[i].source == signatures[j].source)
+        if signatures[i].title_key in recurring or signatures[j].title_key in recurring
+        else decision
+        for (i, j), decision in judged.items()
+    }
+
+
+def _recurring_titles(signatures: list[Signature]) -> set[str]:
+    years: dict[str, set[int]] = defaultdict(set)
+    series: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for sig in signatures:
+        if sig.title_key and not sig.preprint and (year := sig.year) is not None:
+            years[sig.title_key].add(year)
+            series[(sig.title_key, sig.source, sig.entry.venue)].add(year)
+    found = {title for title, seen in years.items() if len(seen) >= RECURRING_YEARS}
+    return found | {title for (title, _, _), seen in series.items() if len(seen) > 1}
+
+
 def _strength(decision: PairDecision) -> float:
     return max(decision.scores.get("abstract", 0), decision.scores.get("prefix", 0), decision.scores.get("title", 0))
 
 
 def _relabel(decision: PairDecision, reason: str) -> PairDecision:
-    return PairDecision(decision.left, decision.right, False, reason, decision.scores, decision.firm)
+    return dataclasses.replace(decision, merged=False, reason=reason)
 
 
 def _cluster(

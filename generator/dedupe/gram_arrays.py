@@ -16,8 +16,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from generator.dedupe.blocking_keys import MIN_SHARED, NEIGHBOUR_WINDOW, SHARED_FRACTION, SMALL_POSTING, Pair
-from generator.dedupe.hashed_grams import HashedTexts, gram_keys, sampled_grams
+from generator.dedupe.blocking_keys import (
+    MIN_SHARED,
+    NEIGHBOUR_WINDOW,
+    SHARED_FRACTION,
+    SMALL_POSTING,
+    VARIANT_TITLES,
+    Pair,
+    variant_posting_pairs,
+)
+from generator.dedupe.hashed_grams import HashedTexts, gram_keys, sampled_grams, title_variant_rows
 from generator.executor import LOCAL, Executor
 from generator.memory import give_back_freed_blocks, keep_freed_blocks
 
@@ -31,6 +39,7 @@ class EntryGrams:
     owners: np.ndarray
     keys: np.ndarray
     count: int
+    variants: TitleVariants = field(default_factory=lambda: TitleVariants.of([]))
 
     @classmethod
     def of(cls, abstracts: Sequence[str], titles: Sequence[str]) -> EntryGrams:
@@ -46,6 +55,7 @@ class EntryGrams:
         abstract_grams = sampled_grams(HashedTexts.of([text for texts, _ in groups for text in texts]), sampled=True)
         title_grams = sampled_grams(HashedTexts.of([text for _, texts in groups for text in texts]), sampled=False)
         abstract_keys, title_keys = gram_keys(abstract_grams, 0), gram_keys(title_grams, 1)
+        variants = [TitleVariants.of(titles) for _, titles in groups]
         starts = np.cumsum([0, *counts])  # each group's first entry; grams come in their entries' order
         abstract_cuts = np.searchsorted(abstract_grams.owners, starts)
         title_cuts = np.searchsorted(title_grams.owners, starts)
@@ -54,10 +64,12 @@ class EntryGrams:
                 np.concatenate((abstract_grams.owners[a:b], title_grams.owners[c:d])) - np.int32(start),
                 np.concatenate((abstract_keys[a:b], title_keys[c:d])),
                 count,
+                group_variants,
             )
-            for start, count, a, b, c, d in zip(
+            for start, count, group_variants, a, b, c, d in zip(
                 starts.tolist(),
                 counts,
+                variants,
                 abstract_cuts.tolist(),
                 abstract_cuts[1:].tolist(),
                 title_cuts.tolist(),
@@ -73,7 +85,71 @@ class EntryGrams:
             return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), 0)
         offsets = np.cumsum([0] + [part.count for part in parts[:-1]], dtype=np.int64)
         owners = np.concatenate([part.owners + np.int32(offset) for part, offset in zip(parts, offsets, strict=True)])
-        return cls(owners, np.concatenate([part.keys for part in parts]), sum(part.count for part in parts))
+        variants = TitleVariants.join([part.variants for part in parts], offsets)
+        return cls(owners, np.concatenate([part.keys for part in parts]), sum(part.count for part in parts), variants)
+
+    def variant_pairs(self) -> set[Pair]:
+        """The pairs sharing a title variant that at most :data:`VARIANT_POSTING` entries hold."""
+        return self.variants.pairs()
+
+
+@dataclass
+class TitleVariants:
+    """The title variants (:func:`~generator.dedupe.blocking_keys.title_variants`) of some entries:
+    one row per variant, with the entry it belongs to and the entry's title (its
+    :func:`~generator.dedupe.blocking_keys.title_id`)."""
+
+    owners: np.ndarray
+    keys: np.ndarray
+    titles: np.ndarray
+
+    @classmethod
+    def of(cls, titles: Sequence[str]) -> TitleVariants:
+        rows = title_variant_rows(titles)
+        return cls(rows.owners, rows.keys, rows.title_ids[rows.owners])
+
+    @classmethod
+    def join(cls, parts: Sequence[TitleVariants], offsets: np.ndarray) -> TitleVariants:
+        owners = [part.owners + np.int32(offset) for part, offset in zip(parts, offsets, strict=True)]
+        return cls(
+            np.concatenate(owners), *(np.concatenate([getattr(p, name) for p in parts]) for name in ("keys", "titles"))
+        )
+
+    def renumbered(self, numbers: np.ndarray) -> TitleVariants:
+        """The same variants, entry ``i`` numbered ``numbers[i]``."""
+        return TitleVariants(numbers[self.owners].astype(np.int32), self.keys, self.titles)
+
+    def sorted(self) -> TitleVariants:
+        """The same rows, by key, then title, then entry."""
+        order = np.lexsort((self.owners, self.titles, self.keys))
+        return TitleVariants(self.owners[order], self.keys[order], self.titles[order])
+
+    def pairs(self) -> set[Pair]:
+        """The pairs the variants give (see :func:`~generator.dedupe.blocking_keys.variant_posting_pairs`)."""
+        pairs: set[Pair] = set()
+        for members, titles in self.sorted().shared_postings():
+            pairs.update(variant_posting_pairs(members, titles))
+        return pairs
+
+    def shared_postings(self, keys: np.ndarray | None = None) -> list[tuple[list[int], list[int]]]:
+        """(entries, their titles) of each variant (of ``keys``, else all) that 2 to
+        :data:`~generator.dedupe.blocking_keys.VARIANT_TITLES` different titles hold (rows sorted)."""
+        if keys is None:
+            starts = np.flatnonzero(np.r_[True, self.keys[1:] != self.keys[:-1]]) if len(self.keys) else self.keys[:0]
+            stops = np.r_[starts[1:], len(self.keys)].astype(np.int64)
+        else:
+            starts = np.searchsorted(self.keys, keys, side="left")
+            stops = np.searchsorted(self.keys, keys, side="right")
+        changes = np.zeros(len(self.titles), dtype=np.int64)
+        changes[1:] = self.titles[1:] != self.titles[:-1]
+        counted = np.r_[0, np.cumsum(changes)]  # counted[k]: title changes among the first k rows
+        held = stops > starts
+        titles_held = np.where(held, counted[stops] - counted[np.minimum(starts + 1, stops)] + 1, 0)
+        chosen = (titles_held > 1) & (titles_held <= VARIANT_TITLES)
+        return [
+            (self.owners[start:stop].tolist(), self.titles[start:stop].tolist())
+            for start, stop in zip(starts[chosen].tolist(), stops[chosen].tolist(), strict=True)
+        ]
 
 
 OWNER_BITS = 20  # up to a million entries, a gram key and its entry share one 64-bit integer

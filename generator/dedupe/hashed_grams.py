@@ -16,9 +16,14 @@ from generator.dedupe.blocking_keys import (
     DENSE_UNTIL,
     HASH_BASE,
     LEADING_GRAMS,
+    LENGTH_STEP,
     MIX_MULTIPLIERS,
     MIX_SHIFTS,
     SAMPLE_EVERY,
+    SPACELESS,
+    VARIANT_BASE,
+    VARIANT_DELETIONS_UP_TO,
+    VARIANT_EDGE,
     word_hash,
 )
 
@@ -141,3 +146,93 @@ def gram_keys(grams: _Grams, kind: int) -> np.ndarray:
     last = grams.last.astype(np.uint64) * np.uint64(2) + np.uint64(kind)
     mixed = first_two * np.uint64(0x9E3779B97F4A7C15) ^ last * np.uint64(0xC2B2AE3D27D4EB4F)
     return mixed.view(np.int64)
+
+
+@dataclass
+class VariantRows:
+    """Title variants of many titles (see :func:`~generator.dedupe.blocking_keys.title_variants`):
+    each row's title (by its place) and key, and each title's id (its whole-title key; 0 for none)."""
+
+    owners: np.ndarray
+    keys: np.ndarray
+    title_ids: np.ndarray
+
+
+def title_variant_rows(titles: Sequence[str]) -> VariantRows:
+    """:func:`~generator.dedupe.blocking_keys.title_variants` of every title, computed at once from
+    running sums of the words' hashes times powers of the base (a sequence's polynomial is the
+    difference of two running sums, moved to its first word by an inverse power)."""
+    texts = HashedTexts.of(titles)
+    lengths = texts.lengths
+    count = int(lengths.sum())
+    starts = np.cumsum(lengths) - lengths
+    powers, inverse = _variant_powers(count + 1)
+    running = np.zeros(count + 1, dtype=np.uint64)
+    np.multiply(texts.words.astype(np.uint64), powers[:count], out=running[1:])
+    np.cumsum(running[1:], out=running[1:])
+    titled = np.flatnonzero(lengths > 0)
+    ids = np.zeros(len(titles), dtype=np.int64)
+    ids[titled] = _keyed(running, inverse, starts[titled], starts[titled] + lengths[titled])
+    parts = [(titled, ids[titled]), (titled, _spaceless_keys(titles, titled))]
+    edged = np.flatnonzero(lengths > VARIANT_EDGE)
+    ends = starts[edged] + lengths[edged]
+    parts.append((edged, _keyed(running, inverse, starts[edged], starts[edged] + VARIANT_EDGE)))
+    parts.append((edged, _keyed(running, inverse, ends - VARIANT_EDGE, ends)))
+    parts.append(_deletion_keys(running, inverse, starts, lengths))
+    owners = np.concatenate([owner for owner, _ in parts]).astype(np.int32)
+    return VariantRows(owners, np.concatenate([keys for _, keys in parts]), ids)
+
+
+def _keyed(running: np.ndarray, inverse: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The keys of the word sequences from ``starts`` to ``ends`` (global word places)."""
+    return _sequence_keys((running[ends] - running[starts]) * inverse[starts], ends - starts)
+
+
+def _deletion_keys(
+    running: np.ndarray, inverse: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each short title's keys with one word left out: the words before it, and those after it
+    moved down one place."""
+    short = np.flatnonzero((lengths >= VARIANT_EDGE) & (lengths <= VARIANT_DELETIONS_UP_TO))
+    owners = np.repeat(short, lengths[short])
+    first = starts[owners]
+    left_out = first + np.arange(len(owners)) - np.repeat(np.cumsum(lengths[short]) - lengths[short], lengths[short])
+    ends = first + lengths[owners]
+    polynomial = (running[left_out] - running[first]) * inverse[first] + (
+        running[ends] - running[left_out + 1]
+    ) * inverse[first + 1]
+    return owners, _sequence_keys(polynomial, lengths[owners] - 1)
+
+
+def _sequence_keys(polynomials: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """:func:`~generator.dedupe.blocking_keys.sequence_key` from the polynomials and lengths."""
+    return _mixed64(polynomials + lengths.astype(np.uint64) * np.uint64(LENGTH_STEP)).view(np.int64)
+
+
+def _spaceless_keys(titles: Sequence[str], titled: np.ndarray) -> np.ndarray:
+    joined = " ".join(titles[index].replace(" ", "") for index in titled.tolist())
+    hashes = word_hashes(joined).astype(np.uint64) if len(titled) else np.zeros(0, dtype=np.uint64)
+    return _mixed64(hashes ^ np.uint64(SPACELESS)).view(np.int64)
+
+
+@functools.cache
+def _variant_power_table() -> tuple[np.ndarray, np.ndarray]:
+    return _powers(VARIANT_BASE, 1 << 16), _powers(pow(VARIANT_BASE, -1, 1 << 64), 1 << 16)
+
+
+def _variant_powers(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Powers 0 … ``count`` − 1 of the variant base and of its inverse modulo 2**64."""
+    powers, inverse = _variant_power_table()
+    if count > len(powers):
+        return _powers(VARIANT_BASE, count), _powers(pow(VARIANT_BASE, -1, 1 << 64), count)
+    return powers[:count], inverse[:count]
+
+
+def _mixed64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser of each value, all 64 bits (a copy)."""
+    values = values.copy()
+    for shift, multiplier in zip(MIX_SHIFTS, MIX_MULTIPLIERS, strict=False):
+        values ^= values >> np.uint64(shift)
+        values *= np.uint64(multiplier)
+    values ^= values >> np.uint64(MIX_SHIFTS[-1])
+    return values

@@ -1,21 +1,40 @@
-"""The decision rules: are two entries the same paper?  Given the similarities of their titles and
-abstracts (:mod:`generator.dedupe.scoring`), :func:`decide` says yes or no, why, and whether a no is
-*firm* (the two may never share a cluster).  Every threshold is a constant here; the report shows
-the scores behind every decision.
+"""The decision rules: are two entries the same paper?
+
+Identifiers decide first (one arXiv id or DOI: one paper; two different ones: two papers).  Then
+every field gives points (:mod:`generator.dedupe.evidence`): the title and the abstract, graded
+by the similarities :mod:`generator.dedupe.scoring` computed, and the authors, year and venue;
+from :data:`~generator.dedupe.evidence.MERGE_AT` points the two are one paper.  A no is *firm*
+(the two may never share a cluster) when a field rules them apart or the points are low.
+:func:`decide` says yes or no, why, and each field's points; the report shows them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from generator.dedupe.signatures import DIGIT_TOKEN, Signature
+from generator.dedupe.evidence import (
+    ABSTRACT_COPY,
+    ABSTRACT_DIFFER,
+    ABSTRACT_DIFFER_FIRM,
+    ABSTRACT_SAME_TEXT,
+    ABSTRACT_UNRELATED,
+    BIBLIOGRAPHIC_MAX,
+    FIRM_AT,
+    FIRM_TITLE_LEVELS,
+    GENERIC_TITLE_MAX,
+    MERGE_AT,
+    Evidence,
+    author_points,
+    title_points,
+    total,
+    venue_points,
+    year_points,
+)
+from generator.dedupe.signatures import Signature
+from generator.dedupe.titles import TitleLevel, title_level
 from generator.model import PairDecision
-
-if TYPE_CHECKING:
-    pass
-
 
 MIN_PREFIX_WORDS = 20
 
@@ -38,12 +57,6 @@ TRUNCATED_PREFIX = 85.0
 UNMARKED_CUT_PREFIX = 96.0
 
 
-SAME_TITLE = 92.0
-
-
-DIFFERENT_TITLE = 70.0
-
-
 RENAMED_ABSTRACT = 95.0
 
 
@@ -58,64 +71,156 @@ NEAR_MISS = 60.0
 
 def decide(left: Signature, right: Signature, scores: dict[str, float]) -> PairDecision:
     """Decide whether two entries show the same paper, from their :func:`pair_scores`; say why,
-    with the scores (the dict receives the ones the decision adds)."""
-    merged, reason = _verdict(left, right, scores)
-    firm = not merged and _firmly_distinct(reason, left, right, scores)
-    return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, firm)
+    with the scores (the dict receives the ones the decision adds) and each field's points."""
+    if (ruled := _ruled(left, right)) is not None:
+        merged, reason = ruled
+        return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, not merged)
+    evidence: Evidence = {}
+    title = title_level(left.title, right.title, scores["title"]) if "title" in scores else None
+    text_reason, text_firm = _text_evidence(left, right, scores, title, evidence)
+    text_points = total(evidence)
+    if text_firm and text_points + BIBLIOGRAPHIC_MAX < MERGE_AT:  # nothing else could join them
+        return PairDecision(left.entry.location, right.entry.location, False, text_reason, scores, True, evidence)
+    points = text_points + _bibliographic_evidence(left, right, evidence)
+    merged = points >= MERGE_AT
+    firm = not merged and (text_firm or points <= FIRM_AT)
+    reason = _reason(merged, text_reason, text_points, evidence)
+    related = not merged and not text_firm and _versions(left, right, title, evidence)
+    return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, firm, evidence, related)
 
 
-FIRM_REASONS = (
-    "different arXiv ids",
-    "different DOIs",
-    "different names or numbers",
-    "different titles",
-    "same title but unrelated",
-)
-
-
-def _firmly_distinct(reason: str, left: Signature, right: Signature, scores: dict[str, float]) -> bool:
-    """Distinct for sure (never joined through a third copy), or merely not shown to be the same?
-
-    Two complete abstracts with different vocabularies are distinct papers; two copies that are cut or
-    edited differently may just be too far apart to match each other directly.
-    """
-    if reason.startswith(FIRM_REASONS):
-        return True
-    complete = not left.entry.truncated and not right.entry.truncated
-    return reason == "abstracts differ" and complete and scores.get("token_set", 100) < FIRM_TOKEN_SET
-
-
-def _verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[bool, str]:
+def _ruled(left: Signature, right: Signature) -> tuple[bool, str] | None:
+    """A decision no other evidence can change: identifiers, a title naming a relation to the
+    other (an erratum, a comment), a generic title repeated in one source (a column's issues)."""
     if shared := left.ids & right.ids:
         return True, f"same identifier ({min(shared).replace(':', ' ', 1)})"
     if left.entry.arxiv and right.entry.arxiv:
         return False, f"different arXiv ids ({left.entry.arxiv} vs {right.entry.arxiv})"
     if (left_doi := _publisher_doi(left)) and (right_doi := _publisher_doi(right)):
         return False, f"different DOIs ({left_doi} vs {right_doi})"
-    title = scores.get("title")
-    if title is not None and title >= SAME_TITLE and _same_numbers(left.title_key, right.title_key):
-        return _title_verdict(scores)
+    if not left.title_key or not right.title_key:
+        return None
+    if left.title.relation != right.title.relation:
+        marked = sorted(left.title.relation ^ right.title.relation)[0]
+        return False, f"one is an {marked} of the other" if marked[0] in "aeiou" else f"one is a {marked} of the other"
+    if left.source == right.source and (left.title.generic or right.title.generic):
+        return False, "a generic title repeated in one source: separate items"
+    return None
+
+
+def _text_evidence(
+    left: Signature, right: Signature, scores: dict[str, float], title: TitleLevel | None, evidence: Evidence
+) -> tuple[str, bool]:
+    """The title's and the abstract's points (into ``evidence``); the reason they give, and
+    whether they rule the two apart for sure."""
+    if title is not None:
+        evidence["title"] = title_points(title, left.title.generic or right.title.generic)
+    title_reason = TITLE_REASONS[title.name] if title else "nothing to compare"
+    title_firm = title is not None and title.name in FIRM_TITLE_LEVELS
+    if "abstract" not in scores or min(left.word_count, right.word_count) < MIN_ABSTRACT_WORDS:
+        if "abstract" in scores and title is None:
+            return "abstract too short to tell papers apart", False
+        return title_reason, title_firm
+    if title is not None and title.name == "same":
+        return _beside_same_title(left, right, scores, evidence)
     if conflict := _lead_conflict(left, right):
-        return False, f"different names or numbers in the opening sentence ({conflict})"
-    abstract_match = _abstract_verdict(left, right, scores)
-    if title is not None and title < DIFFERENT_TITLE:
-        if abstract_match[0] and scores.get("abstract", 0) >= RENAMED_ABSTRACT:
-            return True, "title changed between versions, abstract the same"
-        return False, "different titles"
-    return abstract_match
+        evidence["abstract"] = (ABSTRACT_UNRELATED, f"numbered names differ ({conflict})")
+        return f"different names or numbers in the opening sentence ({conflict})", True
+    matched, reason = _abstract_verdict(left, right, scores)
+    if matched:
+        same_text = scores["abstract"] >= RENAMED_ABSTRACT
+        evidence["abstract"] = (ABSTRACT_SAME_TEXT if same_text else ABSTRACT_COPY, reason)
+        if title is not None and title.name == "unlike":
+            return ("title changed between versions, abstract the same", False) if same_text else (title_reason, True)
+        return reason, False
+    complete = not left.entry.truncated and not right.entry.truncated
+    firm = complete and scores.get("token_set", 100) < FIRM_TOKEN_SET
+    evidence["abstract"] = (ABSTRACT_DIFFER_FIRM if firm else ABSTRACT_DIFFER, reason)
+    return (title_reason, True) if title_firm else (reason, firm)
 
 
-def _title_verdict(scores: dict[str, float]) -> tuple[bool, str]:
-    if max(scores.get("abstract", 100), scores.get("prefix", 100)) < NEAR_MISS - 20:
-        return False, "same title but unrelated abstracts"
-    return True, "same title"
+def _beside_same_title(
+    left: Signature, right: Signature, scores: dict[str, float], evidence: Evidence
+) -> tuple[str, bool]:
+    """Abstracts of two entries with the same title: unrelated ones keep them apart; a copy adds
+    to the title; any other difference counts for nothing (abstracts get rewritten)."""
+    if max(scores["abstract"], scores["prefix"]) < NEAR_MISS - 20:
+        evidence["abstract"] = (ABSTRACT_UNRELATED, "unrelated")
+        return "same title but unrelated abstracts", True
+    matched, reason = _copy_verdict(left, right, scores)
+    if matched:
+        evidence["abstract"] = (ABSTRACT_SAME_TEXT if scores["abstract"] >= RENAMED_ABSTRACT else ABSTRACT_COPY, reason)
+    else:
+        evidence["abstract"] = (0.0, "not a copy (beside the same title: rewritten between versions?)")
+    return "same title", False
+
+
+TITLE_REASONS = {
+    "same": "same title",
+    "near": "titles a typo or a tag apart",
+    "contained": "one title contains the other",
+    "similar": "similar titles",
+    "unlike": "different titles",
+    "numbered apart": "titles numbered apart (a sequel or another part)",
+    "different numbers": "different numbers in the titles",
+}
+
+
+def _bibliographic_evidence(left: Signature, right: Signature, evidence: Evidence) -> float:
+    """The authors', venue's and year's points (into ``evidence``, where both entries give them;
+    and their sum)."""
+    points, level = 0.0, None
+    if left.entry.authors and right.entry.authors and (authors := author_points(left.authors, right.authors)):
+        evidence["authors"] = authors
+        points += authors[0]
+    if left.entry.venue and right.entry.venue:
+        level, venue = venue_points(left.venue, right.venue)
+        if venue is not None:
+            evidence["venue"] = venue
+            points += venue[0]
+    if left.entry.date and right.entry.date:
+        years = year_points((left.year, right.year), left.preprint or right.preprint, (level, left.venue))
+        if years is not None:
+            evidence["year"] = years
+            points += years[0]
+    return points
+
+
+def _reason(merged: bool, text_reason: str, text_points: float, evidence: Evidence) -> str:
+    """The text's reason, and the other fields that turned the decision, if they did."""
+    if merged == (text_points >= MERGE_AT):
+        return text_reason
+    fields = [
+        f"{name} {found}"
+        for name, (points, found) in evidence.items()
+        if name in BIBLIOGRAPHIC and (points > 0) == merged and points
+    ]
+    return f"{text_reason}, {'with' if merged else 'but'} {', '.join(fields)}" if fields else text_reason
+
+
+BIBLIOGRAPHIC = ("authors", "year", "venue")
+
+
+def _versions(left: Signature, right: Signature, title: TitleLevel | None, evidence: Evidence) -> bool:
+    """Two versions of one work (a conference paper and its journal version): nearly the same
+    title, the same authors, another year or venue."""
+    if title is None or title.name not in ("same", "near", "contained") or left.title.generic or right.title.generic:
+        return False
+    authors, year, venue = (evidence.get(name, (0.0, ""))[0] for name in BIBLIOGRAPHIC)
+    return authors >= 2 and (year < 0 or venue < 0)
 
 
 def _abstract_verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[bool, str]:
-    if "abstract" not in scores:
-        return False, "nothing to compare"
-    if min(left.word_count, right.word_count) < MIN_ABSTRACT_WORDS:
-        return False, "abstract too short to tell papers apart"
+    """Are two abstracts (both long enough) copies of one: the same, cut, edited or contained?"""
+    matched, reason = _copy_verdict(left, right, scores)
+    if matched:
+        return matched, reason
+    shorter, longer = sorted((left, right), key=lambda sig: len(sig.abstract_key))
+    return _edited_verdict(shorter, longer, scores)
+
+
+def _copy_verdict(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[bool, str]:
+    """The cheap half of :func:`_abstract_verdict`: the same text, or one cut from the other."""
     if scores["abstract"] >= SAME_ABSTRACT:
         return True, "same abstract"
     shorter = min(left, right, key=lambda sig: len(sig.abstract_key))
@@ -124,8 +229,7 @@ def _abstract_verdict(left: Signature, right: Signature, scores: dict[str, float
             return True, "truncated copy matches the start of the full abstract"
         if scores["prefix"] >= UNMARKED_CUT_PREFIX:
             return True, "copy cut short (no ellipsis) matches the start of the full abstract"
-    longer = right if shorter is left else left
-    return _edited_verdict(shorter, longer, scores)
+    return False, "abstracts differ"
 
 
 def _edited_verdict(shorter: Signature, longer: Signature, scores: dict[str, float]) -> tuple[bool, str]:
@@ -161,10 +265,6 @@ def _word_trigrams(text: str) -> set[tuple[str, str, str]]:
     return set(zip(words, words[1:], words[2:], strict=False))
 
 
-def _same_numbers(left: str, right: str) -> bool:
-    return set(DIGIT_TOKEN.findall(left)) == set(DIGIT_TOKEN.findall(right))
-
-
 def _lead_conflict(left: Signature, right: Signature) -> str:
     """Numbered names (7b, 8x7b, v2) in one opening that the other text never mentions, both ways."""
     only_left = [token for token in left.lead_tokens if not right.mentions(token)]
@@ -172,3 +272,23 @@ def _lead_conflict(left: Signature, right: Signature) -> str:
     if only_right:
         return f"{', '.join(sorted(only_left)[:3])} vs {', '.join(sorted(only_right)[:3])}"
     return ""
+
+
+def recurring_title_decision(decision: PairDecision, same_source: bool) -> PairDecision:
+    """``decision`` again for entries whose title recurs in the input (a column's, an editorial's):
+    the title counts as a generic title does, and in one source such entries are separate items."""
+    if "title" not in decision.evidence or decision.evidence["title"][0] <= GENERIC_TITLE_MAX:
+        return decision
+    if same_source:
+        return replace(decision, merged=False, firm=True, related=False, reason=RECURRING_IN_ONE_SOURCE)
+    evidence = decision.evidence | {
+        "title": (GENERIC_TITLE_MAX, f"{decision.evidence['title'][1]}, but a recurring title")
+    }
+    points = total(evidence)
+    merged = points >= MERGE_AT
+    reason = decision.reason if merged else f"{decision.reason}, but the title recurs in the input"
+    firm = decision.firm or (not merged and points <= FIRM_AT)
+    return replace(decision, merged=merged, reason=reason, firm=firm, evidence=evidence, related=False)
+
+
+RECURRING_IN_ONE_SOURCE = "a title recurring in one source: separate items"

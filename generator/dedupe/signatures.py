@@ -14,9 +14,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from generator.dedupe import blocking
+from generator.dedupe.titles import TitleFacts, title_facts
 from generator.executor import LOCAL, Executor, chunks
 from generator.model import Entry
+from generator.text.names import AuthorList, surnames
 from generator.text.normalize import comparison_key, first_sentence
+from generator.text.venues import Venue, venue_of
 
 if TYPE_CHECKING:
     from generator.dedupe.gram_arrays import EntryGrams
@@ -48,6 +51,41 @@ class Signature:
     @property
     def word_count(self) -> int:
         return self.abstract_key.count(" ") + 1 if self.abstract_key else 0
+
+    # What the bibliographic evidence compares, computed when a pair first needs it (kept in the
+    # instance's dictionary: functools.cached_property takes a lock on every first access).
+
+    @property
+    def title(self) -> TitleFacts:
+        found = self.__dict__.get("_title")
+        if found is None:
+            found = self.__dict__["_title"] = title_facts(self.title_key)
+        return found
+
+    @property
+    def authors(self) -> AuthorList:
+        found = self.__dict__.get("_authors")
+        if found is None:
+            found = self.__dict__["_authors"] = surnames(self.entry.authors)
+        return found
+
+    @property
+    def venue(self) -> Venue | None:
+        return venue_of(self.entry.venue) if self.entry.venue else None
+
+    @property
+    def year(self) -> int | None:
+        date = self.entry.date
+        return int(date[:4]) if date and date[:4].isdigit() else None
+
+    @property
+    def preprint(self) -> bool:
+        """Not (yet) published anywhere, as far as this entry says: no venue, or an arXiv id."""
+        return bool(self.entry.arxiv) or not self.entry.venue
+
+    @property
+    def source(self) -> str:
+        return self.entry.location.file
 
 
 SignatureKeys = tuple[str, str, frozenset[str], frozenset[str]]

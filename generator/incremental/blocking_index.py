@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from generator.dedupe.blocking import exact_keys_of, member_pairs, postings_of
-from generator.dedupe.blocking_keys import Pair
-from generator.dedupe.gram_arrays import EntryGrams, GramCounts, gram_counts
+from generator.dedupe.blocking_keys import Pair, title_id, title_variants, variant_posting_pairs
+from generator.dedupe.gram_arrays import EntryGrams, GramCounts, TitleVariants, gram_counts
 from generator.incremental.gram_updates import update_counts
 
 
@@ -35,6 +35,7 @@ class BlockingIndex:
     grams: GramCounts
     gram_pairs: set[Pair]
     exact_sizes: np.ndarray  # each entry's number of exact keys
+    variants: TitleVariants  # every entry's title variants, sorted (their small postings pair entries too)
 
     @classmethod
     def of(cls, grams: EntryGrams, titles: Sequence[str], identifiers: Sequence[Iterable[str]]) -> BlockingIndex:
@@ -45,8 +46,11 @@ class BlockingIndex:
         exact_pairs: Counter[Pair] = Counter()
         for members in postings.values():
             exact_pairs.update(member_pairs(members))
+        variants = grams.variants.sorted()
+        for members, member_titles in variants.shared_postings():
+            exact_pairs.update(variant_posting_pairs(members, member_titles))
         sizes = _sizes(exact_keys)
-        return cls(exact_keys, postings, exact_pairs, counts, counts.passing(sizes), sizes)
+        return cls(exact_keys, postings, exact_pairs, counts, counts.passing(sizes), sizes, variants)
 
     @property
     def updatable(self) -> bool:
@@ -67,6 +71,9 @@ class BlockingIndex:
         """The entries ``changed`` (sorted indexes) had the ``old`` (abstract, title) comparison
         keys and now have the ``new`` ones, and these ``identifiers``."""
         self._update_exact(changed, exact_keys_of([title for _, title in new], identifiers))
+        retitled = [(index, o[1], n[1]) for index, o, n in zip(changed, old, new, strict=True) if o[1] != n[1]]
+        if retitled:
+            self._update_variants(retitled)
         entries = np.array(changed, dtype=np.int64)
         touched = update_counts(self.grams, entries, _grams_of(entries, old), _grams_of(entries, new))
         count = self.grams.count
@@ -94,6 +101,30 @@ class BlockingIndex:
             if self.exact_pairs.get(pair, 1) <= 0:
                 del self.exact_pairs[pair]
 
+    def _update_variants(self, retitled: list[tuple[int, str, str]]) -> None:
+        """Entries given new titles: their variants replaced, and the pairs of the variants they
+        held or hold now counted again."""
+        old = [(index, key) for index, title, _ in retitled for key in title_variants(title)]
+        new = [(index, key, title_id(title)) for index, _, title in retitled for key in title_variants(title)]
+        touched = np.array(sorted({key for _, key in old} | {key for _, key, _ in new}), dtype=np.int64)
+        self.exact_pairs.subtract(self._variant_pairs(touched))
+        gone = np.isin(self.variants.owners, [index for index, *_ in retitled]) & np.isin(self.variants.keys, touched)
+        added = TitleVariants(
+            np.array([index for index, _, _ in new], dtype=np.int32),
+            np.array([key for _, key, _ in new], dtype=np.int64),
+            np.array([title for _, _, title in new], dtype=np.int64),
+        )
+        kept = TitleVariants(self.variants.owners[~gone], self.variants.keys[~gone], self.variants.titles[~gone])
+        self.variants = TitleVariants.join([kept, added], np.zeros(2, dtype=np.int64)).sorted()
+        self.exact_pairs.update(self._variant_pairs(touched))
+        for pair in [pair for pair, shared in self.exact_pairs.items() if shared <= 0]:
+            del self.exact_pairs[pair]
+
+    def _variant_pairs(self, keys: np.ndarray) -> list[Pair]:
+        """The pairs the postings of these variant keys give (one per posting)."""
+        postings = self.variants.shared_postings(keys)
+        return [pair for members, titles in postings for pair in variant_posting_pairs(members, titles)]
+
 
 def _grams_of(entries: np.ndarray, texts: Sequence[tuple[str, str]]) -> EntryGrams:
     """The blocking keys of ``entries`` from their (abstract, title) keys, owned by their indexes."""
@@ -107,4 +138,5 @@ def _sizes(exact_keys: list[set[str]]) -> np.ndarray:
 
 def placed(grams: EntryGrams, slots: Sequence[int], count: int) -> EntryGrams:
     """These keys with entry ``i`` numbered ``slots[i]`` (increasing) among ``count``."""
-    return EntryGrams(np.asarray(slots, dtype=np.int32)[grams.owners], grams.keys, count)
+    numbers = np.asarray(slots, dtype=np.int32)
+    return EntryGrams(numbers[grams.owners], grams.keys, count, grams.variants.renumbered(numbers))

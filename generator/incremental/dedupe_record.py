@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     pass
 
 
-PlainDecision = tuple[int, int, bool, str, dict[str, float], bool]  # the entries by their places
+PlainDecision = tuple[
+    int, int, bool, str, dict[str, float], bool, dict[str, tuple[float, str]], bool
+]  # entries by place
 
 
 ResultState = tuple[list[tuple[str, int]], list[tuple[list[int], list[PlainDecision]]], list[PlainDecision], int]
@@ -27,7 +29,16 @@ def result_state(result: DedupeResult, entries: list[Entry]) -> ResultState:
 
     def plain(decision: PairDecision) -> PlainDecision:
         left, right = place[decision.left], place[decision.right]
-        return left, right, decision.merged, decision.reason, decision.scores, decision.firm
+        return (
+            left,
+            right,
+            decision.merged,
+            decision.reason,
+            decision.scores,
+            decision.firm,
+            decision.evidence,
+            decision.related,
+        )
 
     clusters = [
         ([place[e.location] for e in cluster.entries], list(map(plain, cluster.decisions)))

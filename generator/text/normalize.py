@@ -200,3 +200,8 @@ def first_sentence(text: str) -> str:
     """The text up to the first sentence end (the whole text when there is none)."""
     match = SENTENCE_END.search(text)
     return text[: match.start()] if match else text
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The words of a whitespace-separated list (how word lists are written in this package)."""
+    return frozenset(words.split())
