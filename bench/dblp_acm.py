@@ -160,7 +160,9 @@ def show_errors(quality: Quality, data: Path, count: int) -> None:
         print(f"\n{label} ({len(pairs)}):")
         for dblp_id, acm_id in sorted(pairs, key=lambda pair: (int(pair[0]), int(pair[1])))[:count]:
             for record in (records[("dblp", dblp_id)], records[("acm", acm_id)]):
-                print(f"  {record.table}{record.id}: {record.title} | {record.authors} | {record.venue} | {record.year}")
+                print(
+                    f"  {record.table}{record.id}: {record.title} | {record.authors} | {record.venue} | {record.year}"
+                )
             print()
 
 

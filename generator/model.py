@@ -153,6 +153,15 @@ class DedupeResult:
         return [decision for decision in self.near_misses if decision.related]
 
 
+class Version(NamedTuple):
+    """Another version of a paper (a conference paper's journal version): its id, where it
+    appeared (venue and year, or its title) and the profiles whose pages show it."""
+
+    id: str
+    label: str
+    profiles: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class Paper:
     """One deduplicated paper, merged from every entry that shows it."""
@@ -227,4 +236,5 @@ class Site:
     warnings: list[Problem]
     hidden: list[Paper] = field(default_factory=list)
     joins: list[str] = field(default_factory=list)
+    versions: dict[str, list[Version]] = field(default_factory=dict)  # paper id → its other versions
     files: dict[str, Path] = field(default_factory=dict)  # files copied from the seeds folder: output path → file

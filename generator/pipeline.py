@@ -10,7 +10,6 @@ disk cache, the dev server's memory); a build gives the same site either way.
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from dataclasses import dataclass, field
@@ -157,7 +156,9 @@ class Stages:
 
     def resolve(self, overrides: list[Override], dedupe: DedupeResult) -> Resolution:
         """The papers.yaml overrides attached to the clusters they name."""
-        return resolve(overrides, dedupe.clusters, functools.partial(plain_ids, dedupe.clusters))
+        resolution = resolve(overrides, dedupe.clusters, plain_ids)
+        resolution.related = [(decision.left, decision.right) for decision in dedupe.related]
+        return resolution
 
     def merge(
         self, config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], resolution: Resolution, bios: dict[str, str]

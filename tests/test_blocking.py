@@ -80,11 +80,15 @@ def _reference_pairs(abstracts: list[str], titles: list[str], ids: list[list[str
         else:
             shared.update(member_pairs)
     smallest = {pair: min(len(keys[pair[0]]), len(keys[pair[1]])) for pair in shared}
-    return pairs | _reference_variant_pairs(titles) | {
-        pair
-        for pair, count in shared.items()
-        if count >= blocking_keys.MIN_SHARED and count >= blocking_keys.SHARED_FRACTION * smallest[pair]
-    }
+    return (
+        pairs
+        | _reference_variant_pairs(titles)
+        | {
+            pair
+            for pair, count in shared.items()
+            if count >= blocking_keys.MIN_SHARED and count >= blocking_keys.SHARED_FRACTION * smallest[pair]
+        }
+    )
 
 
 def _reference_variants(title: str) -> set[tuple]:

@@ -29,6 +29,12 @@ from generator.text.normalize import clean_text, comparison_key, slugify, strip_
         ("caf&eacute; &amp;amp; &lt;b&gt;", "café & <b>"),
         ("the \ufb01rst and \ufb02ow", "the first and flow"),
         ("  spaced\u00a0\u00a0out \n text ", "spaced out text"),
+        # scraped records: UTF-8 read as Latin-1 (mojibake), entities split by spaces
+        ("J\u00c3\u00b6rg Sander", "Jörg Sander"),
+        ("\u00c3\u02dcystein Torbj\u00c3\u00b8rnsen", "Øystein Torbjørnsen"),
+        ("Bertram Lud& #228;scher and Jos&eacute ;", "Bertram Ludäscher and José"),
+        ("R & D; AT&T", "R & D; AT&T"),  # no entity: left as written
+        ("Zoë Müller, naïve café", "Zoë Müller, naïve café"),  # correct text is not 'repaired'
     ],
 )
 def test_clean_text(raw, expected):

@@ -499,14 +499,14 @@ def test_a_finished_build_frees_its_site_without_the_cycle_collector(tmp_path):
 
 
 def test_a_small_site_loads_no_library_it_does_not_need(tmp_path):
-    """NumPy (large builds: 64 sources, 3,000 entries or 2,000 pairs), Markdown (bios) and
-    bibtexparser (BibTeX sources) load only where needed: a small site starts fast."""
+    """NumPy (large builds: 64 sources, 3,000 entries or 2,000 pairs), Markdown (bios) and ftfy
+    (text that looks like mojibake) load only where needed: a small site starts fast."""
     seeds = tmp_path / "seeds"
     make_corpus(seeds, 10, 30)  # some 400 entries and 600 candidate pairs: small, but not tiny
     script = (
         "import sys; from pathlib import Path; from generator.pipeline import BuildOptions, build; "
         f"build(BuildOptions(Path({str(seeds)!r}), Path({str(tmp_path / 'out')!r}), Path({str(seeds / 'site.yaml')!r}))); "
-        "print(sorted(name for name in ('numpy', 'markdown', 'bibtexparser') if name in sys.modules))"
+        "print(sorted(name for name in ('numpy', 'markdown', 'ftfy') if name in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

@@ -25,7 +25,7 @@ def cluster_all(
 ) -> tuple[list[Cluster], list[PairDecision]]:
     """Clusters (in location order) and near misses of ``signatures``, pairs indexing into them."""
     judged = _with_recurring_titles(signatures, judged)
-    strengths = {pair: _strength(decision) for pair, decision in judged.items()}  # each reckoned once
+    strengths = {pair: decision_strength(decision) for pair, decision in judged.items()}  # each reckoned once
     merges, near_misses = _drop_ambiguous(judged, strengths)
     return _cluster(signatures, merges, (judged, strengths), near_misses), near_misses
 
@@ -87,7 +87,8 @@ def _recurring_titles(signatures: list[Signature]) -> set[str]:
     return found | {title for (title, _, _), seen in series.items() if len(seen) > 1}
 
 
-def _strength(decision: PairDecision) -> float:
+def decision_strength(decision: PairDecision) -> float:
+    """How strongly a decision joins its pair: its highest similarity (merges are applied strongest first)."""
     return max(decision.scores.get("abstract", 0), decision.scores.get("prefix", 0), decision.scores.get("title", 0))
 
 

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from generator.incremental.pages import PageCache
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the generator package: every module of it
-LIBRARIES = ("numpy", "bibtexparser", "yaml", "jinja2", "markupsafe", "nh3", "markdown", "orjson")  # change output
+LIBRARIES = ("numpy", "ftfy", "yaml", "jinja2", "markupsafe", "nh3", "markdown", "orjson")  # change output
 INDEX = "index.json"
 PAGES = "pages.json"
 DEDUPE = "dedupe.pickle"

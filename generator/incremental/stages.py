@@ -166,7 +166,8 @@ class IncrementalStages(Stages):
         if last is not None and last[0] is dedupe and last[1] == overrides:
             return last[2]
         identified = self._identified_clusters(dedupe.clusters)
-        resolution = resolve(overrides, dedupe.clusters, functools.partial(plain_ids, dedupe.clusters), identified)
+        resolution = resolve(overrides, dedupe.clusters, plain_ids, identified)
+        resolution.related = [(decision.left, decision.right) for decision in dedupe.related]
         self.resolved = (dedupe, overrides, resolution)
         return resolution
 

@@ -16,7 +16,7 @@ from generator.merge.fields import merge_paper
 from generator.merge.ids import assign_ids
 from generator.merge.overrides import Resolution
 from generator.merge.profiles import first_source, make_profile, owners_of, people_of, sort_papers
-from generator.model import Paper, Site, SourceDoc
+from generator.model import Location, Paper, Site, SourceDoc, Version
 from generator.sources.catalog import Catalog
 
 
@@ -47,7 +47,28 @@ def merge_site(
     site = Site(config.title, config.base_url, config.site_url, shown.papers, profiles, warnings)
     site.hidden = shown.hidden
     site.joins = resolution.joins
+    site.versions = versions_of(shown.papers, resolution.related)
     return site
+
+
+def versions_of(papers: list[Paper], related: list[tuple[Location, Location]]) -> dict[str, list[Version]]:
+    """Each shown paper's other versions (a conference paper and its journal version: two papers
+    dedupe judged versions of one work), by id."""
+    if not related:
+        return {}
+    paper_at = {location: paper for paper in papers for location in paper.sources}
+    found: dict[str, set[Version]] = defaultdict(set)
+    for left, right in related:
+        one, other = paper_at.get(left), paper_at.get(right)
+        if one is not None and other is not None and one is not other:
+            found[one.id].add(_version(other))
+            found[other.id].add(_version(one))
+    return {paper_id: sorted(versions) for paper_id, versions in sorted(found.items())}
+
+
+def _version(paper: Paper) -> Version:
+    where = ", ".join(part for part in (paper.venue_short or paper.venue, (paper.date or "")[:4]) if part)
+    return Version(paper.id, where or paper.title, tuple(paper.profiles))
 
 
 class Papers:

@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.config.yamlfile import Located, check_keys, parse_yaml, suggest
+from generator.dedupe.clustering import Forest
 from generator.errors import Problem, fail_if_any
+from generator.merge.constraints import KINDS, Constraint, apply_constraints, parse_constraint
 from generator.model import Cluster, Location
 from generator.text.identifiers import is_category, normalize_arxiv, normalize_category, normalize_doi
 from generator.text.normalize import ascii_fold, clean_text, collapse_whitespace
@@ -46,6 +48,8 @@ FIELD_TYPES: dict[str, type] = {
     "hidden": bool,
     "profiles": list,
     "checked": str,
+    "same": list,
+    "distinct": list,
 }
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -60,6 +64,7 @@ class Override:
     id: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    constraint: Constraint | None = None  # a same: or distinct: item instead of fields to set
 
     @property
     def target(self) -> str:
@@ -106,6 +111,9 @@ def _override(item: Located, profile_slugs: list[str], problems: list[Problem]) 
         )
         return None
     fields = check_keys(item.value, FIELD_TYPES, OVERRIDES_FILE, problems)
+    if any(kind in item.value for kind in KINDS):
+        constraint = parse_constraint(item, fields, problems)
+        return Override(line=item.line, constraint=constraint) if constraint else None
     override = Override(line=item.line, match=fields.pop("match", ""), id=fields.pop("id", ""))
     if bool(override.match) == bool(override.id):
         problems.append(
@@ -219,25 +227,36 @@ class Resolution:
     clusters: list[Cluster]
     overrides: dict[int, list[Override]]
     joins: list[str]
+    related: list[tuple[Location, Location]] = field(default_factory=list)  # entries of two versions of one work
 
 
 def resolve(
     overrides: list[Override],
     clusters: list[Cluster],
-    paper_ids: Callable[[], list[str]],
+    paper_ids: Callable[[list[Cluster]], list[str]],
     identified: list[int] | None = None,
 ) -> Resolution:
-    """Attach each override to the one cluster it names; join clusters that now share an arXiv id or DOI.
+    """Apply the ``same:`` and ``distinct:`` items (:mod:`generator.merge.constraints`); attach each
+    other override to the one cluster it names; join clusters that now share an arXiv id or DOI.
 
-    ``paper_ids`` gives the ids the clusters would get without overrides (for ``id:`` references
-    and messages; asked only if an override needs them); ``identified``, the clusters that give an
+    ``paper_ids`` gives the ids clusters would get without overrides (for ``id:`` references and
+    messages; asked only if an override needs them); ``identified``, the clusters that give an
     identifier (:func:`gives_identifier`; found here when not given).
     """
     problems: list[Problem] = []
+    notes: list[str] = []
+    apart: set[tuple[int, int]] = set()
+    if constraints := [override.constraint for override in overrides if override.constraint is not None]:
+        folded = _searchable(clusters)
+        applied = apply_constraints(constraints, clusters, paper_ids(clusters), _finder(folded), problems)
+        fail_if_any(problems)
+        clusters, notes, apart, identified = applied.clusters, applied.notes, applied.apart, None
     attached: dict[int, list[Override]] = defaultdict(list)
     searchable = functools.cache(lambda: _searchable(clusters))  # folded once, for all match: overrides
-    ids = functools.cache(paper_ids)
+    ids = functools.cache(lambda: paper_ids(clusters))
     for override in overrides:
+        if override.constraint is not None:
+            continue
         found = _candidates(override, searchable, ids)
         if len(found) == 1:
             attached[found[0]].append(override)
@@ -246,9 +265,20 @@ def resolve(
     fail_if_any(problems)
     if identified is None:
         identified = [index for index, cluster in enumerate(clusters) if gives_identifier(cluster)]
-    resolution = _join_by_identifier(clusters, attached, identified)
+    resolution = _join_by_identifier(clusters, attached, identified, apart)
     fail_if_any([problem for found in resolution.overrides.values() for problem in _set_twice(found)])
+    resolution.joins[:0] = notes
     return resolution
+
+
+def _finder(searchable: list[str]) -> Callable[[str], list[int]]:
+    """Which clusters (by their folded titles and abstracts) hold a phrase."""
+
+    def find(phrase: str) -> list[int]:
+        folded = _fold(phrase)
+        return [index for index, text in enumerate(searchable) if folded in text]
+
+    return find
 
 
 def _set_twice(overrides: list[Override]) -> list[Problem]:
@@ -313,25 +343,21 @@ def gives_identifier(cluster: Cluster) -> bool:
 
 
 def _join_by_identifier(
-    clusters: list[Cluster], attached: dict[int, list[Override]], identified: list[int]
+    clusters: list[Cluster], attached: dict[int, list[Override]], identified: list[int], apart: set[tuple[int, int]]
 ) -> Resolution:
     """Union clusters whose entries or overrides give the same arXiv id or DOI (most papers give
-    none: only the ``identified`` clusters and those with overrides are looked at)."""
+    none: only the ``identified`` clusters and those with overrides are looked at), except those a
+    ``distinct:`` keeps ``apart``."""
     owner: dict[str, int] = {}
-    parent = list(range(len(clusters)))
-
-    def find(index: int) -> int:
-        while parent[index] != index:
-            index = parent[index]
-        return index
-
+    forest = Forest(len(clusters))
+    for left, right in apart:
+        forest.forbid(left, right)
     joins: list[str] = []
     for index in sorted(set(identified).union(attached)):
         cluster = clusters[index]
         for identifier in sorted(_identifiers(cluster, attached.get(index, []))):
             other = owner.setdefault(identifier, index)
-            if find(other) != find(index):
-                parent[find(index)] = find(other)
+            if forest.union(other, index):
                 joins.append(
                     f"{cluster.entries[0].location} joined {clusters[other].entries[0].location}: same {identifier}"
                 )
@@ -340,7 +366,7 @@ def _join_by_identifier(
     merged: dict[int, Cluster] = {}
     overrides: dict[int, list[Override]] = defaultdict(list)
     for index, cluster in enumerate(clusters):
-        root = find(index)
+        root = forest.find(index)
         target = merged.setdefault(root, Cluster([], []))
         target.entries += cluster.entries
         target.decisions += cluster.decisions

@@ -6,8 +6,9 @@ field of a paper on its card, add it to :class:`CardView` and :func:`card_view`,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from generator.model import Paper, Profile
+from generator.model import Paper, Profile, Version
 from generator.text.categories import category_name
 from generator.text.dates import MONTH_NAMES
 from generator.text.identifiers import arxiv_url, doi_url
@@ -76,6 +77,14 @@ class CardView:
     details: str  # where in the venue: volume, number, pages, publisher, series
     note: str
     venue_short: str
+    versions: list[VersionLink]
+
+
+class VersionLink(NamedTuple):
+    """A link from a card to another version of its paper."""
+
+    href: str
+    label: str
 
 
 def fold_authors(authors: list[AuthorView]) -> tuple[list[AuthorView], list[AuthorView]]:
@@ -131,8 +140,10 @@ def title_link(paper: Paper) -> str:
     return arxiv_url(paper.arxiv) if paper.arxiv else doi_url(paper.doi) if paper.doi else ""
 
 
-def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str) -> CardView:
-    """What one paper card shows on ``profile``'s page."""
+def card_view(
+    paper: Paper, profile: Profile, names: dict[str, str], bibtex: str, versions: list[Version] | None = None
+) -> CardView:
+    """What one paper card shows on ``profile``'s page (``versions``: the paper's other versions)."""
     person = person_keys(profile.name, profile.aliases)
     shown, folded = fold_authors([AuthorView(author, is_person(author, person)) for author in paper.authors])
     return CardView(
@@ -164,7 +175,15 @@ def card_view(paper: Paper, profile: Profile, names: dict[str, str], bibtex: str
         details=venue_details(paper),
         note=paper.note,
         venue_short=paper.venue_short,
+        versions=[_version_link(version, profile.slug) for version in versions or ()],
     )
+
+
+def _version_link(version: Version, slug: str) -> VersionLink:
+    """Another version's card: on this page, or on the first page that shows it."""
+    if slug in version.profiles:
+        return VersionLink(f"#{version.id}", version.label)
+    return VersionLink(f"../{version.profiles[0]}/index.html#{version.id}", version.label)
 
 
 def venue_details(paper: Paper) -> str:

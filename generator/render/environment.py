@@ -34,7 +34,13 @@ def scores_text(scores: dict[str, float]) -> str:
     return ", ".join(f"{name} {value}" for name, value in scores.items())
 
 
-FILTERS = {"scores_text": scores_text}
+def evidence_text(evidence: dict[str, dict[str, Any]]) -> str:
+    """``{"title": {"points": 10.0, "found": "same (100)"}, …}`` → ``title +10 same (100); …`` (each
+    field's points in a report row)."""
+    return "; ".join(f"{name} {item['points']:+g} {item['found']}" for name, item in evidence.items())
+
+
+FILTERS = {"scores_text": scores_text, "evidence_text": evidence_text}
 
 
 def sorted_json(data: Any, **_options: Any) -> str:

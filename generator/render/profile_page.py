@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.config.links import LINK_KINDS
-from generator.model import Metric, Paper, Profile, Site
+from generator.model import Metric, Paper, Profile, Site, Version
 from generator.render.bibtex import bibliography, bibtex_entries
 from generator.render.cards import CardView, card_view
 from generator.render.charts import category_counts, coauthors, column_chart, papers_per_year, row_chart, years_active
@@ -28,10 +28,12 @@ class SiteLookups:
 
     names: dict[str, str]  # profile slug → name
     people: dict[tuple[str, str], str]  # name key → profile slug
+    versions: dict[str, list[Version]]  # paper id → its other versions
 
     @classmethod
     def of(cls, site: Site) -> SiteLookups:
-        return cls({profile.slug: profile.name for profile in site.profiles}, site_people(site))
+        names = {profile.slug: profile.name for profile in site.profiles}
+        return cls(names, site_people(site), site.versions)
 
 
 def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
@@ -55,7 +57,10 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[
             for code, count in category_counts(profile.papers)
         ],
         "groups": year_groups(
-            [card_view(paper, profile, lookups.names, entries[paper.id]) for paper in profile.papers]
+            [
+                card_view(paper, profile, lookups.names, entries[paper.id], lookups.versions.get(paper.id, []))
+                for paper in profile.papers
+            ]
         ),
         "card_count": len(profile.papers),
         "stats": profile_stats(profile, lookups),

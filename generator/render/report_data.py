@@ -132,12 +132,20 @@ def decision_json(decision: PairDecision, paper_of: dict[Location, Paper]) -> di
 
 
 def decision_json_of(decision: PairDecision, left_id: str, right_id: str) -> dict[str, Any]:
+    """A decision as the report gives it: the two entries (and their papers), the outcome and why,
+    the similarities, each field's points (and what it found), and the papers.yaml item that
+    would turn the decision round."""
+    pair = f"{decision.left}, {decision.right}"
     return {
         "left": location_json(decision.left) | {"paper": left_id},
         "right": location_json(decision.right) | {"paper": right_id},
         "merged": decision.merged,
         "reason": decision.reason,
         "scores": decision.scores,
+        "evidence": {name: {"points": points, "found": found} for name, (points, found) in decision.evidence.items()},
+        "points": sum(points for points, _ in decision.evidence.values()),
+        "related": decision.related,
+        "override": f"- distinct: [{pair}]" if decision.merged else f"- same: [{pair}]",
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+import html.entities
 import re
 import unicodedata
 from collections import defaultdict
@@ -56,6 +57,12 @@ NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 KEY_BYTES = bytes(byte if chr(byte) in "0123456789abcdefghijklmnopqrstuvwxyz" else 32 for byte in range(256))
 SPACE_RUN = re.compile(rb"  +")
 NOT_WORD = re.compile(r"[^0-9a-z]+")
+# A character UTF-8 puts first in a two- or three-byte sequence, read as Latin-1 or Windows-1252,
+# followed by one its continuation bytes become: the mark of mojibake (ftfy then decides).
+MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+SPLIT_ENTITY = re.compile(r"&\s*(#)?\s*(x?[0-9a-fA-F]+|[a-zA-Z]+)\s*;")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“(])")
 
 
@@ -72,6 +79,8 @@ def clean_text(raw: str) -> CleanText:
     if not needs_cleaning(raw):
         return CleanText(raw)  # plain single-spaced ASCII (most names and many lines) is already clean
     text = _unescape_html(raw)
+    if not text.isascii() and MOJIBAKE.search(text):
+        text = _fixed_encoding(text)
     text = unicodedata.normalize("NFKC", text)
     converted = latex_to_text(text)
     return CleanText(collapse_whitespace(converted.text), converted.residue)
@@ -85,14 +94,33 @@ def needs_cleaning(raw: str) -> bool:
     return "&" in raw or "\\" in raw or "$" in raw or "{" in raw or "--" in raw or "  " in raw
 
 
+def _fixed_encoding(text: str) -> str:
+    """UTF-8 read as Latin-1 or Windows-1252 (``JÃ¶rg``) read again as UTF-8 (``Jörg``), where
+    that is what happened: ftfy tells mojibake from text that merely looks odd."""
+    import ftfy  # only for the rare text that looks like mojibake
+
+    return ftfy.fix_encoding(text)
+
+
 def _unescape_html(text: str) -> str:
-    """Decode HTML entities, also when a scraper escaped them twice (``&amp;amp;``)."""
+    """Decode HTML entities, also when a scraper escaped them twice (``&amp;amp;``) or split one
+    with spaces (``J&ouml; rg``, ``& #246;``)."""
+    if "&" in text and SPLIT_ENTITY.search(text):
+        text = SPLIT_ENTITY.sub(_joined_entity, text)
     for _ in range(3):
         decoded = html.unescape(text)
         if decoded == text:
             break
         text = decoded
     return text
+
+
+def _joined_entity(match: re.Match[str]) -> str:
+    """An entity with spaces inside, written without them (left as it was if it names none)."""
+    number, name = match.group(1) or "", match.group(2)
+    if number or f"{name};" in html.entities.html5:
+        return f"&{number}{name};"
+    return match.group(0)
 
 
 def collapse_whitespace(text: str) -> str:
