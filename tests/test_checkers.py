@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, QuietHandler
-from playwright.sync_api import Browser, sync_playwright
-from test_browser import CHROMIUM
+from playwright.sync_api import Browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -32,14 +31,6 @@ def served_site(shipped_site: Path) -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def axe_violations(browser: Browser, url: str, scheme: str, width: int) -> list[dict]:

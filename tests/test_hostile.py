@@ -74,8 +74,8 @@ def hostile_corpus(folder):
 
 
 def test_no_script_runs_and_no_dialog_opens_in_a_browser(tmp_path):
+    from conftest import CHROMIUM
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM
 
     seeds = hostile_corpus(tmp_path / "seeds")
     out = tmp_path / "out"

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import run_cli, write_corpus
-from playwright.sync_api import Browser, Page, sync_playwright
-from test_browser import CHROMIUM
+from playwright.sync_api import Page
 
 LONG = " ".join(["This sentence makes the abstract long enough to be folded on the card."] * 12)
 PAGE = f"""Zoë Example
@@ -55,14 +54,6 @@ def site(tmp_path_factory):
     result = run_cli("build", "--seeds", seeds, "--out", out)
     assert result.returncode == 0, result.stderr
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import CHROMIUM, run_cli
 from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bibtex" / "real"
 SITE = """title: André's papers

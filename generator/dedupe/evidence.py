@@ -58,7 +58,10 @@ def title_points(level: TitleLevel, generic: bool) -> tuple[float, str]:
     points = TITLE_POINTS[level.name]
     if generic and points > GENERIC_TITLE_MAX:
         return GENERIC_TITLE_MAX, f"{level.name} ({level.similarity:g}), but a generic title"
-    return points, f"{level.name} ({level.similarity:g})"
+    return (
+        points,
+        f"{level.name} ({level.similarity:g}{', fields glued to a title taken off' if level.unglued else ''})",
+    )
 
 
 def author_points(left: AuthorList, right: AuthorList) -> tuple[float, str] | None:

@@ -25,6 +25,7 @@ from generator.dedupe.evidence import (
     FIRM_TITLE_LEVELS,
     GENERIC_TITLE_MAX,
     MERGE_AT,
+    TITLE_POINTS,
     Evidence,
     author_points,
     title_points,
@@ -32,6 +33,7 @@ from generator.dedupe.evidence import (
     venue_points,
     year_points,
 )
+from generator.dedupe.glued import Glue, Unglued, may_be_glued, unglue
 from generator.dedupe.signatures import Signature
 from generator.dedupe.titles import TitleLevel, title_level
 from generator.model import PairDecision
@@ -76,12 +78,12 @@ def decide(left: Signature, right: Signature, scores: dict[str, float]) -> PairD
         merged, reason = ruled
         return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, not merged)
     evidence: Evidence = {}
-    title = title_level(left.title, right.title, scores["title"]) if "title" in scores else None
+    title, unglued = _graded_titles(left, right, scores) if "title" in scores else (None, None)
     text_reason, text_firm = _text_evidence(left, right, scores, title, evidence)
     text_points = total(evidence)
     if text_firm and text_points + BIBLIOGRAPHIC_MAX < MERGE_AT:  # nothing else could join them
         return PairDecision(left.entry.location, right.entry.location, False, text_reason, scores, True, evidence)
-    points = text_points + _bibliographic_evidence(left, right, evidence)
+    points = text_points + _bibliographic_evidence(left, right, evidence, unglued)
     merged = points >= MERGE_AT
     firm = not merged and (text_firm or points <= FIRM_AT)
     reason = _reason(merged, text_reason, text_points, evidence)
@@ -108,14 +110,37 @@ def _ruled(left: Signature, right: Signature) -> tuple[bool, str] | None:
     return None
 
 
+UNGLUE_LEVELS = frozenset({"near", "contained", "similar", "unlike", "numbered apart", "different numbers"})
+
+
+def _graded_titles(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[TitleLevel, Unglued | None]:
+    """How alike the titles are; when not alike as written, graded again once the names, venue or
+    year glued to them are taken off (:mod:`generator.dedupe.glued`), with what was taken off."""
+    level = title_level(left.title, right.title, scores["title"])
+    if level.name not in UNGLUE_LEVELS:
+        return level, None
+    if not may_be_glued(left.title_key, right.title_key, (left.fields, right.fields)):
+        return level, None
+    unglued = unglue(left.title_key, right.title_key, Glue(left.fields | right.fields, (left.lacking, right.lacking)))
+    if unglued is None:
+        return level, None
+    ratio = round(fuzz.ratio(unglued.left.key, unglued.right.key), 1)
+    again = title_level(unglued.left, unglued.right, ratio)
+    if again.name not in ("same", "near") or TITLE_POINTS[again.name] <= TITLE_POINTS[level.name]:
+        return level, None
+    scores["title_unglued"] = ratio
+    generic = unglued.left.generic or unglued.right.generic
+    return replace(again, generic=generic, unglued=True), unglued
+
+
 def _text_evidence(
     left: Signature, right: Signature, scores: dict[str, float], title: TitleLevel | None, evidence: Evidence
 ) -> tuple[str, bool]:
     """The title's and the abstract's points (into ``evidence``); the reason they give, and
     whether they rule the two apart for sure."""
     if title is not None:
-        evidence["title"] = title_points(title, left.title.generic or right.title.generic)
-    title_reason = TITLE_REASONS[title.name] if title else "nothing to compare"
+        evidence["title"] = title_points(title, title.generic)
+    title_reason = _title_reason(title)
     title_firm = title is not None and title.name in FIRM_TITLE_LEVELS
     if "abstract" not in scores or min(left.word_count, right.word_count) < MIN_ABSTRACT_WORDS:
         if "abstract" in scores and title is None:
@@ -166,9 +191,19 @@ TITLE_REASONS = {
 }
 
 
-def _bibliographic_evidence(left: Signature, right: Signature, evidence: Evidence) -> float:
+def _title_reason(title: TitleLevel | None) -> str:
+    if title is None:
+        return "nothing to compare"
+    return TITLE_REASONS[title.name] + (GLUED_NOTE if title.unglued else "")
+
+
+GLUED_NOTE = " once the names, venue or year glued to it are taken off"
+
+
+def _bibliographic_evidence(left: Signature, right: Signature, evidence: Evidence, unglued: Unglued | None) -> float:
     """The authors', venue's and year's points (into ``evidence``, where both entries give them;
-    and their sum)."""
+    a year glued to a title stands for a missing one, and an entry with fields glued to its title
+    is no preprint for lacking a venue; and their sum)."""
     points, level = 0.0, None
     if left.entry.authors and right.entry.authors and (authors := author_points(left.authors, right.authors)):
         evidence["authors"] = authors
@@ -178,8 +213,11 @@ def _bibliographic_evidence(left: Signature, right: Signature, evidence: Evidenc
         if venue is not None:
             evidence["venue"] = venue
             points += venue[0]
-    if left.entry.date and right.entry.date:
-        years = year_points((left.year, right.year), left.preprint or right.preprint, (level, left.venue))
+    glued_years, glued = (unglued.years, unglued.glued) if unglued else ((None, None), (False, False))
+    left_year, right_year = left.year or glued_years[0], right.year or glued_years[1]
+    if left_year and right_year:
+        preprint = (left.preprint and not glued[0]) or (right.preprint and not glued[1])
+        years = year_points((left_year, right_year), preprint, (level, left.venue))
         if years is not None:
             evidence["year"] = years
             points += years[0]
@@ -204,7 +242,7 @@ BIBLIOGRAPHIC = ("authors", "year", "venue")
 def _versions(left: Signature, right: Signature, title: TitleLevel | None, evidence: Evidence) -> bool:
     """Two versions of one work (a conference paper and its journal version): nearly the same
     title, the same authors, another year or venue."""
-    if title is None or title.name not in ("same", "near", "contained") or left.title.generic or right.title.generic:
+    if title is None or title.name not in ("same", "near", "contained") or title.generic:
         return False
     authors, year, venue = (evidence.get(name, (0.0, ""))[0] for name in BIBLIOGRAPHIC)
     return authors >= 2 and (year < 0 or venue < 0)

@@ -14,6 +14,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from generator.dedupe import blocking
+from generator.dedupe.glued import field_words, lacks_fields
 from generator.dedupe.titles import TitleFacts, title_facts
 from generator.executor import LOCAL, Executor, chunks
 from generator.model import Entry
@@ -68,6 +69,19 @@ class Signature:
         if found is None:
             found = self.__dict__["_authors"] = surnames(self.entry.authors)
         return found
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The words of the author names and venue, which scraped titles sometimes have glued on."""
+        found = self.__dict__.get("_fields")
+        if found is None:
+            found = self.__dict__["_fields"] = field_words(self.entry)
+        return found
+
+    @property
+    def lacking(self) -> bool:
+        """Does the entry lack its authors or venue (which its title may then hold)?"""
+        return lacks_fields(self.entry)
 
     @property
     def venue(self) -> Venue | None:

@@ -124,6 +124,8 @@ class TitleLevel:
 
     name: str
     similarity: float
+    generic: bool = False  # either title names a kind of item only
+    unglued: bool = False  # graded once names, venue or year glued to a title were taken off
 
 
 def title_level(left: TitleFacts, right: TitleFacts, ratio: float) -> TitleLevel:
@@ -133,20 +135,21 @@ def title_level(left: TitleFacts, right: TitleFacts, ratio: float) -> TitleLevel
     ``unlike``; and, whatever the words, ``different numbers`` (each names a number the other does
     not), ``numbered apart`` (the same words, a number added: a sequel or another part) and
     ``related`` (an erratum, addendum, comment or reply to the other)."""
+    generic = left.generic or right.generic
     if left.relation != right.relation:
-        return TitleLevel("related", ratio)
+        return TitleLevel("related", ratio, generic)
     if (left.numbers - right.numbers) and (right.numbers - left.numbers):
-        return TitleLevel("different numbers", ratio)
+        return TitleLevel("different numbers", ratio, generic)
     best = ratio if ratio >= SAME else max(ratio, _spaceless_ratio(left, right), _core_ratio(left, right))
     if left.numbers != right.numbers and (left.parts != right.parts or _same_without_numbers(left, right)):
-        return TitleLevel("numbered apart", best)
+        return TitleLevel("numbered apart", best, generic)
     if best >= SAME:
-        return TitleLevel("same", best)
+        return TitleLevel("same", best, generic)
     if best >= NEAR:
-        return TitleLevel("near", best)
+        return TitleLevel("near", best, generic)
     if _contained(left.distinctive, right.distinctive):
-        return TitleLevel("contained", best)
-    return TitleLevel("similar" if best >= SIMILAR else "unlike", best)
+        return TitleLevel("contained", best, generic)
+    return TitleLevel("similar" if best >= SIMILAR else "unlike", best, generic)
 
 
 def _spaceless_ratio(left: TitleFacts, right: TitleFacts) -> float:

@@ -79,5 +79,5 @@ def _spells(acronym: Venue, name: Venue) -> bool:
 
 def _abbreviates(left: Venue, right: Venue) -> bool:
     """Does every distinctive word of the shorter begin a distinctive word of the longer?"""
-    short, long = sorted((left.distinctive, right.distinctive), key=len)
+    short, long = sorted((left.distinctive, right.distinctive), key=lambda words: (len(words), sum(map(len, words))))
     return bool(short) and all(any(word.startswith(part) for word in long) for part in short)
