@@ -249,3 +249,25 @@ def test_ungluing_needs_the_glued_words_accounted_for_and_a_title_left():
     assert unglue(*different, Glue(fields, (False, False))) is None  # "adaptive" is no field
     short = comparison_key("Ann Lee Data Streams"), comparison_key("Data Streams")
     assert unglue(*short, Glue(fields, (False, False))) is None  # too little left to be a title
+
+
+# ---- abstract-rich sources: a paper retitled between versions --------------------------------
+
+
+def test_a_paper_retitled_between_versions_with_its_abstract_edited_is_one_paper():
+    from test_dedupe import FLAMINGO_V1, FLAMINGO_V2, MOTIVATED_A, entry
+
+    first = entry(FLAMINGO_V1, "a.txt", title="Flamingo: a Visual Language Model for Few-Shot Learning")
+    retitled = entry(FLAMINGO_V2, "b.txt", title="Tackling multiple tasks with a single visual language model")
+    merged = decision_between(first, retitled)
+    assert merged.merged and merged.reason.startswith("title changed between versions")
+    assert merged.evidence["title"][0] < 0 < merged.evidence["abstract"][0]
+    # a distinct paper's title names what only its own abstract says: kept apart
+    edited = MOTIVATED_A.replace("a single GPU in a few hours", "commodity hardware within one day").replace(
+        "three bits", "four bits with outlier channels kept in sixteen bits"
+    )
+    other = decision_between(
+        entry(MOTIVATED_A, "a.txt", title="Three-bit quantization that works"),
+        entry(edited, "b.txt", title="Outlier-aware four-bit quantization"),
+    )
+    assert not other.merged

@@ -34,7 +34,7 @@ from generator.dedupe.evidence import (
     year_points,
 )
 from generator.dedupe.glued import Glue, Unglued, may_be_glued, unglue
-from generator.dedupe.signatures import Signature
+from generator.dedupe.signatures import Signature, has_word
 from generator.dedupe.titles import TitleLevel, title_level
 from generator.model import PairDecision
 
@@ -62,6 +62,9 @@ UNMARKED_CUT_PREFIX = 96.0
 RENAMED_ABSTRACT = 95.0
 
 
+RETITLED_ABSTRACT, RETITLED_TOKEN_SET = 80.0, 93.0  # an edited abstract under a new title
+
+
 CONTAINED = 80.0
 
 
@@ -78,8 +81,9 @@ def decide(left: Signature, right: Signature, scores: dict[str, float]) -> PairD
         merged, reason = ruled
         return PairDecision(left.entry.location, right.entry.location, merged, reason, scores, not merged)
     evidence: Evidence = {}
-    title, unglued = _graded_titles(left, right, scores) if "title" in scores else (None, None)
-    text_reason, text_firm = _text_evidence(left, right, scores, title, evidence)
+    by_abstract = _abstracts_decide(left, right, scores)
+    title, unglued = _graded_titles(left, right, scores, by_abstract) if "title" in scores else (None, None)
+    text_reason, text_firm = _text_evidence(left, right, scores, (title, by_abstract), evidence)
     text_points = total(evidence)
     if text_firm and text_points + BIBLIOGRAPHIC_MAX < MERGE_AT:  # nothing else could join them
         return PairDecision(left.entry.location, right.entry.location, False, text_reason, scores, True, evidence)
@@ -113,12 +117,14 @@ def _ruled(left: Signature, right: Signature) -> tuple[bool, str] | None:
 UNGLUE_LEVELS = frozenset({"near", "contained", "similar", "unlike", "numbered apart", "different numbers"})
 
 
-def _graded_titles(left: Signature, right: Signature, scores: dict[str, float]) -> tuple[TitleLevel, Unglued | None]:
+def _graded_titles(
+    left: Signature, right: Signature, scores: dict[str, float], by_abstract: bool
+) -> tuple[TitleLevel, Unglued | None]:
     """How alike the titles are; when not alike as written, graded again once the names, venue or
     year glued to them are taken off (:mod:`generator.dedupe.glued`), with what was taken off."""
     level = title_level(left.title, right.title, scores["title"])
-    if level.name not in UNGLUE_LEVELS:
-        return level, None
+    if level.name not in UNGLUE_LEVELS or (by_abstract and level.name != "unlike"):
+        return level, None  # the abstracts decide what the titles leave open
     if not may_be_glued(left.title_key, right.title_key, (left.fields, right.fields)):
         return level, None
     unglued = unglue(left.title_key, right.title_key, Glue(left.fields | right.fields, (left.lacking, right.lacking)))
@@ -133,16 +139,26 @@ def _graded_titles(left: Signature, right: Signature, scores: dict[str, float]) 
     return replace(again, generic=generic, unglued=True), unglued
 
 
+def _abstracts_decide(left: Signature, right: Signature, scores: dict[str, float]) -> bool:
+    return "abstract" in scores and min(left.word_count, right.word_count) >= MIN_ABSTRACT_WORDS
+
+
 def _text_evidence(
-    left: Signature, right: Signature, scores: dict[str, float], title: TitleLevel | None, evidence: Evidence
+    left: Signature,
+    right: Signature,
+    scores: dict[str, float],
+    graded: tuple[TitleLevel | None, bool],
+    evidence: Evidence,
 ) -> tuple[str, bool]:
     """The title's and the abstract's points (into ``evidence``); the reason they give, and
-    whether they rule the two apart for sure."""
+    whether they rule the two apart for sure (``graded``: the titles' level, and whether both
+    abstracts are long enough to compare)."""
+    title, by_abstract = graded
     if title is not None:
         evidence["title"] = title_points(title, title.generic)
     title_reason = _title_reason(title)
     title_firm = title is not None and title.name in FIRM_TITLE_LEVELS
-    if "abstract" not in scores or min(left.word_count, right.word_count) < MIN_ABSTRACT_WORDS:
+    if not by_abstract:
         if "abstract" in scores and title is None:
             return "abstract too short to tell papers apart", False
         return title_reason, title_firm
@@ -153,7 +169,8 @@ def _text_evidence(
         return f"different names or numbers in the opening sentence ({conflict})", True
     matched, reason = _abstract_verdict(left, right, scores)
     if matched:
-        same_text = scores["abstract"] >= RENAMED_ABSTRACT
+        retitled = title is not None and title.name == "unlike" and _retitled(left, right, scores)
+        same_text = scores["abstract"] >= RENAMED_ABSTRACT or retitled
         evidence["abstract"] = (ABSTRACT_SAME_TEXT if same_text else ABSTRACT_COPY, reason)
         if title is not None and title.name == "unlike":
             return ("title changed between versions, abstract the same", False) if same_text else (title_reason, True)
@@ -162,6 +179,29 @@ def _text_evidence(
     firm = complete and scores.get("token_set", 100) < FIRM_TOKEN_SET
     evidence["abstract"] = (ABSTRACT_DIFFER_FIRM if firm else ABSTRACT_DIFFER, reason)
     return (title_reason, True) if title_firm else (reason, firm)
+
+
+def _retitled(left: Signature, right: Signature, scores: dict[str, float]) -> bool:
+    """A paper retitled between versions, its abstract edited: nearly every word shared, and each
+    title naming what the other's abstract is about (half its distinctive words in it)."""
+    if min(left.word_count, right.word_count) < MIN_PREFIX_WORDS or scores["abstract"] < RETITLED_ABSTRACT:
+        return False
+    if "token_set" not in scores:
+        scores["token_set"] = round(fuzz.token_set_ratio(left.abstract_key, right.abstract_key), 1)
+    if scores["token_set"] < RETITLED_TOKEN_SET:
+        return False
+    return _describes(left.title.distinctive, right) and _describes(right.title.distinctive, left)
+
+
+def _describes(title_words: frozenset[str], other: Signature) -> bool:
+    found = sum(1 for word in title_words if _in_abstract(other, word))
+    return bool(title_words) and 2 * found >= len(title_words)
+
+
+def _in_abstract(signature: Signature, word: str) -> bool:
+    """``word`` in the abstract, or its plural or singular (``model``, ``models``)."""
+    variants = (word, word + "s", word[:-1]) if word.endswith("s") else (word, word + "s")
+    return any(has_word(signature.abstract_key, variant) for variant in variants)
 
 
 def _beside_same_title(

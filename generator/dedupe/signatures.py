@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -47,11 +47,15 @@ class Signature:
 
     def mentions(self, word: str) -> bool:
         """Is ``word`` one of the words of the title or abstract (no word set is built for this)?"""
-        return _has_word(self.abstract_key, word) or _has_word(self.title_key, word)
+        return has_word(self.abstract_key, word) or has_word(self.title_key, word)
 
-    @property
-    def word_count(self) -> int:
-        return self.abstract_key.count(" ") + 1 if self.abstract_key else 0
+    word_count: int = field(init=False)  # the abstract's
+    year: int | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.word_count = self.abstract_key.count(" ") + 1 if self.abstract_key else 0
+        date = self.entry.date
+        self.year = int(date[:4]) if date and date[:4].isdigit() else None
 
     # What the bibliographic evidence compares, computed when a pair first needs it (kept in the
     # instance's dictionary: functools.cached_property takes a lock on every first access).
@@ -86,11 +90,6 @@ class Signature:
     @property
     def venue(self) -> Venue | None:
         return venue_of(self.entry.venue) if self.entry.venue else None
-
-    @property
-    def year(self) -> int | None:
-        date = self.entry.date
-        return int(date[:4]) if date and date[:4].isdigit() else None
 
     @property
     def preprint(self) -> bool:
@@ -176,6 +175,6 @@ def gram_arrays() -> ModuleType:
     return importlib.import_module("generator.dedupe.gram_arrays")
 
 
-def _has_word(text: str, word: str) -> bool:
+def has_word(text: str, word: str) -> bool:
     """``word`` among the single-spaced words of ``text``."""
     return text == word or text.startswith(word + " ") or text.endswith(" " + word) or f" {word} " in text
