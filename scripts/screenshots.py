@@ -22,7 +22,7 @@ from generator.pipeline import BuildOptions, build, default_config_path  # noqa:
 
 SHOTS = ROOT / "docs" / "screenshots"
 VIEWS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-PAGES = {"profile": "arthur-mensch/index.html", "index": "index.html"}
+PAGES = {"profile": "arthur-mensch/index.html", "index": "index.html", "paper": "papers/mixtral-of-experts/index.html"}
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         seeds = ROOT / "seeds"
-        build(BuildOptions(seeds, site, default_config_path(seeds), cache_dir=None))
+        build(BuildOptions(seeds, site, default_config_path(seeds)))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"])
             for page_name, page_path in PAGES.items():

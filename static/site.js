@@ -256,7 +256,7 @@
       found.slice(0, 50).forEach(function (paper) {
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.href = paper.p[0][0] + "/index.html#" + paper.i;
+        link.href = "papers/" + paper.i + "/index.html";
         link.textContent = paper.t;
         var meta = document.createElement("span");
         meta.className = "result-meta";

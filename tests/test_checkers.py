@@ -19,7 +19,7 @@ from playwright.sync_api import Browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PAGES = ["index.html", "arthur-mensch/index.html", "report.html", "404.html"]
+PAGES = ["index.html", "arthur-mensch/index.html", "papers/pixtral-12b/index.html", "report.html", "404.html"]
 BLOCKING = {"serious", "critical"}
 
 

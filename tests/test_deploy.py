@@ -179,7 +179,9 @@ def test_every_link_and_asset_works_under_the_base_path(http_root, prefix):
     assert not broken
     assert all(urlsplit(url).path.startswith(served_prefix) for url in statuses)
     pages = [url for url in statuses if url.endswith(".html")]
-    assert len(pages) >= 6  # index, four profiles, report
+    assert len(pages) >= 6 + 31  # index, four profiles, report, a page per paper (through the cards)
+    assert len([url for url in pages if "/papers/" in url]) == 31
+    assert len([url for url in statuses if url.endswith("feed.xml")]) == 5  # the site's and each profile's
     # 404.html is served for any missing path, at any depth: its links must still work
     not_found = (out / "404.html").read_text(encoding="utf-8")
     deep = f"{origin}{served_prefix}some/missing/deep/page"
@@ -224,7 +226,8 @@ def test_sitemap_robots_and_canonical_links_with_site_url(published):
     urls = [element.text for element in sitemap.getroot().findall("s:url/s:loc", namespace)]
     assert "https://lab.example.org/profiles/" in urls
     assert "https://lab.example.org/profiles/arthur-mensch/" in urls
-    assert len(urls) == len(set(urls)) == 6
+    assert "https://lab.example.org/profiles/papers/pixtral-12b/" in urls
+    assert len(urls) == len(set(urls)) == 6 + 31  # index, four profiles, report, a page per paper
     robots = (published / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://lab.example.org/profiles/sitemap.xml" in robots
     page = (published / "arthur-mensch" / "index.html").read_text(encoding="utf-8")

@@ -194,10 +194,10 @@ def test_index_search_finds_papers_across_the_site(browser, shipped_site):
     results = page.locator("[data-site-results] li")
     assert results.count() == 1
     assert "Arthur Mensch" in results.first.inner_text() and "Szymon Antoniak" in results.first.inner_text()
-    results.first.locator("a").click()
+    results.first.locator("a").click()  # to the paper's own page
     page.wait_for_load_state("load")
-    assert page.url.endswith("#mixtral-of-experts")
-    assert page.locator("#mixtral-of-experts").is_visible()
+    assert page.url.endswith("papers/mixtral-of-experts/index.html")
+    assert page.locator("h1").inner_text() == "Mixtral of Experts"
 
 
 def test_header_charts_are_drawn_at_build_time_and_readable(site):

@@ -167,6 +167,7 @@ def test_every_link_field_is_a_link_on_the_card(built):
         "Poster": "https://example.org/relativity-poster.pdf",
         "Video": "https://www.youtube.com/watch?v=example",
         "Website": "https://example.org/relativity",
+        "Details": "../papers/the-meaning-of-relativity-for-accessibility-research/index.html",
     }
     assert relativity["badges"] == ["AJP"] and relativity["note"] == "Under review at Biometrics"
     hugo = next(card for card in cards_of(out) if "Jane Doe" in card["authors"])
@@ -177,6 +178,7 @@ def test_every_link_field_is_a_link_on_the_card(built):
         "Video": "https://vimeo.com/123",
         "Website": "https://example.org/project",
         "Dataset": "https://example.org/dataset",
+        "Details": "../papers/an-example-conference-paper-from-a-hugo-blox-site/index.html",
     }
     assert cards  # the same person on every card (checked above)
 

@@ -49,6 +49,9 @@ def test_killed_builds_never_leave_a_broken_output(tmp_path):
         assert_complete(out)
     assert run_cli("build", "--seeds", seeds, "--out", out).returncode == 0
     assert_complete(out)
+    deadline = time.monotonic() + 30  # the old output is deleted by a process of its own, not waited for
+    while list(tmp_path.glob(".out.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out", "seeds"]  # leftovers cleaned up
 
 

@@ -239,6 +239,10 @@ class ReusingSiteWriter(SiteWriter):
         template, slug = job
         files = PAGE_DATA_FILES.get(template, "") if self.page_writes_data else ""
         head = f"{self.renderer.fingerprint}{template}{files}"
+        if template == "paper.html":
+            paper = self.papers_by_id[slug]
+            versions = orjson.dumps(self.versions_of(paper), default=repr)
+            return _digest(head, self.site_inputs, _papers_digest([paper]), versions)
         if slug:
             return _digest(head, self.site_inputs, self._profile_inputs(self.profiles[slug]))
         if template == "report.html":

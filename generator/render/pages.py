@@ -14,10 +14,12 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.executor import Executor
-from generator.model import DedupeResult, Site
+from generator.model import DedupeResult, Paper, Site
 from generator.output.files import Content, write_file
 from generator.render.data_files import papers_json_chunks, to_json
 from generator.render.environment import Renderer
+from generator.render.feeds import feed_context
+from generator.render.paper_page import EntryFacts, VersionRow, paper_context, version_rows
 from generator.render.profile_page import SiteLookups, profile_context
 from generator.render.report_data import report_json
 from generator.render.search import search_index
@@ -42,6 +44,7 @@ class SiteWriter:
         self.folder = folder
         self.lookups = SiteLookups.of(site)
         self.profiles = {profile.slug: profile for profile in site.profiles}
+        self.papers_by_id = {paper.id: paper for paper in site.papers}
 
     # ---- the data ------------------------------------------------------------------------------
 
@@ -103,11 +106,24 @@ class SiteWriter:
             return path, "", self.write_files({path: self.data_files()[path]()}), True
         return path, "", self.write_files(self.files(path, job[0], self.context(job))), True
 
+    @functools.cached_property
+    def entry_facts(self) -> EntryFacts:
+        """Each source entry and why it was joined, for the paper pages' versions."""
+        return EntryFacts.of(self.dedupe)
+
+    def versions_of(self, paper: Paper) -> list[VersionRow]:
+        return version_rows(paper, self.entry_facts)
+
     def context(self, job: Job) -> dict[str, Any]:
-        """The context of a job: its profile's, or the site-wide page's."""
-        template, slug = job
-        if slug:
-            return profile_context(self.site, self.profiles[slug], self.lookups)
+        """The context of a job: its profile's, its paper's, or the site-wide page's."""
+        template, key = job
+        if template == "paper.html":
+            paper = self.papers_by_id[key]
+            return paper_context(self.site, paper, self.lookups.people, self.versions_of(paper))
+        if template == "feed.xml":
+            return feed_context(self.site, self.profiles[key] if key else None)
+        if key:
+            return profile_context(self.site, self.profiles[key], self.lookups)
         return site_context(self.site, template, self.report, self.report_blocks)
 
     def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, Content]:

@@ -41,6 +41,7 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[
     path = f"{profile.slug}/index.html"
     return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
         "json_ld": person_json_ld(profile, page_url(site, path)),
+        "feed": {"href": "feed.xml", "title": f"{profile.name}: newest papers"},
         "profile": {
             "name": profile.name,
             "slug": profile.slug,

@@ -12,22 +12,29 @@ from markupsafe import Markup
 from generator.model import Site
 from generator.render.charts import category_counts
 
-Job = tuple[str, str]  # (template, profile slug or "" for a site-wide page)
+Job = tuple[str, str]  # (template, profile slug or paper id, or "" for a site-wide page)
+PAPER_ROOT = "papers"  # paper pages are papers/<id>/index.html
 
 
-NOT_IN_SITEMAP = ("404.html", "sitemap.xml")
+NOT_IN_SITEMAP = ("404.html", "sitemap.xml")  # and the feeds
 
 
 PAGE_DATA_FILES = {"report.html": "report.json"}  # page → data file built from the same data, by the same job
 
 
 def page_jobs(site: Site) -> dict[str, Job]:
-    """Output path → (template, profile slug): what to render, small enough to send to a worker,
-    which builds the context itself.  A profile's job also writes its ``papers.bib`` (from the same
-    citation keys as its Cite boxes)."""
+    """Output path → (template, profile slug or paper id): what to render, small enough to send to a
+    worker, which builds the context itself.  A profile's job also writes its ``papers.bib`` (from the
+    same citation keys as its Cite boxes).  Every paper a profile shows has a page."""
     jobs: dict[str, Job] = {"index.html": ("index.html", "")}
     for profile in site.profiles:
         jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
+    jobs["feed.xml"] = ("feed.xml", "")
+    for profile in site.profiles:
+        jobs[f"{profile.slug}/feed.xml"] = ("feed.xml", profile.slug)
+    for paper in site.papers:
+        if paper.profiles and not paper.hidden:
+            jobs[f"{PAPER_ROOT}/{paper.id}/index.html"] = ("paper.html", paper.id)
     jobs["report.html"] = ("report.html", "")
     jobs["404.html"] = ("404.html", "")
     if site.site_url:
@@ -46,7 +53,8 @@ def site_context(
         return report_context(site, report(), blocks())
     if template == "404.html":
         return not_found_context(site)
-    return {"urls": [page_url(site, path) for path in page_jobs(site) if path not in NOT_IN_SITEMAP]}
+    pages = [path for path in page_jobs(site) if path not in NOT_IN_SITEMAP and not path.endswith("feed.xml")]
+    return {"urls": [page_url(site, path) for path in pages]}
 
 
 ReportBlocks = Callable[[str, "list[dict[str, Any]] | list[bytes]"], list[Markup]]
@@ -77,6 +85,7 @@ def base_context(site: Site, path: str, page_title: str, description: str, og_ty
         "canonical": page_url(site, path),
         "og_type": og_type,
         "json_ld": None,
+        "feed": {"href": "../" * path.count("/") + "feed.xml", "title": f"{site.title}: newest papers"},
     }
 
 
@@ -108,6 +117,7 @@ def not_found_context(site: Site) -> dict[str, Any]:
     """The 404 page is served at any depth, so its links are absolute, under ``base_url``."""
     return base_context(site, "404.html", f"Page not found · {site.title}", "This page does not exist.") | {
         "root": site.base_url,
+        "feed": {"href": site.base_url + "feed.xml", "title": f"{site.title}: newest papers"},
         "canonical": "",
     }
 
