@@ -25,6 +25,9 @@ SITE_KEYS = {
     "profiles": list,
     "max_source_mb": int,
     "follow_links_outside": bool,
+    "description": str,
+    "footer": str,
+    "report": bool,
 }
 PROFILE_KEYS = {
     "name": str,
@@ -64,6 +67,9 @@ class SiteConfig:
     site_url: str = ""
     max_source_mb: int = 50
     follow_links_outside: bool = False  # read sources that are links to files outside the seeds folder
+    description: str = ""  # the home page's meta description
+    footer: str = ""  # the footer's text
+    report: bool = True  # link the build report from the footer
     profiles: list[ProfileConfig] = field(default_factory=list)
     path: str = ""
     declared: bool = False
@@ -95,6 +101,9 @@ def _site(document: Located, path: str, problems: list[Problem]) -> SiteConfig:
     fields = check_keys(document.value, SITE_KEYS, path, problems)
     config.title = fields.get("title", config.title)
     config.follow_links_outside = fields.get("follow_links_outside", False)
+    config.description = fields.get("description", "").strip()
+    config.footer = fields.get("footer", "").strip()
+    config.report = fields.get("report", True)
     if "max_source_mb" in fields:
         if isinstance(fields["max_source_mb"], bool) or not 1 <= fields["max_source_mb"] <= 10_000:
             problems.append(

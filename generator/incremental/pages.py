@@ -75,7 +75,8 @@ class ReusingSiteWriter(SiteWriter):
         self.reuse = reuse
         self.page_writes_data = not reuse.dev_server
         super().__init__(site, dedupe, counts, renderer, folder)
-        site_values = (site.title, site.base_url, site.site_url, self.lookups)
+        site_values = (site.title, site.base_url, site.site_url, site.description, site.footer, site.report_linked)
+        site_values += (self.lookups,)
         self.site_inputs = _digest(repr(site_values))  # hashed once, not per page
         self.papers = reuse.papers if reuse.papers is not None else PaperMemo()
         self.writer: ThreadPoolExecutor | None = None  # writes this process's data files meanwhile

@@ -45,6 +45,7 @@ def merge_site(
         profile.bio_html = bios.get(profile.slug, "")
     warnings = [note for doc in docs for note in doc.notes] + shown.untitled
     site = Site(config.title, config.base_url, config.site_url, shown.papers, profiles, warnings)
+    site.description, site.footer, site.report_linked = config.description, config.footer, config.report
     site.hidden = shown.hidden
     site.joins = resolution.joins
     site.versions = versions_of(shown.papers, resolution.related)

@@ -39,9 +39,9 @@ class CardLink:
 
 @dataclass(slots=True)
 class OtherProfile:
-    """Another profile of the site that shows the same paper."""
+    """Another profile of the site that shows the same paper: its page, and the person's name."""
 
-    slug: str
+    href: str
     name: str
 
 
@@ -78,6 +78,7 @@ class CardView:
     note: str
     venue_short: str
     versions: list[VersionLink]
+    page: str  # the paper's own page
 
 
 class VersionLink(NamedTuple):
@@ -141,9 +142,15 @@ def title_link(paper: Paper) -> str:
 
 
 def card_view(
-    paper: Paper, profile: Profile, names: dict[str, str], bibtex: str, versions: list[Version] | None = None
+    paper: Paper,
+    profile: Profile,
+    names: dict[str, str],
+    bibtex: str,
+    versions: list[Version] | None = None,
+    root: str = "../",
 ) -> CardView:
-    """What one paper card shows on ``profile``'s page (``versions``: the paper's other versions)."""
+    """What one paper card shows on ``profile``'s page (``versions``: the paper's other versions;
+    ``root``: the way from the page to the site's root)."""
     person = person_keys(profile.name, profile.aliases)
     shown, folded = fold_authors([AuthorView(author, is_person(author, person)) for author in paper.authors])
     return CardView(
@@ -163,9 +170,11 @@ def card_view(
         score_source=str(paper.provenance.get("score", "")),
         code=paper.code or bool(paper.code_url),
         abstract=paper.abstract,
-        also_on=[OtherProfile(slug, names[slug]) for slug in paper.profiles if slug != profile.slug],
+        also_on=[
+            OtherProfile(f"{root}{slug}/index.html", names[slug]) for slug in paper.profiles if slug != profile.slug
+        ],
         url=title_link(paper),
-        links=paper_links(paper),
+        links=paper_links(paper, root),
         venue=paper.venue,
         tags=paper.tags,
         bibtex=bibtex,
@@ -175,15 +184,16 @@ def card_view(
         details=venue_details(paper),
         note=paper.note,
         venue_short=paper.venue_short,
-        versions=[_version_link(version, profile.slug) for version in versions or ()],
+        versions=[_version_link(version, profile.slug, root) for version in versions or ()],
+        page=f"{root}papers/{paper.id}/index.html",
     )
 
 
-def _version_link(version: Version, slug: str) -> VersionLink:
+def _version_link(version: Version, slug: str, root: str) -> VersionLink:
     """Another version's card: on this page, or on the first page that shows it."""
     if slug in version.profiles:
         return VersionLink(f"#{version.id}", version.label)
-    return VersionLink(f"../{version.profiles[0]}/index.html#{version.id}", version.label)
+    return VersionLink(f"{root}{version.profiles[0]}/index.html#{version.id}", version.label)
 
 
 def venue_details(paper: Paper) -> str:

@@ -123,14 +123,15 @@ class SiteWriter:
         if template == "feed.xml":
             return feed_context(self.site, self.profiles[key] if key else None)
         if key:
-            return profile_context(self.site, self.profiles[key], self.lookups)
+            at = "index.html" if template == "home.html" else f"{key}/index.html"
+            return profile_context(self.site, self.profiles[key], self.lookups, at)
         return site_context(self.site, template, self.report, self.report_blocks)
 
     def files(self, path: str, template: str, context: dict[str, Any]) -> dict[str, Content]:
         """The page at ``path``, plus ``papers.bib`` beside a profile page, plus the data file made
         from the same data as the page."""
         files: dict[str, Content] = {path: self.renderer.render(template, context)}
-        if template == "profile.html":
+        if template == "profile.html":  # (the home page's copy of a profile page writes none)
             files[path.replace("index.html", "papers.bib")] = context["bibliography"]
         if self.page_writes_data and (data_file := PAGE_DATA_FILES.get(path, "")):
             files[data_file] = self.data_files()[data_file]()

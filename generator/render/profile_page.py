@@ -36,12 +36,22 @@ class SiteLookups:
         return cls(names, site_people(site), site.versions)
 
 
-def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[str, Any]:
+def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: str = "") -> dict[str, Any]:
+    """The context of ``profile``'s page at ``path`` (its own folder's ``index.html`` by default;
+    the site's root on a one-person site, whose canonical address both pages share)."""
     entries = bibtex_entries(profile.papers, profile.name)
-    path = f"{profile.slug}/index.html"
-    return base_context(site, path, f"{profile.name} · {site.title}", profile_description(profile), "profile") | {
-        "json_ld": person_json_ld(profile, page_url(site, path)),
-        "feed": {"href": "feed.xml", "title": f"{profile.name}: newest papers"},
+    path = path or f"{profile.slug}/index.html"
+    own = "" if path == f"{profile.slug}/index.html" else f"{profile.slug}/"  # the profile's folder, from here
+    root = "../" * path.count("/")
+    home = len(site.profiles) == 1
+    description = (site.description if home else "") or profile_description(profile)
+    title = site.title if home and path == "index.html" else f"{profile.name} · {site.title}"
+    canonical = page_url(site, "index.html" if home else path)
+    return base_context(site, path, title, description, "profile") | {
+        "canonical": canonical,
+        "json_ld": person_json_ld(profile, canonical),
+        "feed": {"href": f"{own}feed.xml", "title": f"{profile.name}: newest papers"},
+        "bib_href": f"{own}papers.bib",
         "profile": {
             "name": profile.name,
             "slug": profile.slug,
@@ -59,7 +69,7 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups) -> dict[
         ],
         "groups": year_groups(
             [
-                card_view(paper, profile, lookups.names, entries[paper.id], lookups.versions.get(paper.id, []))
+                card_view(paper, profile, lookups.names, entries[paper.id], lookups.versions.get(paper.id, []), root)
                 for paper in profile.papers
             ]
         ),

@@ -26,7 +26,8 @@ def page_jobs(site: Site) -> dict[str, Job]:
     """Output path → (template, profile slug or paper id): what to render, small enough to send to a
     worker, which builds the context itself.  A profile's job also writes its ``papers.bib`` (from the
     same citation keys as its Cite boxes).  Every paper a profile shows has a page."""
-    jobs: dict[str, Job] = {"index.html": ("index.html", "")}
+    home = ("home.html", site.profiles[0].slug) if len(site.profiles) == 1 else ("index.html", "")
+    jobs: dict[str, Job] = {"index.html": home}  # one person's site opens on their page
     for profile in site.profiles:
         jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
     jobs["feed.xml"] = ("feed.xml", "")
@@ -53,7 +54,8 @@ def site_context(
         return report_context(site, report(), blocks())
     if template == "404.html":
         return not_found_context(site)
-    pages = [path for path in page_jobs(site) if path not in NOT_IN_SITEMAP and not path.endswith("feed.xml")]
+    unlisted = NOT_IN_SITEMAP if site.report_linked else (*NOT_IN_SITEMAP, "report.html")
+    pages = [path for path in page_jobs(site) if path not in unlisted and not path.endswith("feed.xml")]
     return {"urls": [page_url(site, path) for path in pages]}
 
 
@@ -86,7 +88,14 @@ def base_context(site: Site, path: str, page_title: str, description: str, og_ty
         "og_type": og_type,
         "json_ld": None,
         "feed": {"href": "../" * path.count("/") + "feed.xml", "title": f"{site.title}: newest papers"},
+        "directory": len(site.profiles) > 1,  # is there a page of profiles to link?
+        "footer": site.footer or DEFAULT_FOOTER,
+        "report_linked": site.report_linked,
+        "noindex": False,
     }
+
+
+DEFAULT_FOOTER = "Papers gathered from the sources listed in the build and deduplicated across them."
 
 
 def index_context(site: Site) -> dict[str, Any]:
@@ -100,7 +109,7 @@ def index_context(site: Site) -> dict[str, Any]:
         }
         for p in site.profiles
     ]
-    description = (
+    description = site.description or (
         f"{counted(len(site.profiles), 'research profile')} with {counted(len(site.papers), 'distinct paper')}."
     )
     return base_context(site, "index.html", site.title, description) | {
@@ -126,6 +135,7 @@ def report_context(site: Site, report: dict[str, Any], blocks: ReportBlocks) -> 
     description = "How the papers of this site were deduplicated: what was merged, what was kept apart, and why."
     return base_context(site, "report.html", f"Build report · {site.title}", description) | {
         "report": report,
+        "noindex": not site.report_linked,  # the user keeps the report to themselves
         "merged_blocks": blocks("merged_paper", report["merged"]),
         "apart_rows": blocks("apart_row", report["apart"]),
     }

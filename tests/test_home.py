@@ -1,0 +1,122 @@
+"""One person's site: the root is their page, the footer and the report link as site.yaml says,
+the description for search engines; checked through the command line, a crawl under a prefix
+and clicks in Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import run_cli, write_corpus
+from test_deploy import crawl
+from test_paper_pages import EINSTEIN, SCRAPED
+
+ONE = """title: Albert Einstein
+description: Physicist; papers on relativity and light quanta.
+footer: Kept by Albert, rebuilt on every push.
+{report}profiles:
+  - name: Albert Einstein
+    sources: [einstein.bib, scraped.txt]
+"""
+
+
+def build_one(tmp_path, report: str = "", extra: str = ""):
+    files = {"site.yaml": ONE.format(report=report) + extra, "einstein.bib": EINSTEIN, "scraped.txt": SCRAPED}
+    seeds = write_corpus(tmp_path / "seeds", files)
+    return run_cli("build", "--seeds", seeds, "--out", tmp_path / "out"), tmp_path / "out"
+
+
+def test_with_one_profile_the_root_is_the_persons_page(tmp_path):
+    result, out = build_one(tmp_path)
+    assert result.returncode == 0, result.stderr
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Albert Einstein</h1>" in home and home.count('<article class="card"') == 3
+    assert "<title>Albert Einstein</title>" in home
+    assert '<meta name="description" content="Physicist; papers on relativity and light quanta.">' in home
+    assert 'aria-label="Site"' not in home  # no directory of one profile to link
+    assert "Kept by Albert, rebuilt on every push." in home and "scraped profile pages" not in home
+    assert '<a href="report.html">Build report</a>' in home  # the report: from the footer only
+    assert 'href="albert-einstein/papers.bib"' in home and 'href="albert-einstein/feed.xml"' in home
+    assert (out / "albert-einstein" / "index.html").is_file()  # old links keep working
+
+
+def test_report_false_links_the_report_nowhere(tmp_path):
+    result, out = build_one(tmp_path, "report: false\nsite_url: https://albert.example.org/\n")
+    assert result.returncode == 0, result.stderr
+    for page in out.rglob("*.html"):
+        if page.name != "report.html":  # written, for the one who builds; linked from nowhere
+            assert 'report.html"' not in page.read_text(encoding="utf-8"), page
+    assert '<meta name="robots" content="noindex">' in (out / "report.html").read_text(encoding="utf-8")
+    assert "report.html" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    canonical = '<link rel="canonical" href="https://albert.example.org/">'
+    assert canonical in (out / "index.html").read_text(encoding="utf-8")
+    assert canonical in (out / "albert-einstein" / "index.html").read_text(encoding="utf-8")  # one page, one address
+
+
+def test_every_link_of_a_one_person_site_works_under_a_prefix(tmp_path, http_root):
+    root, origin = http_root
+    result, out = build_one(tmp_path)
+    assert result.returncode == 0, result.stderr
+    shutil.copytree(out, root / "albert")
+    statuses = crawl(f"{origin}/albert/index.html")
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+    assert len([url for url in statuses if "/papers/" in url]) == 3
+
+
+def test_from_the_home_page_a_paper_page_and_back(browser, tmp_path):
+    result, out = build_one(tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.locator("article.card", has_text="Moving Bodies").locator("a.action", has_text="Details").click()
+    page.wait_for_load_state("load")
+    assert "/papers/on-the-electrodynamics-of-moving-bodies/" in page.url
+    page.locator(".also-on a", has_text="Albert Einstein").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("albert-einstein/index.html#on-the-electrodynamics-of-moving-bodies")
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("report: no thanks\n", "site.yaml:4:"),
+        ("footr: Mine\n", "did you mean 'footer'"),
+    ],
+)
+def test_a_wrong_setting_is_an_error_at_its_line(tmp_path, line, expected):
+    result, out = build_one(tmp_path, line)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert expected in result.stderr
+    assert not out.exists()
+
+
+def test_a_site_of_several_profiles_keeps_its_directory(shipped_site):
+    home = (shipped_site / "index.html").read_text(encoding="utf-8")
+    assert 'class="profile-grid"' in home and 'aria-label="Site"' in home
+    assert json.loads((shipped_site / "papers.json").read_text(encoding="utf-8"))["profiles"]
+
+
+def test_the_readmes_fork_steps_give_a_working_site(tmp_path):
+    """Step 2 of "Make it your homepage", as the README writes it, then step 3: the shipped
+    example's files gone, the user's BibTeX and one-profile site.yaml build cleanly."""
+    import re
+
+    from conftest import ROOT, SEEDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [command] = re.findall(r"`git rm ([^`]+)`", readme)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for pattern in command.split():
+        for path in seeds.parent.glob(pattern):
+            path.unlink()
+    (seeds / "site.yaml").write_text(
+        "title: Albert Einstein\nprofiles:\n  - name: Albert Einstein\n    sources: ['*.bib']\n"
+    )
+    (seeds / "einstein.bib").write_text(EINSTEIN, encoding="utf-8")
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "0 warnings" in result.stdout
+    assert sorted(path.name for path in seeds.iterdir()) == ["einstein.bib", "site.yaml"]
