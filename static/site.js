@@ -27,6 +27,8 @@
 
   // ---- URL state: ?cat=CL,CV&q=words&sort=score&code=1 --------------------------------------
 
+  var NARROW = "(max-width: 40rem)";  // a phone: the charts start folded, the first papers in view
+
   function readState(knownCategories) {
     var params = new URLSearchParams(window.location.search);
     var raw = params.get("cat");
@@ -105,11 +107,12 @@
     var cards = all(list, "article.card");
     var order = new Map(cards.map(function (card, index) { return [card, index]; }));
     var filters = section.querySelector("[data-filters]");
-    var allChip = filters.querySelector("[data-filter-all]");
-    var chips = all(filters, "button[data-category]");
+    var allChip = filters && filters.querySelector("[data-filter-all]");  // no chips when no paper has a category
+    var chips = filters ? all(filters, "button[data-category]") : [];
     var search = section.querySelector("[data-search]");
     var sort = section.querySelector("[data-sort]");
-    var codeToggle = section.querySelector("[data-code-filter]");
+    var codeToggle = section.querySelector("[data-code-filter]");  // absent when no paper has code
+    var searching = false;  // typing goes on one search: one history entry, pushed at its first key
     var counter = section.querySelector("[data-result-count]");
     var empty = section.querySelector("[data-empty]");
     var known = chips.map(function (chip) { return chip.getAttribute("data-category"); });
@@ -169,9 +172,11 @@
         }).length;
         chip.setAttribute("aria-pressed", state.cats.indexOf(code) !== -1 ? "true" : "false");
       });
-      allChip.querySelector(".count").textContent = candidates.length;
-      allChip.setAttribute("aria-pressed", state.cats.length ? "false" : "true");
-      codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false");
+      if (allChip) {
+        allChip.querySelector(".count").textContent = candidates.length;
+        allChip.setAttribute("aria-pressed", state.cats.length ? "false" : "true");
+      }
+      if (codeToggle) { codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false"); }
       if (search.value !== state.q) { search.value = state.q; }
       sort.value = state.sort;
       arrange();
@@ -185,6 +190,7 @@
       change();
       apply();
       writeState(state, push);
+      searching = false;
     }
 
     chips.forEach(function (chip) {
@@ -202,21 +208,28 @@
         }, true);
       });
     });
-    allChip.addEventListener("click", function () { update(function () { state.cats = []; }, true); });
-    codeToggle.addEventListener("click", function () { update(function () { state.code = !state.code; }, true); });
+    if (allChip) { allChip.addEventListener("click", function () { update(function () { state.cats = []; }, true); }); }
+    if (codeToggle) {
+      codeToggle.addEventListener("click", function () { update(function () { state.code = !state.code; }, true); });
+    }
     sort.addEventListener("change", function () { update(function () { state.sort = sort.value; }, true); });
-    search.addEventListener("input", function () { update(function () { state.q = search.value; }, false); });
+    search.addEventListener("input", function () {
+      var first = !searching;
+      update(function () { state.q = search.value; }, first);
+      searching = true;
+    });
     section.querySelector("[data-clear]").addEventListener("click", function () {
       update(function () { state.cats = []; state.q = ""; state.code = false; }, true);
       search.focus();
     });
     window.addEventListener("popstate", function () {
       state = readState(known);
+      searching = false;
       apply();
     });
 
     all(list, "[data-abstract]").forEach(foldAbstract);
-    filters.hidden = false;
+    if (filters) { filters.hidden = false; }
     section.querySelector("[data-toolbar]").hidden = false;
     apply();
   }
@@ -275,6 +288,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     all(document, "section.papers").forEach(setUpPapers);
     all(document, "[data-copy]").forEach(setUpCopy);
+    if (window.matchMedia && window.matchMedia(NARROW).matches) {
+      all(document, "[data-fold-narrow]").forEach(function (details) { details.open = false; });
+    }
     all(document, "[data-site-search]").forEach(setUpSiteSearch);
   });
 })();

@@ -143,6 +143,9 @@ def test_state_lives_in_the_url_survives_reload_and_back(page):
     assert titles(page) == ["Another Language Paper"]
     assert page.locator("[data-search]").input_value() == "language"
     assert page.locator("[data-sort]").input_value() == "score"
+    page.go_back()  # undo the search (one history entry, however many keys): sort and category stay
+    assert page.locator("[data-search]").input_value() == ""
+    assert page.locator("[data-sort]").input_value() == "score"
     page.go_back()  # undo the sort change: the category stays
     assert page.locator("[data-sort]").input_value() == "newest"
     assert page.locator('button[data-category="CL"]').get_attribute("aria-pressed") == "true"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from generator.model import Paper
+from generator.text.names import name_key
 from generator.text.normalize import ascii_fold
 
 
@@ -51,14 +52,22 @@ def papers_per_year(papers: list[Paper]) -> list[tuple[str, int]]:
 
 
 def coauthors(papers: list[Paper], is_person) -> list[tuple[str, int]]:
-    """Co-authors named on the papers (the person excluded), most frequent first."""
-    counts: Counter[str] = Counter()
-    spelling: dict[str, str] = {}
+    """Co-authors named on the papers (the person excluded), most frequent first; the forms of one
+    name (``G Rigaill``, ``Guillem Rigaill``: one family name and first initial) count as one
+    person, shown in their fullest form."""
+    counts: Counter[tuple[str, str]] = Counter()
+    spelling: dict[tuple[str, str], str] = {}
     for paper in papers:
-        for name in {ascii_fold(author): author for author in paper.authors if not is_person(author)}.items():
-            counts[name[0]] += 1
-            spelling.setdefault(name[0], name[1])
-    return [(spelling[key], count) for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        keys = {}
+        for author in paper.authors:
+            if not is_person(author) and (key := name_key(author))[0]:
+                keys[key] = author
+        for key, author in keys.items():
+            counts[key] += 1
+            if len(author) > len(spelling.get(key, "")):
+                spelling[key] = author
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], ascii_fold(spelling[item[0]])))
+    return [(spelling[key], count) for key, count in ranked]
 
 
 def column_chart(counts: list[tuple[str, int]], height: int = 96, column: int = 28, gap: int = 6) -> Chart:

@@ -74,6 +74,11 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
             ]
         ),
         "card_count": len(profile.papers),
+        "controls": {  # a control shows only when some paper gives it something to act on
+            "categories": any(paper.category for paper in profile.papers),
+            "code": any(paper.code or paper.code_url for paper in profile.papers),
+            "score": any(paper.score is not None for paper in profile.papers),
+        },
         "stats": profile_stats(profile, lookups),
         "bibliography": bibliography(profile.papers, entries),
     }
