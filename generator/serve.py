@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from livereload import Server
+from livereload.handlers import LiveReloadHandler
 from tornado.httputil import HTTPServerRequest
 from tornado.routing import Matcher, Rule
 from tornado.web import RequestHandler
@@ -86,7 +87,7 @@ class DevSession:
         """Build now; return the problems (if any) and the one line the terminal shows for it."""
         started = time.perf_counter()
         changed = list(changed)
-        what = describe_changes(changed)
+        what = describe_changes(changed, self.options.seeds_dir)
         try:
             summary = build(self.options, self.stages)
         except Exception as error:  # a bug in a rebuild is shown like a problem, never a traceback
@@ -137,11 +138,19 @@ def _watched_files(path: Path) -> list[str]:
     return [str(path)] if path.exists() else []
 
 
-def describe_changes(changed: list[str]) -> str:
+def describe_changes(changed: list[str], seeds_dir: Path | None = None) -> str:
+    """``changed: content/publication/x/cite.bib`` (a source by its path in the seeds folder, any
+    other file by its folder and name), three at most."""
     if not changed:
         return "first build"
-    names = [Path(name).name for name in changed]
+    names = [_shown_path(Path(name), seeds_dir) for name in changed]
     return "changed: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _shown_path(path: Path, seeds_dir: Path | None) -> str:
+    if seeds_dir is not None and path.is_relative_to(seeds_dir):
+        return path.relative_to(seeds_dir).as_posix()
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
 class SiteApp:
@@ -220,6 +229,10 @@ class OwnHostServer(Server):
     def __init__(self, host_allowed: Callable[[str], bool], **options: Any) -> None:
         super().__init__(**options)
         self.host_allowed = host_allowed
+        # livereload drops a reload that comes within its reload time (3 s) of the last one, so a
+        # second save, or a file broken right after a good save, would be rebuilt but never shown;
+        # each rebuild here is one change already, so every one reaches the open pages.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
 
     def get_web_handlers(self, script: str) -> list[Any]:
         return [Rule(_HostMatches(self.host_allowed), super().get_web_handlers(script)), (r".*", _ForeignHost)]

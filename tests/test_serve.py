@@ -206,3 +206,27 @@ def test_the_watcher_sees_a_removed_seeds_folder_as_its_files_gone(tmp_path):
     (seeds / "sub").rmdir()
     seeds.rmdir()
     assert session.changed_files() == [str(seeds / "a.txt"), str(seeds / "sub" / "b.txt")]
+
+
+def test_every_save_reaches_an_open_page_even_right_after_a_reload(server, seeds_copy, browser):
+    """livereload ignores a change within seconds of its last reload; the dev server must not: a
+    second save, and a file broken right after a good save, both show in the open page."""
+    page = browser.new_page()
+    page.goto(f"http://127.0.0.1:{server.port}/arthur-mensch/")
+    page.wait_for_load_state("load")
+    edit(seeds_copy / RICH, FLAMINGO, "First Saved Title")
+    page.wait_for_function("document.body.innerText.includes('First Saved Title')", timeout=WAIT_SECONDS * 1000)
+    edit(seeds_copy / RICH, "First Saved Title", "Second Saved Title")  # within a second of that reload
+    page.wait_for_function("document.body.innerText.includes('Second Saved Title')", timeout=WAIT_SECONDS * 1000)
+    (seeds_copy / "site.yaml").write_text("profiles: [", encoding="utf-8")  # broken right after a good save
+    page.wait_for_function("document.title.includes('Build failed')", timeout=WAIT_SECONDS * 1000)
+    assert "site.yaml" in page.locator("body").inner_text()
+    page.close()
+
+
+def test_the_rebuild_line_names_a_source_by_its_path_in_the_seeds_folder(tmp_path):
+    from generator.serve import describe_changes
+
+    seeds = tmp_path / "seeds"
+    changed = [str(seeds / "content" / "publication" / "x" / "cite.bib"), "/project/templates/_card.html"]
+    assert describe_changes(changed, seeds) == "changed: content/publication/x/cite.bib, templates/_card.html"
