@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var SORTS = ["newest", "oldest", "score", "title"];
+  var SORTS = ["newest", "oldest", "score", "title", "type"];
   var NO_CATEGORY = "none";
 
   // Lowercase, accents removed: "Zoë" and "zoe" compare equal.
@@ -29,15 +29,18 @@
 
   var NARROW = "(max-width: 40rem)";  // a phone: the charts start folded, the first papers in view
 
-  function readState(knownCategories) {
+  function readState(knownCategories, knownTypes) {
     var params = new URLSearchParams(window.location.search);
     var raw = params.get("cat");
     var cats = (raw ? raw.split(",") : []).map(function (code) {
       return code === NO_CATEGORY ? "" : code;
     }).filter(function (code) { return knownCategories.indexOf(code) !== -1; });
     var sort = params.get("sort");
+    var types = (params.get("type") || "").split(",").filter(function (type) { return knownTypes.indexOf(type) !== -1; });
     return {
       cats: cats,
+      types: types,
+      selected: params.get("selected") === "1",
       q: params.get("q") || "",
       sort: SORTS.indexOf(sort) !== -1 ? sort : "newest",
       code: params.get("code") === "1"
@@ -52,6 +55,8 @@
     if (state.q) { params.set("q", state.q); }
     if (state.sort !== "newest") { params.set("sort", state.sort); }
     if (state.code) { params.set("code", "1"); }
+    if (state.types.length) { params.set("type", state.types.join(",")); }
+    if (state.selected) { params.set("selected", "1"); }
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "");
     try {
@@ -94,6 +99,9 @@
         var scoreA = parseFloat(a.getAttribute("data-score")), scoreB = parseFloat(b.getAttribute("data-score"));
         if (isNaN(scoreA) !== isNaN(scoreB)) { return isNaN(scoreA) ? 1 : -1; }
         if (!isNaN(scoreA) && scoreA !== scoreB) { return scoreB - scoreA; }
+      } else if (sort === "type") {
+        var rank = Number(a.getAttribute("data-type-rank")) - Number(b.getAttribute("data-type-rank"));
+        if (rank) { return rank; }
       } else if (sort === "title") {
         var byTitle = fold(textOf(a, ".card-title")).localeCompare(fold(textOf(b, ".card-title")));
         if (byTitle) { return byTitle; }
@@ -112,6 +120,9 @@
     var search = section.querySelector("[data-search]");
     var sort = section.querySelector("[data-sort]");
     var codeToggle = section.querySelector("[data-code-filter]");  // absent when no paper has code
+    var selectedToggle = section.querySelector("[data-selected-filter]");  // absent when none is selected
+    var typeChips = all(section, "[data-type-filters] button[data-type]");  // absent with one type only
+    var knownTypes = typeChips.map(function (chip) { return chip.getAttribute("data-type"); });
     var searching = false;  // typing goes on one search: one history entry, pushed at its first key
     var counter = section.querySelector("[data-result-count]");
     var empty = section.querySelector("[data-empty]");
@@ -121,7 +132,7 @@
         return textOf(card, part);
       }).join(" "))];
     }));
-    var state = readState(known);
+    var state = readState(known, knownTypes);
 
     function matchesText(card) {
       var text = haystack.get(card);
@@ -132,6 +143,11 @@
       return !state.code || card.getAttribute("data-code") === "1";
     }
 
+    function matchesType(card) {
+      return (!state.types.length || state.types.indexOf(card.getAttribute("data-type")) !== -1) &&
+        (!state.selected || card.getAttribute("data-selected") === "1");
+    }
+
     function matchesCategory(card) {
       return !state.cats.length || state.cats.indexOf(card.getAttribute("data-category")) !== -1;
     }
@@ -139,11 +155,12 @@
     function arrange() {
       var sorted = cards.slice().sort(compareBy(state.sort, order));
       var byDate = state.sort === "newest" || state.sort === "oldest";
+      var byType = state.sort === "type";
       var heading = null, year = null;
       list.textContent = "";
       sorted.forEach(function (card) {
-        var cardYear = card.getAttribute("data-year") || "Undated";
-        if (byDate && cardYear !== year) {
+        var cardYear = byType ? card.getAttribute("data-type-label") : card.getAttribute("data-year") || "Undated";
+        if ((byDate || byType) && cardYear !== year) {
           year = cardYear;
           heading = document.createElement("h3");
           heading.className = "year-heading";
@@ -158,7 +175,7 @@
     }
 
     function apply() {
-      var candidates = cards.filter(function (card) { return matchesText(card) && matchesCode(card); });
+      var candidates = cards.filter(function (card) { return matchesText(card) && matchesCode(card) && matchesType(card); });
       var candidateSet = new Set(candidates);
       var visible = 0;
       cards.forEach(function (card) {
@@ -177,6 +194,15 @@
         allChip.setAttribute("aria-pressed", state.cats.length ? "false" : "true");
       }
       if (codeToggle) { codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false"); }
+      if (selectedToggle) { selectedToggle.setAttribute("aria-pressed", state.selected ? "true" : "false"); }
+      var beforeType = cards.filter(function (card) { return matchesText(card) && matchesCode(card) && matchesCategory(card); });
+      typeChips.forEach(function (chip) {
+        var type = chip.getAttribute("data-type");
+        chip.querySelector(".count").textContent = beforeType.filter(function (card) {
+          return card.getAttribute("data-type") === type;
+        }).length;
+        chip.setAttribute("aria-pressed", state.types.indexOf(type) !== -1 ? "true" : "false");
+      });
       if (search.value !== state.q) { search.value = state.q; }
       sort.value = state.sort;
       arrange();
@@ -212,6 +238,22 @@
     if (codeToggle) {
       codeToggle.addEventListener("click", function () { update(function () { state.code = !state.code; }, true); });
     }
+    if (selectedToggle) {
+      selectedToggle.addEventListener("click", function () { update(function () { state.selected = !state.selected; }, true); });
+    }
+    typeChips.forEach(function (chip) {
+      chip.addEventListener("click", function (event) {
+        var type = chip.getAttribute("data-type");
+        var chosen = state.types.indexOf(type) !== -1;
+        update(function () {
+          if (event.shiftKey || event.ctrlKey || event.metaKey) {
+            state.types = chosen ? state.types.filter(function (other) { return other !== type; }) : state.types.concat([type]);
+          } else {
+            state.types = chosen && state.types.length === 1 ? [] : [type];
+          }
+        }, true);
+      });
+    });
     sort.addEventListener("change", function () { update(function () { state.sort = sort.value; }, true); });
     search.addEventListener("input", function () {
       var first = !searching;
@@ -219,17 +261,18 @@
       searching = true;
     });
     section.querySelector("[data-clear]").addEventListener("click", function () {
-      update(function () { state.cats = []; state.q = ""; state.code = false; }, true);
+      update(function () { state.cats = []; state.types = []; state.q = ""; state.code = false; state.selected = false; }, true);
       search.focus();
     });
     window.addEventListener("popstate", function () {
-      state = readState(known);
+      state = readState(known, knownTypes);
       searching = false;
       apply();
     });
 
     all(list, "[data-abstract]").forEach(foldAbstract);
     if (filters) { filters.hidden = false; }
+    all(section, "[data-type-filters]").forEach(function (group) { group.hidden = false; });
     section.querySelector("[data-toolbar]").hidden = false;
     apply();
   }

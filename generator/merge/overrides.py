@@ -46,6 +46,8 @@ FIELD_TYPES: dict[str, type] = {
     "authors": list,
     "tags": list,
     "hidden": bool,
+    "selected": bool,
+    "venue_short": str,
     "profiles": list,
     "checked": str,
     "same": list,
@@ -151,6 +153,8 @@ def _validate(key: str, value: Any, profile_slugs: list[str]) -> Any:
         "authors": _string_list,
         "tags": _string_list,
         "hidden": bool,
+        "selected": bool,
+        "venue_short": _text,
     }
     if key == "profiles":
         return _profiles(value, profile_slugs)

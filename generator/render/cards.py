@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from generator.model import Paper, Profile, Version
+from generator.render.kinds import TYPE_LABELS, TYPE_RANKS, publication_type
 from generator.text.categories import category_name
 from generator.text.dates import MONTH_NAMES
 from generator.text.identifiers import arxiv_url, doi_url
@@ -79,6 +80,10 @@ class CardView:
     venue_short: str
     versions: list[VersionLink]
     page: str  # the paper's own page
+    type: str  # the publication type (generator.render.kinds)
+    type_label: str
+    type_rank: int  # its place when papers are grouped by type
+    selected: bool
 
 
 class VersionLink(NamedTuple):
@@ -186,6 +191,10 @@ def card_view(
         venue_short=paper.venue_short,
         versions=[_version_link(version, profile.slug, root) for version in versions or ()],
         page=f"{root}papers/{paper.id}/index.html",
+        type=(kind := publication_type(paper)),
+        type_label=TYPE_LABELS[kind],
+        type_rank=TYPE_RANKS[kind],
+        selected=paper.selected,
     )
 
 

@@ -5,6 +5,7 @@ BibTeX, and the page's JSON-LD.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from generator.model import Metric, Paper, Profile, Site, Version
 from generator.render.bibtex import bibliography, bibtex_entries
 from generator.render.cards import CardView, card_view
 from generator.render.charts import category_counts, coauthors, column_chart, papers_per_year, row_chart, years_active
+from generator.render.kinds import TYPE_LABELS
 from generator.render.site_pages import base_context, counted, page_url
 from generator.text.categories import category_name
 from generator.text.names import is_person, name_key, person_keys
@@ -47,6 +49,10 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
     description = (site.description if home else "") or profile_description(profile)
     title = site.title if home and path == "index.html" else f"{profile.name} · {site.title}"
     canonical = page_url(site, "index.html" if home else path)
+    cards = [
+        card_view(paper, profile, lookups.names, entries[paper.id], lookups.versions.get(paper.id, []), root)
+        for paper in profile.papers
+    ]
     return base_context(site, path, title, description, "profile") | {
         "canonical": canonical,
         "json_ld": person_json_ld(profile, canonical),
@@ -67,21 +73,28 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
             {"code": code, "name": category_name(code) if code else "No category", "count": count}
             for code, count in category_counts(profile.papers)
         ],
-        "groups": year_groups(
-            [
-                card_view(paper, profile, lookups.names, entries[paper.id], lookups.versions.get(paper.id, []), root)
-                for paper in profile.papers
-            ]
-        ),
+        "groups": year_groups(cards),
         "card_count": len(profile.papers),
+        "types": type_counts(cards),
+        "selected": [card for card in cards if card.selected],
         "controls": {  # a control shows only when some paper gives it something to act on
             "categories": any(paper.category for paper in profile.papers),
             "code": any(paper.code or paper.code_url for paper in profile.papers),
             "score": any(paper.score is not None for paper in profile.papers),
+            "types": len(type_counts(cards)) > 1,
+            "selected": any(card.selected for card in cards),
         },
         "stats": profile_stats(profile, lookups),
         "bibliography": bibliography(profile.papers, entries),
     }
+
+
+def type_counts(cards: list[CardView]) -> list[dict[str, Any]]:
+    """The publication types of the cards, in their fixed order, with how many of each."""
+    counts = Counter(card.type for card in cards)
+    return [
+        {"code": kind, "label": label, "count": counts[kind]} for kind, label in TYPE_LABELS.items() if counts[kind]
+    ]
 
 
 def year_groups(cards: list[CardView]) -> list[dict[str, Any]]:
