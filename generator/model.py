@@ -222,6 +222,7 @@ class Profile:
     bio_html: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # other forms of the person's name, to know them among authors
+    photo: str = ""  # the output path of the person's picture, if site.yaml gives one
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.config.site import SiteConfig, apply_overrides, load_config
 from generator.dedupe import deduplicate
-from generator.errors import BuildError, Problem
+from generator.errors import BuildError, Problem, fail_if_any
 from generator.executor import LOCAL, Executor
 from generator.files import filesystem_problem, real_path
 from generator.memory import without_cycle_collection
@@ -26,6 +26,7 @@ from generator.merge.attachments import attach_files
 from generator.merge.bios import bio_files, load_bios, stray_bio_files
 from generator.merge.fields import cluster_title
 from generator.merge.overrides import OVERRIDES_FILE, Override, Resolution, load_overrides, resolve
+from generator.merge.photos import attach_photos
 from generator.merge.profiles import configured_bios, profile_slugs
 from generator.model import Cluster, DedupeResult, Site, SourceDoc
 from generator.output.checks import check_output_contents, check_output_path
@@ -97,6 +98,7 @@ def _build(options: BuildOptions, stages: Stages) -> BuildSummary:
     resolution = stages.resolve(load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs), dedupe)
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs), bio_names)
     site = stages.merge(config, catalog, docs, resolution, bios)
+    fail_if_any(attach_photos(site, config, options.seeds_dir))
     attached = attach_files(site, options.seeds_dir)
     site.warnings = catalog.warnings + reading.skipped + site.warnings + attached + stray_bio_files(bio_names, slugs)
     laps.mark("merge")

@@ -120,3 +120,52 @@ def test_the_readmes_fork_steps_give_a_working_site(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "0 warnings" in result.stdout
     assert sorted(path.name for path in seeds.iterdir()) == ["einstein.bib", "site.yaml"]
+
+
+def tiny_png() -> bytes:
+    """A valid one-pixel PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\x20\x40\x60"))
+        + chunk(b"IEND", b"")
+    )
+
+
+PHOTO_SITE = (
+    "title: Albert Einstein\nprofiles:\n  - name: Albert Einstein\n    photo: {photo}\n    sources: [einstein.bib]\n"
+)
+
+
+def test_a_photo_is_copied_and_shown_in_the_header(browser, tmp_path):
+    files = {"site.yaml": PHOTO_SITE.format(photo="me.png"), "einstein.bib": EINSTEIN, "me.png": tiny_png()}
+    seeds = write_corpus(tmp_path / "seeds", files)
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "albert-einstein" / "photo.png").read_bytes() == tiny_png()
+    for path in ("index.html", "albert-einstein/index.html"):
+        page = browser.new_page()
+        page.goto((tmp_path / "out" / path).as_uri())
+        photo = page.locator(".profile-header img.photo")
+        assert photo.get_attribute("alt") == "Albert Einstein"
+        assert page.evaluate("document.querySelector('img.photo').naturalWidth") == 1  # it loaded
+        assert photo.bounding_box()["width"] == 112
+        page.close()
+
+
+@pytest.mark.parametrize("photo", ["missing.png", "../outside.png", "notes.pdf"])
+def test_a_photo_that_cannot_be_shown_is_an_error_at_its_line(tmp_path, photo):
+    (tmp_path / "outside.png").write_bytes(tiny_png())
+    files = {"site.yaml": PHOTO_SITE.format(photo=photo), "einstein.bib": EINSTEIN, "notes.pdf": "%PDF"}
+    seeds = write_corpus(tmp_path / "seeds", files)
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "site.yaml:4:" in result.stderr and "photo" in result.stderr
+    assert not (tmp_path / "out").exists()

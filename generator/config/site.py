@@ -37,6 +37,7 @@ PROFILE_KEYS = {
     "sources": list,
     "bio": str,
     "links": dict,
+    "photo": str,
 }
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_TITLE = "Research profiles"
@@ -56,6 +57,8 @@ class ProfileConfig:
     bio: str = ""
     links: list[tuple[str, str]] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    photo: str = ""  # a picture of the person, in the seeds folder
+    photo_line: int = 0
 
 
 @dataclass
@@ -259,6 +262,8 @@ def _profile(item: Located, path: str, problems: list[Problem]) -> ProfileConfig
         source_lines=[source.line for source in sources],
         affiliations=[affiliation.value for affiliation in affiliations] if affiliations is not None else None,
         bio=fields.get("bio", ""),
+        photo=fields.get("photo", "").strip(),
+        photo_line=item.value["photo"].line if "photo" in fields else 0,
         links=_links(item.value["links"], path, problems) if "links" in fields else [],
         aliases=[alias.value for alias in strings(item.value["aliases"], path, problems)]
         if "aliases" in fields

@@ -58,6 +58,7 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
         "json_ld": person_json_ld(profile, canonical),
         "feed": {"href": f"{own}feed.xml", "title": f"{profile.name}: newest papers"},
         "bib_href": f"{own}papers.bib",
+        "photo_href": f"{own}{profile.photo.rpartition('/')[2]}" if profile.photo else "",
         "profile": {
             "name": profile.name,
             "slug": profile.slug,
