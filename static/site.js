@@ -29,7 +29,7 @@
 
   var NARROW = "(max-width: 40rem)";  // a phone: the charts start folded, the first papers in view
 
-  function readState(knownCategories, knownTypes) {
+  function readState(knownCategories, knownTypes, knownYears) {
     var params = new URLSearchParams(window.location.search);
     var raw = params.get("cat");
     var cats = (raw ? raw.split(",") : []).map(function (code) {
@@ -37,9 +37,11 @@
     }).filter(function (code) { return knownCategories.indexOf(code) !== -1; });
     var sort = params.get("sort");
     var types = (params.get("type") || "").split(",").filter(function (type) { return knownTypes.indexOf(type) !== -1; });
+    var years = (params.get("years") || "").split(",").filter(function (range) { return knownYears.indexOf(range) !== -1; });
     return {
       cats: cats,
       types: types,
+      years: years,
       selected: params.get("selected") === "1",
       q: params.get("q") || "",
       sort: SORTS.indexOf(sort) !== -1 ? sort : "newest",
@@ -56,6 +58,7 @@
     if (state.sort !== "newest") { params.set("sort", state.sort); }
     if (state.code) { params.set("code", "1"); }
     if (state.types.length) { params.set("type", state.types.join(",")); }
+    if (state.years.length) { params.set("years", state.years.join(",")); }
     if (state.selected) { params.set("selected", "1"); }
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "");
@@ -123,6 +126,8 @@
     var selectedToggle = section.querySelector("[data-selected-filter]");  // absent when none is selected
     var typeChips = all(section, "[data-type-filters] button[data-type]");  // absent with one type only
     var knownTypes = typeChips.map(function (chip) { return chip.getAttribute("data-type"); });
+    var yearChips = all(section, "[data-year-filters] button[data-years]");  // absent with one year only
+    var knownYears = yearChips.map(function (chip) { return chip.getAttribute("data-years"); });
     var searching = false;  // typing goes on one search: one history entry, pushed at its first key
     var counter = section.querySelector("[data-result-count]");
     var empty = section.querySelector("[data-empty]");
@@ -132,7 +137,7 @@
         return textOf(card, part);
       }).join(" "))];
     }));
-    var state = readState(known, knownTypes);
+    var state = readState(known, knownTypes, knownYears);
 
     function matchesText(card) {
       var text = haystack.get(card);
@@ -143,8 +148,17 @@
       return !state.code || card.getAttribute("data-code") === "1";
     }
 
+    function inYears(card, range) {
+      var year = Number(card.getAttribute("data-year")), bounds = range.split("-").map(Number);
+      return year >= bounds[0] && year <= bounds[1];
+    }
+
+    function matchesYears(card) {
+      return !state.years.length || state.years.some(function (range) { return inYears(card, range); });
+    }
+
     function matchesType(card) {
-      return (!state.types.length || state.types.indexOf(card.getAttribute("data-type")) !== -1) &&
+      return matchesYears(card) && (!state.types.length || state.types.indexOf(card.getAttribute("data-type")) !== -1) &&
         (!state.selected || card.getAttribute("data-selected") === "1");
     }
 
@@ -196,6 +210,15 @@
       if (codeToggle) { codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false"); }
       if (selectedToggle) { selectedToggle.setAttribute("aria-pressed", state.selected ? "true" : "false"); }
       var beforeType = cards.filter(function (card) { return matchesText(card) && matchesCode(card) && matchesCategory(card); });
+      var beforeYears = cards.filter(function (card) {
+        return matchesText(card) && matchesCode(card) && matchesCategory(card) &&
+          (!state.types.length || state.types.indexOf(card.getAttribute("data-type")) !== -1);
+      });
+      yearChips.forEach(function (chip) {
+        var range = chip.getAttribute("data-years");
+        chip.querySelector(".count").textContent = beforeYears.filter(function (card) { return inYears(card, range); }).length;
+        chip.setAttribute("aria-pressed", state.years.indexOf(range) !== -1 ? "true" : "false");
+      });
       typeChips.forEach(function (chip) {
         var type = chip.getAttribute("data-type");
         chip.querySelector(".count").textContent = beforeType.filter(function (card) {
@@ -241,19 +264,23 @@
     if (selectedToggle) {
       selectedToggle.addEventListener("click", function () { update(function () { state.selected = !state.selected; }, true); });
     }
-    typeChips.forEach(function (chip) {
-      chip.addEventListener("click", function (event) {
-        var type = chip.getAttribute("data-type");
-        var chosen = state.types.indexOf(type) !== -1;
-        update(function () {
-          if (event.shiftKey || event.ctrlKey || event.metaKey) {
-            state.types = chosen ? state.types.filter(function (other) { return other !== type; }) : state.types.concat([type]);
-          } else {
-            state.types = chosen && state.types.length === 1 ? [] : [type];
-          }
-        }, true);
+    function chipGroup(groupChips, attribute, key) {
+      groupChips.forEach(function (chip) {
+        chip.addEventListener("click", function (event) {
+          var value = chip.getAttribute(attribute);
+          var chosen = state[key].indexOf(value) !== -1;
+          update(function () {
+            if (event.shiftKey || event.ctrlKey || event.metaKey) {
+              state[key] = chosen ? state[key].filter(function (other) { return other !== value; }) : state[key].concat([value]);
+            } else {
+              state[key] = chosen && state[key].length === 1 ? [] : [value];
+            }
+          }, true);
+        });
       });
-    });
+    }
+    chipGroup(typeChips, "data-type", "types");
+    chipGroup(yearChips, "data-years", "years");
     sort.addEventListener("change", function () { update(function () { state.sort = sort.value; }, true); });
     search.addEventListener("input", function () {
       var first = !searching;
@@ -261,18 +288,20 @@
       searching = true;
     });
     section.querySelector("[data-clear]").addEventListener("click", function () {
-      update(function () { state.cats = []; state.types = []; state.q = ""; state.code = false; state.selected = false; }, true);
+      update(function () {
+        state.cats = []; state.types = []; state.years = []; state.q = ""; state.code = false; state.selected = false;
+      }, true);
       search.focus();
     });
     window.addEventListener("popstate", function () {
-      state = readState(known, knownTypes);
+      state = readState(known, knownTypes, knownYears);
       searching = false;
       apply();
     });
 
     all(list, "[data-abstract]").forEach(foldAbstract);
     if (filters) { filters.hidden = false; }
-    all(section, "[data-type-filters]").forEach(function (group) { group.hidden = false; });
+    all(section, "[data-type-filters], [data-year-filters]").forEach(function (group) { group.hidden = false; });
     section.querySelector("[data-toolbar]").hidden = false;
     apply();
   }

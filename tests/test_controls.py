@@ -105,3 +105,42 @@ def test_on_a_phone_the_first_paper_is_within_a_screen_and_a_half(browser, shipp
     page.locator("[data-fold-narrow] > summary").click()
     assert page.locator("#years-chart-caption").is_visible()
     page.close()
+
+
+def visible_years(page) -> list[str]:
+    return sorted({card.get_attribute("data-year") for card in page.locator("article.card").all() if card.is_visible()})
+
+
+def test_year_chips_combine_with_each_other_and_with_categories(browser, shipped_site):
+    page, errors = open_page(browser, shipped_site / "arthur-mensch" / "index.html")
+    years = page.locator("[data-year-filters] button")
+    assert [" ".join(text.split()) for text in years.all_inner_texts()] == [
+        "2025 2",
+        "2024 2",
+        "2023 3",
+        "2022 5",
+        "2021 2",
+    ]
+    page.locator("[data-year-filters] button[data-years='2024-2024']").click()
+    assert visible_years(page) == ["2024"]
+    page.locator("[data-year-filters] button[data-years='2023-2023']").click(modifiers=["Shift"])
+    assert visible_years(page) == ["2023", "2024"] and page.locator("article.card:visible").count() == 5
+    page.locator("[data-filters] button[data-category=CL]").click()
+    assert all(card.get_attribute("data-category") == "CL" for card in page.locator("article.card:visible").all())
+    assert "years=2024-2024%2C2023-2023" in page.url
+    assert errors == []
+    page.close()
+
+
+def test_many_years_are_offered_in_spans_of_five(tmp_path):
+    entries = "".join(
+        f"@article{{p{year},\n  title = {{Paper of {year} on a topic}},\n  author = {{Toby Dylan Hocking}},\n"
+        f"  journal = {{Journal of Things}},\n  year = {{{year}}},\n}}\n"
+        for year in range(2008, 2025, 2)
+    )
+    seeds = write_corpus(tmp_path / "seeds", {"site.yaml": SITE, "plain.bib": entries})
+    assert run_cli("build", "--seeds", seeds, "--out", tmp_path / "out").returncode == 0
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert (
+        'data-years="2020-2024"' in html and 'data-years="2005-2009"' in html and 'data-years="2024-2024"' not in html
+    )

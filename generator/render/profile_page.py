@@ -77,12 +77,14 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
         "groups": year_groups(cards),
         "card_count": len(profile.papers),
         "types": type_counts(cards),
+        "year_ranges": year_ranges(cards),
         "selected": [card for card in cards if card.selected],
         "controls": {  # a control shows only when some paper gives it something to act on
             "categories": any(paper.category for paper in profile.papers),
             "code": any(paper.code or paper.code_url for paper in profile.papers),
             "score": any(paper.score is not None for paper in profile.papers),
             "types": len(type_counts(cards)) > 1,
+            "years": len(year_ranges(cards)) > 1,
             "selected": any(card.selected for card in cards),
         },
         "stats": profile_stats(profile, lookups),
@@ -95,6 +97,30 @@ def type_counts(cards: list[CardView]) -> list[dict[str, Any]]:
     counts = Counter(card.type for card in cards)
     return [
         {"code": kind, "label": label, "count": counts[kind]} for kind, label in TYPE_LABELS.items() if counts[kind]
+    ]
+
+
+YEAR_CHIPS = 8  # up to this many years get a chip each; more are spanned in fives
+
+
+def year_ranges(cards: list[CardView]) -> list[dict[str, Any]]:
+    """Year chips, newest first: one per year, or per five years (``2015–2019``) when there are
+    many; each with its first and last year and how many dated cards it holds."""
+    counts = Counter(int(card.year) for card in cards if card.year)
+    if not counts:
+        return []
+    span = 1 if len(counts) <= YEAR_CHIPS else 5
+    ranges: Counter[int] = Counter()
+    for year, count in counts.items():
+        ranges[year - year % span] += count
+    return [
+        {
+            "first": start,
+            "last": start + span - 1,
+            "label": str(start) if span == 1 else f"{start}–{start + span - 1}",
+            "count": count,
+        }
+        for start, count in sorted(ranges.items(), reverse=True)
     ]
 
 
