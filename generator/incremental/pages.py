@@ -241,15 +241,22 @@ class ReusingSiteWriter(SiteWriter):
         files = PAGE_DATA_FILES.get(template, "") if self.page_writes_data else ""
         head = f"{self.renderer.fingerprint}{template}{files}"
         if template == "paper.html":
-            paper = self.papers_by_id[slug]
-            versions = orjson.dumps(self.versions_of(paper), default=repr)
-            return _digest(head, self.site_inputs, _papers_digest([paper]), versions)
+            return _digest(head, self.site_inputs, self._paper_page_inputs(self.papers_by_id[slug]))
         if slug:
             return _digest(head, self.site_inputs, self._profile_inputs(self.profiles[slug]))
         if template == "report.html":
             text = self.parts.digest_input() if self.reuse.dev_server else self.report_text
             return _digest(head, self.site_inputs, *([text] if isinstance(text, str | bytes) else text))
         return _digest(head, orjson.dumps(self.context(job), default=repr))
+
+    def _paper_page_inputs(self, paper: Paper) -> bytes:
+        """The paper's fields and its versions table (the dev server's kept while it is the same paper:
+        its entries, and so the decisions that joined them, are then the same)."""
+
+        def derive() -> bytes:
+            return _papers_digest([paper]) + orjson.dumps(self.versions_of(paper), default=repr)
+
+        return self.papers.get_for_all("paper page", [paper], derive) if self.reuse.dev_server else derive()
 
     def _profile_inputs(self, profile: Profile) -> bytes:
         """The profile's own fields, and a digest of its papers (the dev server's kept while they
