@@ -242,3 +242,13 @@ class Site:
     description: str = ""  # the home page's meta description (site.yaml)
     footer: str = ""  # the footer's text (site.yaml; empty: the default)
     report_linked: bool = True  # is the build report linked from the footer?
+
+    @property
+    def personal(self) -> bool:
+        """One person's site (a single profile): its root is their page, with no directory."""
+        return len(self.profiles) == 1
+
+    @property
+    def paged_papers(self) -> list[Paper]:
+        """The papers that get a page of their own and feed entries: those some profile shows."""
+        return [paper for paper in self.papers if paper.profiles and not paper.hidden]

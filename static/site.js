@@ -29,19 +29,21 @@
 
   var NARROW = "(max-width: 40rem)";  // a phone: the charts start folded, the first papers in view
 
+  // The known values a comma-separated parameter names (``decode`` maps each first).
+  function listParam(params, name, known, decode) {
+    var raw = params.get(name);
+    return (raw ? raw.split(",") : []).map(decode || String).filter(function (value) {
+      return known.indexOf(value) !== -1;
+    });
+  }
+
   function readState(knownCategories, knownTypes, knownYears) {
     var params = new URLSearchParams(window.location.search);
-    var raw = params.get("cat");
-    var cats = (raw ? raw.split(",") : []).map(function (code) {
-      return code === NO_CATEGORY ? "" : code;
-    }).filter(function (code) { return knownCategories.indexOf(code) !== -1; });
     var sort = params.get("sort");
-    var types = (params.get("type") || "").split(",").filter(function (type) { return knownTypes.indexOf(type) !== -1; });
-    var years = (params.get("years") || "").split(",").filter(function (range) { return knownYears.indexOf(range) !== -1; });
     return {
-      cats: cats,
-      types: types,
-      years: years,
+      cats: listParam(params, "cat", knownCategories, function (code) { return code === NO_CATEGORY ? "" : code; }),
+      types: listParam(params, "type", knownTypes),
+      years: listParam(params, "years", knownYears),
       selected: params.get("selected") === "1",
       q: params.get("q") || "",
       sort: SORTS.indexOf(sort) !== -1 ? sort : "newest",
@@ -242,21 +244,6 @@
       searching = false;
     }
 
-    chips.forEach(function (chip) {
-      chip.addEventListener("click", function (event) {
-        var code = chip.getAttribute("data-category");
-        var selected = state.cats.indexOf(code) !== -1;
-        update(function () {
-          if (event.shiftKey || event.ctrlKey || event.metaKey) {
-            state.cats = selected
-              ? state.cats.filter(function (other) { return other !== code; })
-              : state.cats.concat([code]);
-          } else {
-            state.cats = selected && state.cats.length === 1 ? [] : [code];
-          }
-        }, true);
-      });
-    });
     if (allChip) { allChip.addEventListener("click", function () { update(function () { state.cats = []; }, true); }); }
     if (codeToggle) {
       codeToggle.addEventListener("click", function () { update(function () { state.code = !state.code; }, true); });
@@ -264,6 +251,7 @@
     if (selectedToggle) {
       selectedToggle.addEventListener("click", function () { update(function () { state.selected = !state.selected; }, true); });
     }
+    // A plain click shows that value alone (or all again); Shift-, Ctrl- or Cmd-click adds or removes it.
     function chipGroup(groupChips, attribute, key) {
       groupChips.forEach(function (chip) {
         chip.addEventListener("click", function (event) {
@@ -279,6 +267,7 @@
         });
       });
     }
+    chipGroup(chips, "data-category", "cats");
     chipGroup(typeChips, "data-type", "types");
     chipGroup(yearChips, "data-years", "years");
     sort.addEventListener("change", function () { update(function () { state.sort = sort.value; }, true); });

@@ -26,9 +26,9 @@ def attach_photos(site: Site, config: SiteConfig, seeds_dir: Path) -> list[Probl
     for person in config.profiles:
         if not person.photo or person.slug not in profiles:
             continue
-        found, problem = _photo_file(root, person.photo)
-        if problem:
-            problems.append(Problem(config.path, person.photo_line, f"photo '{person.photo}' {problem}", PHOTO_HINT))
+        found = _photo_file(root, person.photo)
+        if isinstance(found, str):
+            problems.append(Problem(config.path, person.photo_line, f"photo '{person.photo}' {found}", PHOTO_HINT))
             continue
         output = f"{person.slug}/photo{found.suffix.lower()}"
         site.files[output] = found
@@ -39,15 +39,15 @@ def attach_photos(site: Site, config: SiteConfig, seeds_dir: Path) -> list[Probl
 PHOTO_HINT = "name a PNG, JPEG, WebP, GIF or SVG file of at most 2 MB inside the seeds folder, e.g. 'photo: me.jpg'"
 
 
-def _photo_file(root: Path, name: str) -> tuple[Path, str]:
+def _photo_file(root: Path, name: str) -> Path | str:
     """The photo's file, or why it cannot be used."""
     if Path(name).suffix.lower() not in PHOTO_TYPES:
-        return root, "is not a picture this site can show"
+        return "is not a picture this site can show"
     found = real_path(root / name)
     if root not in found.parents:
-        return root, "is outside the seeds folder"
+        return "is outside the seeds folder"
     if not found.is_file():
-        return root, "is not in the seeds folder"
+        return "is not in the seeds folder"
     if found.stat().st_size > PHOTO_MAX_BYTES:
-        return root, "is larger than 2 MB"
-    return found, ""
+        return "is larger than 2 MB"
+    return found

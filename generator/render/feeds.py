@@ -18,9 +18,9 @@ EPOCH = "1970-01-01T00:00:00Z"  # a feed's date when it has no paper
 def feed_context(site: Site, profile: Profile | None) -> dict[str, Any]:
     """The context of ``feed.xml``: the site's (``profile`` None) or one profile's."""
     path = f"{profile.slug}/feed.xml" if profile else "feed.xml"
-    papers = profile.papers if profile else [paper for paper in site.papers if paper.profiles and not paper.hidden]
+    papers = profile.papers if profile else site.paged_papers
     dated = [paper for paper in papers if paper.date]  # a feed entry needs a date; none is invented
-    newest = sorted(dated, key=lambda paper: (paper.date or "", paper.id), reverse=True)[:FEED_ENTRIES]
+    newest = sorted(dated, key=lambda paper: (paper.date, paper.id), reverse=True)[:FEED_ENTRIES]
     root = "../" if profile else ""
     return {
         "title": f"{profile.name} · {site.title}" if profile else site.title,

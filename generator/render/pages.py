@@ -119,7 +119,7 @@ class SiteWriter:
         template, key = job
         if template == "paper.html":
             paper = self.papers_by_id[key]
-            return paper_context(self.site, paper, self.lookups.people, self.versions_of(paper))
+            return paper_context(self.site, paper, self.lookups, self.versions_of(paper))
         if template == "feed.xml":
             return feed_context(self.site, self.profiles[key] if key else None)
         if key:

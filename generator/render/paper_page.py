@@ -11,7 +11,9 @@ from typing import Any, NamedTuple
 from generator.model import DedupeResult, Entry, Location, Paper, Site
 from generator.render.bibtex import bibtex_entries
 from generator.render.cards import format_date, paper_links, title_link, venue_details
+from generator.render.profile_page import SiteLookups
 from generator.render.site_pages import PAPER_ROOT, base_context, page_url
+from generator.text.identifiers import arxiv_url
 from generator.text.names import name_key
 from generator.text.venues import MEETING, venue_of
 
@@ -82,14 +84,13 @@ def _differences(entry: Entry, paper: Paper) -> str:
     return "; ".join(part for part in found if part) or "as shown"
 
 
-def paper_context(
-    site: Site, paper: Paper, people: dict[tuple[str, str], str], rows: list[VersionRow]
-) -> dict[str, Any]:
-    """The context of a paper's page (``people``: name key → profile slug; ``rows``: its versions)."""
+def paper_context(site: Site, paper: Paper, lookups: SiteLookups, rows: list[VersionRow]) -> dict[str, Any]:
+    """The context of a paper's page (``lookups``: the site's names and people, built once per
+    build; ``rows``: its versions)."""
     path = paper_path(paper.id)
     url = page_url(site, path)
     root = "../../"
-    names = {profile.slug: profile.name for profile in site.profiles}
+    names, people = lookups.names, lookups.people
     description = _description(paper)
     return base_context(site, path, f"{paper.title} · {site.title}", description, "article") | {
         "json_ld": article_json_ld(paper, url),
@@ -180,9 +181,9 @@ def _issue_tags(paper: Paper) -> list[tuple[str, str]]:
 
 def _absolute(site: Site, address: str) -> str:
     """A link as an indexer needs it: absolute when the site's address is known."""
-    if "://" in address or not site.site_url:
-        return address if "://" in address else f"../../{address}"
-    return site.site_url + address
+    if "://" in address:
+        return address
+    return site.site_url + address if site.site_url else f"../../{address}"
 
 
 def article_json_ld(paper: Paper, url: str) -> dict[str, Any]:
@@ -198,7 +199,7 @@ def article_json_ld(paper: Paper, url: str) -> dict[str, Any]:
         article["isPartOf"] = {"@type": "Periodical", "name": paper.venue}
     if paper.abstract:
         article["abstract"] = paper.abstract
-    same = [link for link in (title_link(paper), paper_links(paper)[0].href if paper.arxiv else "") if link]
+    same = [link for link in (title_link(paper), arxiv_url(paper.arxiv) if paper.arxiv else "") if link]
     if paper.doi:
         article["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi}
     if same:

@@ -45,7 +45,7 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
     path = path or f"{profile.slug}/index.html"
     own = "" if path == f"{profile.slug}/index.html" else f"{profile.slug}/"  # the profile's folder, from here
     root = "../" * path.count("/")
-    home = len(site.profiles) == 1
+    home = site.personal
     description = (site.description if home else "") or profile_description(profile)
     title = site.title if home and path == "index.html" else f"{profile.name} · {site.title}"
     canonical = page_url(site, "index.html" if home else path)
@@ -53,6 +53,7 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
         card_view(paper, profile, lookups.names, entries[paper.id], lookups.versions.get(paper.id, []), root)
         for paper in profile.papers
     ]
+    types, ranges = type_counts(cards), year_ranges(cards)
     return base_context(site, path, title, description, "profile") | {
         "canonical": canonical,
         "json_ld": person_json_ld(profile, canonical),
@@ -76,15 +77,15 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
         ],
         "groups": year_groups(cards),
         "card_count": len(profile.papers),
-        "types": type_counts(cards),
-        "year_ranges": year_ranges(cards),
+        "types": types,
+        "year_ranges": ranges,
         "selected": [card for card in cards if card.selected],
         "controls": {  # a control shows only when some paper gives it something to act on
             "categories": any(paper.category for paper in profile.papers),
             "code": any(paper.code or paper.code_url for paper in profile.papers),
             "score": any(paper.score is not None for paper in profile.papers),
-            "types": len(type_counts(cards)) > 1,
-            "years": len(year_ranges(cards)) > 1,
+            "types": len(types) > 1,
+            "years": len(ranges) > 1,
             "selected": any(card.selected for card in cards),
         },
         "stats": profile_stats(profile, lookups),

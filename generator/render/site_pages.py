@@ -26,16 +26,13 @@ def page_jobs(site: Site) -> dict[str, Job]:
     """Output path → (template, profile slug or paper id): what to render, small enough to send to a
     worker, which builds the context itself.  A profile's job also writes its ``papers.bib`` (from the
     same citation keys as its Cite boxes).  Every paper a profile shows has a page."""
-    home = ("home.html", site.profiles[0].slug) if len(site.profiles) == 1 else ("index.html", "")
-    jobs: dict[str, Job] = {"index.html": home}  # one person's site opens on their page
+    home = ("home.html", site.profiles[0].slug) if site.personal else ("index.html", "")
+    jobs: dict[str, Job] = {"index.html": home, "feed.xml": ("feed.xml", "")}  # one person's site opens on their page
     for profile in site.profiles:
         jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
-    jobs["feed.xml"] = ("feed.xml", "")
-    for profile in site.profiles:
         jobs[f"{profile.slug}/feed.xml"] = ("feed.xml", profile.slug)
-    for paper in site.papers:
-        if paper.profiles and not paper.hidden:
-            jobs[f"{PAPER_ROOT}/{paper.id}/index.html"] = ("paper.html", paper.id)
+    for paper in site.paged_papers:
+        jobs[f"{PAPER_ROOT}/{paper.id}/index.html"] = ("paper.html", paper.id)
     jobs["report.html"] = ("report.html", "")
     jobs["404.html"] = ("404.html", "")
     if site.site_url:
@@ -79,16 +76,17 @@ def page_url(site: Site, path: str) -> str:
 
 def base_context(site: Site, path: str, page_title: str, description: str, og_type: str = "website") -> dict[str, Any]:
     """What every page needs: titles, description, link prefix to the site root, address for sharing."""
+    root = "../" * path.count("/")
     return {
         "site_title": site.title,
-        "root": "../" * path.count("/"),
+        "root": root,
         "page_title": page_title,
         "description": description,
         "canonical": page_url(site, path),
         "og_type": og_type,
         "json_ld": None,
-        "feed": {"href": "../" * path.count("/") + "feed.xml", "title": f"{site.title}: newest papers"},
-        "directory": len(site.profiles) > 1,  # is there a page of profiles to link?
+        "feed": {"href": root + "feed.xml", "title": f"{site.title}: newest papers"},
+        "directory": not site.personal,  # is there a page of profiles to link?
         "footer": site.footer or DEFAULT_FOOTER,
         "report_linked": site.report_linked,
         "noindex": False,
