@@ -155,17 +155,43 @@
       return year >= bounds[0] && year <= bounds[1];
     }
 
-    function matchesYears(card) {
-      return !state.years.length || state.years.some(function (range) { return inYears(card, range); });
+    function matchesSelected(card) {
+      return !state.selected || card.getAttribute("data-selected") === "1";
     }
 
-    function matchesType(card) {
-      return matchesYears(card) && (!state.types.length || state.types.indexOf(card.getAttribute("data-type")) !== -1) &&
-        (!state.selected || card.getAttribute("data-selected") === "1");
+    // The chip groups: each chip's count is the cards that clicking it alone would show, so a
+    // group counts the cards every *other* filter lets through.
+    var groups = [
+      { key: "cats", chips: chips, attribute: "data-category", all: allChip,
+        has: function (card, code) { return card.getAttribute("data-category") === code; } },
+      { key: "types", chips: typeChips, attribute: "data-type",
+        has: function (card, type) { return card.getAttribute("data-type") === type; } },
+      { key: "years", chips: yearChips, attribute: "data-years", has: inYears }
+    ];
+
+    function inGroup(card, group) {
+      var chosen = state[group.key];
+      return !chosen.length || chosen.some(function (value) { return group.has(card, value); });
     }
 
-    function matchesCategory(card) {
-      return !state.cats.length || state.cats.indexOf(card.getAttribute("data-category")) !== -1;
+    // Whether every filter but ``skipped`` (a chip group, or null for none) lets the card through.
+    function passes(card, skipped) {
+      return matchesText(card) && matchesCode(card) && matchesSelected(card) && groups.every(function (group) {
+        return group === skipped || inGroup(card, group);
+      });
+    }
+
+    function showCounts(group) {
+      var candidates = cards.filter(function (card) { return passes(card, group); });
+      group.chips.forEach(function (chip) {
+        var value = chip.getAttribute(group.attribute);
+        chip.querySelector(".count").textContent = candidates.filter(function (card) { return group.has(card, value); }).length;
+        chip.setAttribute("aria-pressed", state[group.key].indexOf(value) !== -1 ? "true" : "false");
+      });
+      if (group.all) {
+        group.all.querySelector(".count").textContent = candidates.length;
+        group.all.setAttribute("aria-pressed", state[group.key].length ? "false" : "true");
+      }
     }
 
     function arrange() {
@@ -191,43 +217,14 @@
     }
 
     function apply() {
-      var candidates = cards.filter(function (card) { return matchesText(card) && matchesCode(card) && matchesType(card); });
-      var candidateSet = new Set(candidates);
       var visible = 0;
       cards.forEach(function (card) {
-        card.hidden = !(candidateSet.has(card) && matchesCategory(card));
+        card.hidden = !passes(card, null);
         if (!card.hidden) { visible += 1; }
       });
-      chips.forEach(function (chip) {
-        var code = chip.getAttribute("data-category");
-        chip.querySelector(".count").textContent = candidates.filter(function (card) {
-          return card.getAttribute("data-category") === code;
-        }).length;
-        chip.setAttribute("aria-pressed", state.cats.indexOf(code) !== -1 ? "true" : "false");
-      });
-      if (allChip) {
-        allChip.querySelector(".count").textContent = candidates.length;
-        allChip.setAttribute("aria-pressed", state.cats.length ? "false" : "true");
-      }
+      groups.forEach(showCounts);
       if (codeToggle) { codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false"); }
       if (selectedToggle) { selectedToggle.setAttribute("aria-pressed", state.selected ? "true" : "false"); }
-      var beforeType = cards.filter(function (card) { return matchesText(card) && matchesCode(card) && matchesCategory(card); });
-      var beforeYears = cards.filter(function (card) {
-        return matchesText(card) && matchesCode(card) && matchesCategory(card) &&
-          (!state.types.length || state.types.indexOf(card.getAttribute("data-type")) !== -1);
-      });
-      yearChips.forEach(function (chip) {
-        var range = chip.getAttribute("data-years");
-        chip.querySelector(".count").textContent = beforeYears.filter(function (card) { return inYears(card, range); }).length;
-        chip.setAttribute("aria-pressed", state.years.indexOf(range) !== -1 ? "true" : "false");
-      });
-      typeChips.forEach(function (chip) {
-        var type = chip.getAttribute("data-type");
-        chip.querySelector(".count").textContent = beforeType.filter(function (card) {
-          return card.getAttribute("data-type") === type;
-        }).length;
-        chip.setAttribute("aria-pressed", state.types.indexOf(type) !== -1 ? "true" : "false");
-      });
       if (search.value !== state.q) { search.value = state.q; }
       sort.value = state.sort;
       arrange();

@@ -13,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -105,3 +105,24 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+CHIPS = "[data-filters] button[data-category], [data-type-filters] button, [data-year-filters] button"
+
+
+def chip_counts_and_what_they_show(page: Page, url: str) -> list[tuple[str, int, int]]:
+    """For every chip of the profile page at ``url``: its label, the count it shows, and how many
+    cards are visible after a plain click on it (which shows that value alone in its group).
+    The only chosen chip of a group is left out: a click on it clears the group."""
+    page.goto(url)
+    found = []
+    for index in range(page.locator(CHIPS).count()):
+        page.goto(url)
+        chip = page.locator(CHIPS).nth(index)
+        chosen_in_group = chip.locator("xpath=..").locator("button[aria-pressed=true]").count()
+        if chip.get_attribute("aria-pressed") == "true" and chosen_in_group == 1:
+            continue
+        label, shown = " ".join(chip.inner_text().split()[:-1]), int(chip.locator(".count").inner_text())
+        chip.click()
+        found.append((label, shown, page.locator("article.card:visible").count()))
+    return found

@@ -5,7 +5,7 @@ that shows the first paper early."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli, write_corpus
+from conftest import chip_counts_and_what_they_show, run_cli, write_corpus
 
 PLAIN = """@article{a1,
   title = {Change Point Detection in Genomic Data},
@@ -144,3 +144,12 @@ def test_many_years_are_offered_in_spans_of_five(tmp_path):
     assert (
         'data-years="2020-2024"' in html and 'data-years="2005-2009"' in html and 'data-years="2024-2024"' not in html
     )
+
+
+@pytest.mark.parametrize("query", ["?years=2024-2024,2023-2023", "?cat=CL&code=1", "?cat=CL,CV&q=language"])
+def test_every_chip_counts_the_cards_a_click_on_it_shows(browser, shipped_site, query):
+    page = browser.new_page()
+    counts = chip_counts_and_what_they_show(page, (shipped_site / "arthur-mensch" / "index.html").as_uri() + query)
+    assert len(counts) > 5
+    assert [(label, shown) for label, shown, _ in counts] == [(label, visible) for label, _, visible in counts]
+    page.close()

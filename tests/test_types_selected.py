@@ -5,7 +5,7 @@ type; clicked in Chromium."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli, write_corpus
+from conftest import chip_counts_and_what_they_show, run_cli, write_corpus
 
 BIB = """@article{j1,
   title = {Optimal Transport for Domain Adaptation},
@@ -117,3 +117,12 @@ def test_a_wrong_selected_value_is_an_error_at_its_line(tmp_path):
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "papers.yaml:2:" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["?selected=1", "?years=2019-2019,2020-2020", "?type=conference&selected=1"])
+def test_every_chip_counts_the_cards_a_click_on_it_shows(browser, site, query):
+    page = browser.new_page()
+    counts = chip_counts_and_what_they_show(page, (site / "index.html").as_uri() + query)
+    assert len(counts) > 4
+    assert [(label, shown) for label, shown, _ in counts] == [(label, visible) for label, _, visible in counts]
+    page.close()
