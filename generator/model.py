@@ -239,6 +239,7 @@ class Site:
     joins: list[str] = field(default_factory=list)
     versions: dict[str, list[Version]] = field(default_factory=dict)  # paper id → its other versions
     files: dict[str, Path] = field(default_factory=dict)  # files copied from the seeds folder: output path → file
+    photos: dict[str, Path] = field(default_factory=dict)  # profile photos, sized when written: output path → file
     description: str = ""  # the home page's meta description (site.yaml)
     footer: str = ""  # the footer's text (site.yaml; empty: the default)
     report_linked: bool = True  # is the build report linked from the footer?

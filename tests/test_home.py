@@ -122,21 +122,36 @@ def test_the_readmes_fork_steps_give_a_working_site(tmp_path):
     assert sorted(path.name for path in seeds.iterdir()) == ["einstein.bib", "site.yaml"]
 
 
-def tiny_png() -> bytes:
-    """A valid one-pixel PNG."""
-    import struct
-    import zlib
+def picture(size: tuple[int, int], format_name: str = "PNG", mode: str = "RGB", exif: dict | None = None) -> bytes:
+    """A picture whose top half is red and bottom half blue (a transparent centre in RGBA)."""
+    import io
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    from PIL import Image
 
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0\x20\x40\x60"))
-        + chunk(b"IEND", b"")
-    )
+    image = Image.new(mode, size, "blue")
+    image.paste("red", (0, 0, size[0], size[1] // 2))
+    if mode == "RGBA":
+        image.paste((0, 0, 0, 0), (size[0] // 2 - 2, size[1] // 2 - 2, size[0] // 2 + 2, size[1] // 2 + 2))
+    buffer = io.BytesIO()
+    options = {"exif": exif_bytes(exif)} if exif else {}
+    image.save(buffer, format_name, **options)
+    return buffer.getvalue()
+
+
+def exif_bytes(tags: dict) -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif.update(tags)
+    return exif.tobytes()
+
+
+def opened(path):
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(path.read_bytes()))
 
 
 PHOTO_SITE = (
@@ -144,26 +159,67 @@ PHOTO_SITE = (
 )
 
 
-def test_a_photo_is_copied_and_shown_in_the_header(browser, tmp_path):
-    files = {"site.yaml": PHOTO_SITE.format(photo="me.png"), "einstein.bib": EINSTEIN, "me.png": tiny_png()}
+ORIENTATION, GPS_INFO = 0x0112, 0x8825
+
+
+def test_a_photo_is_sized_turned_upright_stripped_and_shown_in_the_header(browser, tmp_path):
+    """A phone's 1200x800 JPEG stored on its side (orientation 6: turn it a quarter clockwise),
+    with a GPS tag: written as the 336 px centre square, upright, with no camera metadata."""
+    sideways = picture((1200, 800), "JPEG", exif={ORIENTATION: 6, GPS_INFO: {1: "N"}})
+    files = {"site.yaml": PHOTO_SITE.format(photo="me.jpeg"), "einstein.bib": EINSTEIN, "me.jpeg": sideways}
     seeds = write_corpus(tmp_path / "seeds", files)
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "out" / "albert-einstein" / "photo.png").read_bytes() == tiny_png()
+    written_bytes = (tmp_path / "out" / "albert-einstein" / "photo.jpg").read_bytes()
+    written = opened(tmp_path / "out" / "albert-einstein" / "photo.jpg")
+    assert written.format == "JPEG" and written.size == (336, 336)
+    assert dict(written.getexif()) == {}
+    left, right = written.getpixel((20, 168)), written.getpixel((316, 168))  # turned: red went right
+    assert left[2] > 200 > left[0] and right[0] > 200 > right[2]
     for path in ("index.html", "albert-einstein/index.html"):
         page = browser.new_page()
         page.goto((tmp_path / "out" / path).as_uri())
         photo = page.locator(".profile-header img.photo")
         assert photo.get_attribute("alt") == "Albert Einstein"
-        assert page.evaluate("document.querySelector('img.photo').naturalWidth") == 1  # it loaded
+        assert page.evaluate("document.querySelector('img.photo').naturalWidth") == 336  # it loaded
         assert photo.bounding_box()["width"] == 112
         page.close()
+    again = run_cli("build", "--seeds", seeds, "--out", tmp_path / "again")
+    assert again.returncode == 0
+    assert (tmp_path / "again" / "albert-einstein" / "photo.jpg").read_bytes() == written_bytes
 
 
-@pytest.mark.parametrize("photo", ["missing.png", "../outside.png", "notes.pdf"])
+@pytest.mark.parametrize(
+    ("name", "content", "written_as", "size"),
+    [
+        ("me.png", picture((40, 60), mode="RGBA"), "photo.png", (40, 40)),  # never enlarged
+        ("me.gif", picture((500, 500), "GIF"), "photo.png", (336, 336)),
+        ("me.webp", picture((900, 400), "WEBP"), "photo.webp", (336, 336)),
+    ],
+)
+def test_each_kind_of_photo_is_written_square_in_a_format_browsers_show(tmp_path, name, content, written_as, size):
+    files = {"site.yaml": PHOTO_SITE.format(photo=name), "einstein.bib": EINSTEIN, name: content}
+    seeds = write_corpus(tmp_path / "seeds", files)
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    written = opened(tmp_path / "out" / "albert-einstein" / written_as)
+    assert written.size == size
+    if name.endswith(".png"):
+        assert written.mode == "RGBA" and written.getpixel((20, 20))[3] < 255  # transparency kept
+    assert f'src="albert-einstein/{written_as}"' in (tmp_path / "out" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("photo", ["missing.png", "../outside.png", "notes.pdf", "broken.jpg", "huge.png", "pdf.png"])
 def test_a_photo_that_cannot_be_shown_is_an_error_at_its_line(tmp_path, photo):
-    (tmp_path / "outside.png").write_bytes(tiny_png())
-    files = {"site.yaml": PHOTO_SITE.format(photo=photo), "einstein.bib": EINSTEIN, "notes.pdf": "%PDF"}
+    (tmp_path / "outside.png").write_bytes(picture((10, 10)))
+    files = {
+        "site.yaml": PHOTO_SITE.format(photo=photo),
+        "einstein.bib": EINSTEIN,
+        "notes.pdf": "%PDF",
+        "pdf.png": "%PDF-1.7 not a picture",
+        "broken.jpg": picture((300, 300), "JPEG")[:400],  # cut short
+        "huge.png": picture((9000, 6000), mode="1"),  # a small file of 54 million pixels
+    }
     seeds = write_corpus(tmp_path / "seeds", files)
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr

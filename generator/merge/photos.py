@@ -1,12 +1,13 @@
 """A profile's picture (``photo:`` in site.yaml): a PNG, JPEG, WebP, GIF or SVG file inside the
-seeds folder, copied into the site beside the profile's page and shown in its header at a fixed
-size (the file itself is not resized).  A missing, outside, unknown or oversized file is an error
-at its site.yaml line.
+seeds folder, given its place beside the profile's page (``Site.photos``; the render stage sizes
+it).  A missing, outside, unknown, oversized or unreadable file is an error at its site.yaml line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
 
 from generator.config.site import SiteConfig
 from generator.errors import Problem
@@ -15,11 +16,13 @@ from generator.model import Site
 
 PHOTO_TYPES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
 PHOTO_MAX_BYTES = 2_000_000
+PHOTO_MAX_PIXELS = 50_000_000  # a small file of huge dimensions would take gigabytes to decode
+OUTPUT_SUFFIXES = {".jpeg": ".jpg", ".gif": ".png"}  # a GIF's first frame is written as a PNG
 
 
 def attach_photos(site: Site, config: SiteConfig, seeds_dir: Path) -> list[Problem]:
-    """Give each profile whose config names a photo its output path (``site.files`` lists what to
-    copy); the problems with the names."""
+    """Give each profile whose config names a photo its output path (``site.photos`` lists what to
+    size and write); the problems with the names."""
     root = real_path(seeds_dir)
     problems = []
     profiles = {profile.slug: profile for profile in site.profiles}
@@ -30,8 +33,9 @@ def attach_photos(site: Site, config: SiteConfig, seeds_dir: Path) -> list[Probl
         if isinstance(found, str):
             problems.append(Problem(config.path, person.photo_line, f"photo '{person.photo}' {found}", PHOTO_HINT))
             continue
-        output = f"{person.slug}/photo{found.suffix.lower()}"
-        site.files[output] = found
+        suffix = found.suffix.lower()
+        output = f"{person.slug}/photo{OUTPUT_SUFFIXES.get(suffix, suffix)}"
+        site.photos[output] = found
         profiles[person.slug].photo = output
     return problems
 
@@ -50,4 +54,21 @@ def _photo_file(root: Path, name: str) -> Path | str:
         return "is not in the seeds folder"
     if found.stat().st_size > PHOTO_MAX_BYTES:
         return "is larger than 2 MB"
-    return found
+    return _picture_problem(found) or found
+
+
+def _picture_problem(path: Path) -> str:
+    """Why the raster picture at ``path`` cannot be read whole ("" when it can; SVG is not checked)."""
+    if path.suffix.lower() == ".svg":
+        return ""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > PHOTO_MAX_PIXELS:
+                return f"is {width}×{height} pixels, more than 50 million"
+            if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
+                return f"is a {image.format} picture, not the PNG, JPEG, WebP or GIF its name says"
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return "cannot be read as a picture (damaged, or not the format its name says)"
+    return ""

@@ -20,6 +20,7 @@ from generator.model import DedupeResult, Site
 from generator.output.files import OutputFiles
 from generator.render.environment import Renderer, asset_dir
 from generator.render.pages import SiteWriter
+from generator.render.photos import sized_photo
 from generator.render.site_pages import deployment_files
 
 WriterFactory = Callable[[Site, DedupeResult, tuple[int, int], Renderer, Path], SiteWriter]
@@ -55,5 +56,7 @@ def render_site(
         output.add(path, text, "deployment")
     for path, source in sorted(site.files.items()):
         output.add(path, source.read_bytes(), f"a file a paper links ({source.name})")
+    for path, source in sorted(site.photos.items()):
+        output.add(path, sized_photo(source, path), f"a profile's photo ({source.name})")
     output.add_tree(asset_dir("static"), "static", "static")
     return Rendered(output, [job for job, _, _, fresh in results if fresh])
