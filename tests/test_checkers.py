@@ -56,8 +56,9 @@ def test_axe_finds_no_serious_violation(browser, served_site, page_path, scheme)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_violation_on_a_phone(browser, served_site, scheme):
-    assert axe_violations(browser, served_site + "arthur-mensch/index.html", scheme, 390) == []
+@pytest.mark.parametrize("page_path", ["arthur-mensch/index.html", "papers/mixtral-of-experts/index.html"])
+def test_axe_finds_no_serious_violation_on_a_phone(browser, served_site, page_path, scheme):
+    assert axe_violations(browser, served_site + page_path, scheme, 390) == []
 
 
 def test_axe_reports_a_low_contrast_page(browser, tmp_path):
@@ -99,3 +100,32 @@ def test_nu_html_checker_reports_an_invalid_page(tmp_path):
         encoding="utf-8",
     )
     assert len(nu_errors(tmp_path)) >= 2
+
+
+@pytest.fixture(scope="module")
+def personal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One person's site (its root is their page), with a photo, selected papers and types."""
+    from conftest import run_cli, write_corpus
+    from test_home import picture
+    from test_paper_pages import EINSTEIN
+
+    root = tmp_path_factory.mktemp("personal")
+    site = (
+        "title: Albert Einstein\ndescription: Papers by Albert Einstein.\nfooter: My papers.\n"
+        "profiles:\n  - name: Albert Einstein\n    photo: me.jpg\n    sources: [einstein.bib]\n"
+    )
+    files = {"site.yaml": site, "einstein.bib": EINSTEIN, "me.jpg": picture((600, 800), "JPEG")}
+    result = run_cli("build", "--seeds", write_corpus(root / "seeds", files), "--out", root / "out")
+    assert result.returncode == 0, result.stderr
+    return root / "out"
+
+
+@pytest.mark.parametrize(("scheme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
+def test_axe_finds_no_serious_violation_on_a_personal_site(browser, personal_site, scheme, width):
+    paper = next(personal_site.glob("papers/*/index.html")).relative_to(personal_site)
+    for page_path in ("index.html", str(paper)):
+        assert axe_violations(browser, (personal_site / page_path).as_uri(), scheme, width) == [], page_path
+
+
+def test_nu_html_checker_finds_no_error_on_a_personal_site(personal_site):
+    assert nu_errors(personal_site) == []
