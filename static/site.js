@@ -174,15 +174,26 @@
       return !chosen.length || chosen.some(function (value) { return group.has(card, value); });
     }
 
-    // Whether every filter but ``skipped`` (a chip group, or null for none) lets the card through.
-    function passes(card, skipped) {
-      return matchesText(card) && matchesCode(card) && matchesSelected(card) && groups.every(function (group) {
-        return group === skipped || inGroup(card, group);
+    // For each card the other filters let through, whether each chip group does (worked out once
+    // per change, then read for the cards shown and for every group's counts).
+    function groupVerdicts() {
+      var verdicts = new Map();
+      cards.forEach(function (card) {
+        if (matchesText(card) && matchesCode(card) && matchesSelected(card)) {
+          verdicts.set(card, groups.map(function (group) { return inGroup(card, group); }));
+        }
       });
+      return verdicts;
     }
 
-    function showCounts(group) {
-      var candidates = cards.filter(function (card) { return passes(card, group); });
+    // Whether every filter but the chip group numbered ``skipped`` (-1: none) lets the card through.
+    function passes(verdicts, card, skipped) {
+      var verdict = verdicts.get(card);
+      return Boolean(verdict) && verdict.every(function (ok, index) { return ok || index === skipped; });
+    }
+
+    function showCounts(verdicts, group, index) {
+      var candidates = cards.filter(function (card) { return passes(verdicts, card, index); });
       group.chips.forEach(function (chip) {
         var value = chip.getAttribute(group.attribute);
         chip.querySelector(".count").textContent = candidates.filter(function (card) { return group.has(card, value); }).length;
@@ -217,12 +228,12 @@
     }
 
     function apply() {
-      var visible = 0;
+      var verdicts = groupVerdicts(), visible = 0;
       cards.forEach(function (card) {
-        card.hidden = !passes(card, null);
+        card.hidden = !passes(verdicts, card, -1);
         if (!card.hidden) { visible += 1; }
       });
-      groups.forEach(showCounts);
+      groups.forEach(function (group, index) { showCounts(verdicts, group, index); });
       if (codeToggle) { codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false"); }
       if (selectedToggle) { selectedToggle.setAttribute("aria-pressed", state.selected ? "true" : "false"); }
       if (search.value !== state.q) { search.value = state.q; }
