@@ -225,3 +225,21 @@ def test_a_photo_that_cannot_be_shown_is_an_error_at_its_line(tmp_path, photo):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "site.yaml:4:" in result.stderr and "photo" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("mode", "kept"), [("RGB", True), ("CMYK", False), ("L", False)])
+def test_a_photos_colour_profile_is_kept_only_for_the_colours_written(tmp_path, mode, kept):
+    """A print shop's CMYK JPEG (or a grey one) is written as RGB: its own profile would tell
+    browsers to read RGB values as CMYK or grey, so it is dropped; an RGB photo keeps its profile."""
+    import io
+
+    from PIL import Image, ImageCms
+
+    from generator.render.photos import sized_photo
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    source = tmp_path / "me.jpg"
+    Image.new(mode, (500, 400)).save(source, "JPEG", icc_profile=profile)
+    written = Image.open(io.BytesIO(sized_photo(source, "ann/photo.jpg")))
+    assert written.mode == "RGB" and written.size == (336, 336)
+    assert (written.info.get("icc_profile") == profile) is kept

@@ -27,7 +27,8 @@ def sized_photo(source: Path, output_path: str) -> bytes:
     with Image.open(source) as image:
         image.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))  # JPEG: decode at a reduced scale when it can
         fitted = _square(ImageOps.exif_transpose(image), suffix)
-        profile = image.info.get("icc_profile")
+        profile = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None  # a CMYK or grey
+        # profile would misdescribe the RGB written (without it, browsers take the colours as sRGB)
     format_name, options = ENCODINGS[suffix]
     buffer = io.BytesIO()
     fitted.save(buffer, format_name, **options, **({"icc_profile": profile} if profile else {}))
