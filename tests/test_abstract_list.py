@@ -27,6 +27,19 @@ def test_header_lines_become_affiliations():
     assert doc.entries[0].location.line == 2
 
 
+@pytest.mark.parametrize("header", ["Ann Lee", "A. Lee", "ANN LEE"])
+def test_a_header_line_naming_the_person_is_not_shown_as_an_affiliation(tmp_path, header):
+    from conftest import run_cli, write_corpus
+
+    site = "profiles:\n  - name: Ann Lee\n    sources: [lee.txt]\n"
+    text = f"{header}\nMIT CSAIL, Lee Lab\nAbstract: {LONG}\n"
+    seeds = write_corpus(tmp_path / "seeds", {"site.yaml": site, "lee.txt": text})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="affiliations">MIT CSAIL · Lee Lab</p>' in html
+
+
 def test_hard_wrapped_abstract_is_joined_and_starts_at_its_abstract_line():
     doc = parse("\n\nAbstract: We introduce a model\nthat spans\n   three lines.\nAbstract: Next.")
     assert doc.entries[0].abstract == "We introduce a model that spans three lines."

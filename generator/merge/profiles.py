@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from generator.config.site import RESERVED, SiteConfig
 from generator.model import Location, Paper, Profile, SourceDoc
 from generator.sources.catalog import Catalog
+from generator.text.names import name_key, name_words
 from generator.text.normalize import numbered_apart, slugify
 
 
@@ -68,7 +69,7 @@ def make_profile(person: Person, own_docs: list[SourceDoc], own_papers: list[Pap
     """A person's profile from their own source files and papers (sorted, newest first)."""
     affiliations = person.affiliations
     if affiliations is None:
-        affiliations = list(dict.fromkeys(a for doc in own_docs for a in doc.affiliations))
+        affiliations = _header_affiliations(person, own_docs)
     category = next((doc.primary_category for doc in own_docs if doc.primary_category), "")
     return Profile(
         slug=person.slug,
@@ -81,6 +82,14 @@ def make_profile(person: Person, own_docs: list[SourceDoc], own_papers: list[Pap
         links=person.links,
         aliases=person.aliases,
     )
+
+
+def _header_affiliations(person: Person, own_docs: list[SourceDoc]) -> list[str]:
+    """The affiliations the person's sources name in their headers, each once; a header line that
+    is the person's own name (``Ann Lee``, ``A. Lee``: scraped lists often start with it) is not one."""
+    own_names = {name_key(name) for name in [person.name, *person.aliases]}
+    named = dict.fromkeys(part for doc in own_docs for part in doc.affiliations)
+    return [part for part in named if len(name_words(part)) < 2 or name_key(part) not in own_names]
 
 
 def sort_papers(papers: list[Paper]) -> list[Paper]:
