@@ -95,7 +95,7 @@ def _build(options: BuildOptions, stages: Stages) -> BuildSummary:
     dedupe = stages.deduplicate(reading.sources)
     laps.mark("dedupe")
     slugs, bio_names = profile_slugs(config, docs), bio_files(options.seeds_dir)
-    resolution = stages.resolve(load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs), dedupe)
+    resolution = _resolve(stages, *load_overrides(options.seeds_dir / OVERRIDES_FILE, slugs), dedupe)
     bios = load_bios(options.seeds_dir, configured_bios(config, slugs), bio_names)
     site = stages.merge(config, catalog, docs, resolution, bios)
     fail_if_any(attach_photos(site, config, options.seeds_dir))
@@ -205,6 +205,17 @@ def shown_path(path: Path, seeds_dir: Path) -> str:
         return real_path(path).relative_to(real_path(seeds_dir)).as_posix()
     except ValueError:
         return str(path)
+
+
+def _resolve(stages: Stages, overrides: list[Override], problems: list[Problem], dedupe: DedupeResult) -> Resolution:
+    """The well-formed papers.yaml overrides resolved; every papers.yaml problem reported at once,
+    those of its form (``problems``) with those of what its items name."""
+    try:
+        resolution = stages.resolve(overrides, dedupe)
+    except BuildError as error:
+        raise BuildError(problems + error.problems) from None
+    fail_if_any(problems)
+    return resolution
 
 
 def _check_seeds(seeds_dir: Path) -> None:

@@ -117,6 +117,17 @@ def test_match_finding_no_paper_or_several_is_an_error_naming_candidates(tmp_pat
     assert "orca-3b" in result.stderr  # candidates are named
 
 
+def test_mistakes_of_form_and_names_that_name_nothing_are_reported_in_one_build(tmp_path):
+    """A user fixing papers.yaml sees every mistake at once, not those of the names only after
+    fixing those of the form."""
+    result, out = build(tmp_path, "- match: nothing like this\n  title: X\n- match: Orca-3B\n  titel: Oops\n")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "papers.yaml:1: match 'nothing like this' finds no paper" in result.stderr
+    assert "papers.yaml:4: unknown key 'titel'" in result.stderr
+    assert result.stderr.index("papers.yaml:1:") < result.stderr.index("papers.yaml:4:")  # in file order
+    assert not out.exists()
+
+
 def test_bad_keys_and_values_are_errors_with_hints(tmp_path):
     result, _ = build(
         tmp_path,

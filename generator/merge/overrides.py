@@ -76,16 +76,17 @@ class Override:
         return Location(OVERRIDES_FILE, self.lines.get(key, self.line))
 
 
-def load_overrides(path: Path, profile_slugs: list[str]) -> list[Override]:
-    """Read and validate papers.yaml (a missing file means no overrides; anything else by that
-    name is read, so that a folder or a named pipe is reported, not passed over)."""
+def load_overrides(path: Path, profile_slugs: list[str]) -> tuple[list[Override], list[Problem]]:
+    """Read and validate papers.yaml: the well-formed overrides, and the problems with the others
+    (the caller reports them with what resolving the good ones finds, all in one build).  A missing
+    file means no overrides; anything else by that name is read, so that a folder or a named pipe
+    is reported, not passed over."""
     if not os.path.lexists(path):
-        return []
+        return [], []
     problems: list[Problem] = []
     document = parse_yaml(path, OVERRIDES_FILE, problems)
     if document.value in ({}, None):
-        fail_if_any(problems)
-        return []
+        return [], problems
     if not isinstance(document.value, list):
         problems.append(
             Problem(
@@ -95,10 +96,9 @@ def load_overrides(path: Path, profile_slugs: list[str]) -> list[Override]:
                 "start each override with '- match: \"a phrase of the abstract\"'",
             )
         )
-        fail_if_any(problems)
+        return [], problems
     overrides = [o for item in document.value if (o := _override(item, profile_slugs, problems)) is not None]
-    fail_if_any(problems)
-    return overrides
+    return overrides, problems
 
 
 def _override(item: Located, profile_slugs: list[str], problems: list[Problem]) -> Override | None:
