@@ -64,8 +64,21 @@ def test_no_entry_is_lost_and_different_dois_stay_two_papers(built):
 def test_a_key_used_twice_keeps_both_papers_and_warns_with_both_lines(built):
     out, stderr = built
     assert by_title(out, "Assistive robots")["sources"] == [{"file": "mendeley.bib", "line": 6}]
-    assert by_title(out, "Visualisation needs human factors")["sources"] == [{"file": "mendeley.bib", "line": 21}]
-    assert "mendeley.bib:21: warning: citation key 'Calero-Valdez2019' is used twice (first at line 6)" in stderr
+    assert by_title(out, "Visualisation needs human factors")["sources"] == [{"file": "mendeley.bib", "line": 23}]
+    assert "mendeley.bib:23: warning: citation key 'Calero-Valdez2019' is used twice (first at line 6)" in stderr
+
+
+def test_a_reference_managers_private_fields_are_published_nowhere(built):
+    """Mendeley's and Zotero's notes (annote), JabRef's owner, groups and comments, Mendeley's
+    groups and tags, paths on the user's disk: in no file of the site, the Cite boxes and
+    papers.bib included; the entry's other fields are."""
+    out, _ = built
+    site_text = "".join(path.read_text(encoding="utf-8") for path in out.rglob("*") if path.suffix in TEXT_FILES)
+    assert "PRIVATE" not in site_text and "home/andre" not in site_text and "readstatus" not in site_text
+    assert "issn = {0028-0836}" in (out / "andre-calero-valdez" / "papers.bib").read_text(encoding="utf-8")
+
+
+TEXT_FILES = {".html", ".bib", ".json", ".js", ".xml", ".txt"}
 
 
 def test_a_field_given_twice_is_a_warning_and_the_first_value_is_kept(built):
@@ -234,7 +247,7 @@ def test_papers_bib_gives_the_users_own_entries(built):
     assert "@article{zhao2017ci,\n" in bib and "  doi = {10.1287/OPRE.41.3.100},\n" in bib  # as written
     assert "  volume = {41},\n  number = {3},\n" in bib
     assert "@article{Calero-Valdez2019,\n" in bib and "@article{Calero-Valdez2019b,\n" in bib  # both, told apart
-    assert "mendeley-groups = {Own papers}" in bib and "file = " not in bib  # no path on the user's disk
+    assert "mendeley-groups" not in bib and "file = " not in bib  # not their folders, no path on their disk
     relativity = bib[bib.index("@article{einstein1950meaning,") :].split("\n}\n")[0]
     for site_only in ("abbr", "selected", "bibtex_show", "preview", "pdf", "code", "html", "slides", "poster", "video"):
         assert f"\n  {site_only} = " not in relativity

@@ -69,6 +69,26 @@ SITE_ONLY_FIELDS = {  # what a site keeps in its .bib for itself: never in a cit
     "abstract",  # shown on the card already; the Cite box stays short
     "crossref",  # the volume it names is not in the file the entry is cited from (its fields are)
 }
+PRIVATE_FIELDS = {  # what a reference manager keeps for its user: never published
+    "annote",  # notes (Mendeley, Zotero, BibDesk)
+    "annotation",
+    "comment",  # JabRef's comments
+    "owner",  # JabRef: who added the entry, when, to which groups, how it was rated…
+    "timestamp",
+    "groups",
+    "readstatus",
+    "ranking",
+    "relevance",
+    "priority",
+    "qualityassured",
+    "printed",
+    "date-added",  # BibDesk
+    "date-modified",
+    "read",
+    "rating",
+    "local-url",
+}
+PRIVATE_PREFIXES = ("mendeley-", "bdsk-")  # mendeley-groups, mendeley-tags; bdsk-file-1, bdsk-url-1
 TRUE_VALUES = ("true", "yes", "1")
 VENUE_FIELDS = {"phdthesis": "school", "mastersthesis": "school", "thesis": "school", "techreport": "institution"}
 
@@ -127,9 +147,17 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
 
 
 def citation_of(raw: BibEntry) -> Citation:
-    """The entry as its source wrote it, without the fields a site keeps for itself."""
-    kept = tuple((name, found.written) for name, found in raw.fields.items() if name not in SITE_ONLY_FIELDS)
+    """The entry as its source wrote it, without the fields a site keeps for itself or a reference
+    manager for its user (notes, groups, ratings, paths on the user's disk)."""
+    kept = tuple((name, found.written) for name, found in raw.fields.items() if is_published(name))
     return Citation(raw.type, raw.key, kept)
+
+
+def is_published(field_name: str) -> bool:
+    """Whether a field of the user's entry goes into the citation the site shows."""
+    return not (
+        field_name in SITE_ONLY_FIELDS or field_name in PRIVATE_FIELDS or field_name.startswith(PRIVATE_PREFIXES)
+    )
 
 
 def _text(raw: BibEntry, name: str) -> str:
