@@ -248,3 +248,28 @@ def test_biblatex_dates_and_latex_escapes_in_addresses():
         found["Year only"].url == "https://ex.org/a%20b" and found["Year only"].code_url == "https://github.com/ex/a_b"
     )
     assert found["Bad date"].date == "2001"
+
+
+def test_biblatex_entry_types_give_their_venue_and_eprintclass_its_category():
+    """Zotero and Better BibTeX write biblatex: @thesis and @report name the ``institution``, @online
+    the ``organization``; the arXiv class is ``eprintclass``."""
+    from generator.sources.bibtex import parse
+
+    text = (
+        "@thesis{a, title={Thesis}, type={phdthesis}, institution={ENS}, date={2016}}\n"
+        "@report{b, title={Report}, institution={INRIA}, type={Research Report}, number={RR-1}}\n"
+        "@online{c, title={Post}, organization={Example Blog}, url={https://example.org/p}}\n"
+        "@phdthesis{d, title={Old style}, school={ETH}, institution={ignored}}\n"
+        "@article{e, title={Preprint}, eprinttype={arxiv}, eprint={2301.01234}, eprintclass={cs.LG}}\n"
+        "@misc{f, title={Plain}, organization={Not a venue for misc}}\n"
+    )
+    found = {entry.title: entry for entry in parse(text.splitlines(), "x.bib").entries}
+    assert {title: entry.venue for title, entry in found.items()} == {
+        "Thesis": "ENS",
+        "Report": "INRIA",
+        "Post": "Example Blog",
+        "Old style": "ETH",
+        "Preprint": "",
+        "Plain": "",
+    }
+    assert (found["Preprint"].arxiv, found["Preprint"].category) == ("2301.01234", "LG")

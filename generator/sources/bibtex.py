@@ -90,7 +90,15 @@ PRIVATE_FIELDS = {  # what a reference manager keeps for its user: never publish
 }
 PRIVATE_PREFIXES = ("mendeley-", "bdsk-")  # mendeley-groups, mendeley-tags; bdsk-file-1, bdsk-url-1
 TRUE_VALUES = ("true", "yes", "1")
-VENUE_FIELDS = {"phdthesis": "school", "mastersthesis": "school", "thesis": "school", "techreport": "institution"}
+VENUE_FIELDS = {  # entry type → the fields naming where it appeared, when it has no journal or booktitle
+    "phdthesis": ("school",),
+    "mastersthesis": ("school",),
+    "thesis": ("school", "institution"),  # biblatex's @thesis names the institution
+    "techreport": ("institution",),
+    "report": ("institution",),  # biblatex's @report
+    "online": ("organization",),
+    "manual": ("organization",),
+}
 
 
 def parse(lines: list[str], path: str) -> SourceDoc:
@@ -123,7 +131,7 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
         authors=authors,
         authors_truncated=cut,
         date=bib_date(raw),
-        category=normalize_category(raw.value("primaryclass")),
+        category=normalize_category(raw.value("primaryclass") or raw.value("eprintclass")),  # BibTeX's, biblatex's
         doi=normalize_doi(_verbatim(raw, "doi")) or "",
         url=_url(_verbatim(raw, "url")),
         venue=_venue(raw),
@@ -280,12 +288,8 @@ def _arxiv(raw: BibEntry, doi: str) -> str:
 
 
 def _venue(raw: BibEntry) -> str:
-    given = (
-        raw.value("booktitle")
-        or raw.value("journal")
-        or raw.value("journaltitle")  # biblatex's name (Zotero, Better BibTeX)
-        or raw.value(VENUE_FIELDS.get(raw.type, "journal"))
-    )
+    named = ("booktitle", "journal", "journaltitle", *VENUE_FIELDS.get(raw.type, ()))  # journaltitle: biblatex's
+    given = next((value for name in named if (value := raw.value(name))), "")
     if not given and raw.type == "misc" and not WEB_ADDRESS.match(raw.value("howpublished").strip()):
         given = raw.value("howpublished")
     venue = clean_text(TIE.sub(" ", given)).text
