@@ -25,6 +25,9 @@ from generator.text.normalize import clean_text, comparison_key, slugify, strip_
         (r"$x^{abc\beta}$", "x^(abcβ)"),
         (r"G{\'e}rard and \"Ozil \c{c}a", "Gérard and Özil ça"),
         (r"\textbf{bold} and \emph{emphasis}", "bold and emphasis"),
+        # old-style font switches, an italic correction, a hyphenation point (BibTeX titles)
+        (r"{\em On} the {\bf Bold} and {\sc Small Caps}\/ pre\-trained", "On the Bold and Small Caps pretrained"),
+        (r"$\displaystyle x$ and {\small text}", "x and text"),
         ("Costs $5 and $10 today", "Costs $5 and $10 today"),
         ("caf&eacute; &amp;amp; &lt;b&gt;", "café & <b>"),
         ("the \ufb01rst and \ufb02ow", "the first and flow"),

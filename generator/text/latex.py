@@ -20,10 +20,12 @@ from generator.text.latex_symbols import (
     ALPHABETS,
     DROP_ARGUMENT,
     GREEK,
+    INVISIBLE,
     KEEP_ARGUMENT,
     MATH_SYMBOLS,
     SUBSCRIPTS,
     SUPERSCRIPTS,
+    SWITCHES,
     TEXT_SYMBOLS,
 )
 
@@ -161,7 +163,10 @@ class _Reader:
         if name in DROP_ARGUMENT:
             self.read_argument()
             return ""
-        if name in ("left", "right", "big", "Big", "bigg", "Bigg"):
+        if name in ("left", "right", "big", "Big", "bigg", "Bigg") or name in INVISIBLE:
+            return ""
+        if name in SWITCHES:
+            self.skip_spaces()  # as TeX does after a command word
             return ""
         if name == "frac":
             return f"{_wrap(self.read_argument())}/{_wrap(self.read_argument())}"

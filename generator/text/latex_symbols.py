@@ -231,6 +231,15 @@ KEEP_ARGUMENT = {
 }
 
 
+SWITCHES = {  # declarations that take no argument and only change the look: dropped, with the space after them
+    *("em", "bf", "it", "sl", "sc", "tt", "rm", "sf", "normalfont", "relax", "protect", "noindent"),
+    *("bfseries", "mdseries", "itshape", "slshape", "scshape", "upshape", "rmfamily", "sffamily", "ttfamily"),
+    *("tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge"),
+    *("displaystyle", "textstyle", "scriptstyle", "scriptscriptstyle"),
+}
+INVISIBLE = {"/", "-"}  # an italic correction, a hyphenation point
+
+
 DROP_ARGUMENT = {"cite", "citep", "citet", "ref", "eqref", "label", "footnote", "vspace", "hspace"}
 
 
