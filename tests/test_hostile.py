@@ -130,3 +130,30 @@ def test_yaml_nested_deeper_than_a_configuration_needs_is_refused(tmp_path):
         parse_yaml(path, "site.yaml", [])
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == ("site.yaml", 1) and problem.hint
+
+
+CONTROLLED = (
+    "@article{a1,\n title = {Control\x0bChars in \x08Titles},\n author = {Lee, Ann},\n journal = {J},\n"
+    " year = {2020},\n note = {A \x1b[31mterminal colour},\n"
+    " abstract = {Copied from a PDF\x0cpage with a \x01 start of heading, a \x7f and a \ufffe non-character.},\n}\n"
+)
+
+
+def test_control_characters_from_a_pdf_or_a_terminal_never_reach_a_page_or_feed(tmp_path):
+    """A form feed or an escape sequence pasted into a source would make every feed invalid XML and
+    every page invalid HTML: they are dropped (or become spaces) wherever the text is shown."""
+    import re
+    import xml.etree.ElementTree as ElementTree
+
+    site = "profiles:\n  - name: Ann Lee\n    sources: [lee.bib]\n"
+    seeds = write_corpus(tmp_path / "seeds", {"site.yaml": site, "lee.bib": CONTROLLED})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    written = {path: path.read_text(encoding="utf-8") for path in (tmp_path / "out").rglob("*") if path.is_file()}
+    forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe]")
+    assert [path.name for path, text in written.items() if path.suffix != ".png" and forbidden.search(text)] == []
+    for path in written:
+        if path.suffix == ".xml":
+            ElementTree.parse(path)  # well-formed: a control character would raise here
+    page = written[tmp_path / "out" / "ann-lee" / "index.html"]
+    assert "Control Chars in Titles" in page and "Copied from a PDF page with a start of heading" in page

@@ -22,7 +22,7 @@ from generator.model import Citation, Entry, Location, SourceDoc
 from generator.sources.bibtex_syntax import BibEntry, read_bibtex
 from generator.text.dates import month_number
 from generator.text.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
-from generator.text.normalize import clean_text, strip_ellipsis
+from generator.text.normalize import clean_text, strip_ellipsis, without_controls
 
 FORMAT = "bibtex"
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
@@ -157,7 +157,7 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
 def citation_of(raw: BibEntry) -> Citation:
     """The entry as its source wrote it, without the fields a site keeps for itself or a reference
     manager for its user (notes, groups, ratings, paths on the user's disk)."""
-    kept = tuple((name, found.written) for name, found in raw.fields.items() if is_published(name))
+    kept = tuple((name, without_controls(found.written)) for name, found in raw.fields.items() if is_published(name))
     return Citation(raw.type, raw.key, kept)
 
 

@@ -124,9 +124,21 @@ def _joined_entity(match: re.Match[str]) -> str:
 
 
 def collapse_whitespace(text: str) -> str:
-    """Turn every run of whitespace (including NBSP and zero-width marks) into one space."""
+    """Turn every run of whitespace (including NBSP and zero-width marks) into one space; control
+    characters go (see :func:`without_controls`)."""
     text = text.replace("\u200b", "").replace("\u00ad", "").replace("\ufeff", "")
-    return " ".join(text.split())
+    return " ".join(without_controls(text).split())
+
+
+# Characters neither HTML nor XML may carry (a PDF's form feed, a terminal's escape, U+FFFE…): page
+# breaks and separators become spaces, the rest go; tab, line feed and carriage return stay.
+CONTROLS = dict.fromkeys([*range(0x09), *range(0x0E, 0x1C), 0x7F, *range(0x80, 0xA0), 0xFFFE, 0xFFFF])
+CONTROLS |= dict.fromkeys(range(0xFDD0, 0xFDF0)) | dict.fromkeys([0x0B, 0x0C, *range(0x1C, 0x20)], " ")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without the characters :data:`CONTROLS` lists (the same text when it has none)."""
+    return text if text.isprintable() or not any(ord(char) in CONTROLS for char in text) else text.translate(CONTROLS)
 
 
 def strip_ellipsis(text: str) -> tuple[str, bool]:
