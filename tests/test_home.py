@@ -243,3 +243,21 @@ def test_a_photos_colour_profile_is_kept_only_for_the_colours_written(tmp_path, 
     written = Image.open(io.BytesIO(sized_photo(source, "ann/photo.jpg")))
     assert written.mode == "RGB" and written.size == (336, 336)
     assert (written.info.get("icc_profile") == profile) is kept
+
+
+def test_a_photo_is_the_link_preview_picture_when_the_sites_address_is_known(tmp_path):
+    """og:image and the Person's JSON-LD image need an absolute address: given with site_url,
+    left out without it."""
+    site = "site_url: https://ae.example.org/\n" + PHOTO_SITE.format(photo="me.jpg")
+    files = {"site.yaml": site, "einstein.bib": EINSTEIN, "me.jpg": picture((400, 400), "JPEG")}
+    result = run_cli("build", "--seeds", write_corpus(tmp_path / "seeds", files), "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    photo = "https://ae.example.org/albert-einstein/photo.jpg"
+    for path in ("index.html", "albert-einstein/index.html"):
+        html = (tmp_path / "out" / path).read_text(encoding="utf-8")
+        assert f'<meta property="og:image" content="{photo}">' in html
+        person = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+        assert person["image"] == photo
+    files["site.yaml"] = PHOTO_SITE.format(photo="me.jpg")
+    result = run_cli("build", "--seeds", write_corpus(tmp_path / "plain", files), "--out", tmp_path / "plain-out")
+    assert result.returncode == 0 and "og:image" not in (tmp_path / "plain-out" / "index.html").read_text()

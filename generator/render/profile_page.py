@@ -54,9 +54,11 @@ def profile_context(site: Site, profile: Profile, lookups: SiteLookups, path: st
         for paper in profile.papers
     ]
     types, ranges = type_counts(cards), year_ranges(cards)
+    photo_url = page_url(site, profile.photo) if profile.photo else ""  # "" without site_url
     return base_context(site, path, title, description, "profile") | {
         "canonical": canonical,
-        "json_ld": person_json_ld(profile, canonical),
+        "og_image": photo_url,
+        "json_ld": person_json_ld(profile, canonical, photo_url),
         "feed": {"href": f"{own}feed.xml", "title": f"{profile.name}: newest papers"},
         "bib_href": f"{own}papers.bib",
         "photo_href": f"{own}{profile.photo.rpartition('/')[2]}" if profile.photo else "",
@@ -166,11 +168,13 @@ def profile_description(profile: Profile) -> str:
     return f"{profile.name}{where}: {counted(len(profile.papers), 'paper')}{topics}."
 
 
-def person_json_ld(profile: Profile, url: str) -> dict[str, Any]:
+def person_json_ld(profile: Profile, url: str, photo_url: str = "") -> dict[str, Any]:
     """schema.org ``Person`` with the person's papers as ``ScholarlyArticle`` works they authored."""
     person: dict[str, Any] = {"@context": "https://schema.org", "@type": "Person", "name": profile.name}
     if url:
         person["url"] = url
+    if photo_url:
+        person["image"] = photo_url
     if profile.affiliations:
         person["affiliation"] = [{"@type": "Organization", "name": name} for name in profile.affiliations]
     if profile.links:

@@ -84,6 +84,7 @@ def base_context(site: Site, path: str, page_title: str, description: str, og_ty
         "description": description,
         "canonical": page_url(site, path),
         "og_type": og_type,
+        "og_image": "",  # the absolute address of a picture for link previews (a profile's photo)
         "json_ld": None,
         "feed": {"href": root + "feed.xml", "title": f"{site.title}: newest papers"},
         "directory": not site.personal,  # is there a page of profiles to link?
