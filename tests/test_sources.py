@@ -33,6 +33,28 @@ def test_windows_1252_is_read_with_a_warning_naming_the_byte(tmp_path):
     assert warning.line == 2 and "byte 0xe9 at offset 28" in warning.message and "Windows-1252" in warning.message
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path, encoding):
+    """What Windows tools save as "Unicode" (PowerShell's redirection, Notepad, some exporters)."""
+    import codecs
+
+    bom = {"utf-16-be": codecs.BOM_UTF16_BE, "utf-32-be": codecs.BOM_UTF32_BE}.get(encoding, b"")
+    path = tmp_path / "wide.bib"
+    path.write_bytes(bom + "@article{a,\n  title = {Naïve Café Models},\n  year = {2020},\n}\n".encode(encoding))
+    doc = parse_source(path, "wide.bib")
+    assert [(entry.title, entry.location.line) for entry in doc.entries] == [("Naïve Café Models", 1)]
+    assert doc.notes == []
+
+
+def test_a_broken_utf16_file_is_an_error_at_its_line(tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes("Abstract: fine\nAbstract: cut".encode("utf-16") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(BuildError) as caught:
+        parse_source(path, "broken.txt")
+    [problem] = caught.value.problems
+    assert problem.line == 2 and "UTF-16" in problem.message and "UTF-8" in problem.hint
+
+
 def test_bytes_that_are_neither_utf8_nor_windows_1252_are_an_error(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"Abstract: fine\nAbstract: \x81\x8d broken\n")

@@ -7,6 +7,7 @@ raises :class:`~generator.errors.BuildError` listing every problem it found.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -49,10 +50,13 @@ def source_bytes(path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES
 def read_text(
     path: Path, shown_path: str, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None
 ) -> tuple[str, list[Problem]]:
-    """Read a source as text (``data``: its bytes, when already read): UTF-8 (BOM allowed), else
-    Windows-1252 with a warning; refuse binary data."""
+    """Read a source as text (``data``: its bytes, when already read): UTF-8 (BOM allowed), UTF-16
+    or UTF-32 with their BOM (what Windows tools save as "Unicode"), else Windows-1252 with a
+    warning; refuse binary data."""
     if data is None:
         data = source_bytes(path, shown_path, max_bytes)
+    if data.startswith(WIDE_BOMS):
+        return _wide_text(data, shown_path), []
     if b"\x00" in data:
         raise _fail(
             shown_path,
@@ -64,6 +68,25 @@ def read_text(
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         return _legacy_text(data, error, shown_path)
+
+
+# UTF-32 first: its little-endian BOM begins with UTF-16's
+WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _wide_text(data: bytes, shown_path: str) -> str:
+    """A UTF-32 or UTF-16 file, told by its byte-order mark."""
+    encoding = "utf-32" if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) else "utf-16"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+        raise _fail(
+            shown_path,
+            line,
+            f"not valid {encoding.upper()} text, though it starts with a {encoding.upper()} byte-order mark",
+            "save the file as UTF-8",
+        ) from None
 
 
 def _legacy_text(data: bytes, error: UnicodeDecodeError, shown_path: str) -> tuple[str, list[Problem]]:
