@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import run_cli, write_corpus
@@ -57,6 +58,30 @@ def test_names_braces_and_others():
         True,
     )
     assert parse_authors("de la Fontaine, Jean and Doe, Jr, John") == (["Jean de la Fontaine", "John Doe, Jr"], False)
+
+
+def test_dblps_homonym_numbers_are_not_part_of_a_name(tmp_path):
+    """dblp tells homonyms apart with a number (``Wei Wang 0001``): not shown, not compared, so the
+    person is bold on the card and counted once among co-authors."""
+    assert parse_authors("Wei Wang 0001 and Zhang, Lei 0003 and {Class of 0001}") == (
+        ["Wei Wang", "Lei Zhang", "Class of 0001"],
+        False,
+    )
+    bib = (
+        "@inproceedings{DBLP:conf/x/WangZ21,\n  author = {Wei Wang 0001 and Lei Zhang 0003},\n"
+        "  title = {Graph Queries at Scale},\n  booktitle = {ICDE},\n  year = {2021},\n}\n"
+        "@article{DBLP:journals/x/ZhangW22,\n  author = {Lei Zhang and Wei Wang},\n"
+        "  title = {Streams of Graphs},\n  journal = {VLDB J.},\n  year = {2022},\n}\n"
+    )
+    site = "profiles:\n  - name: Wei Wang\n    sources: [dblp.bib]\n"
+    seeds = write_corpus(tmp_path / "seeds", {"site.yaml": site, "dblp.bib": bib})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    authors = re.findall(r'<div class="authors">(.*?)</div>', html)
+    assert authors == ["Lei Zhang, <strong>Wei Wang</strong>", "<strong>Wei Wang</strong>, Lei Zhang"]
+    assert '<li>Lei Zhang <span class="count">2</span></li>' in html
+    assert "{Wei Wang 0001 and Lei Zhang 0003}" in html  # Cite gives the entry as dblp wrote it
 
 
 def test_braces_in_titles_and_string_macros(tmp_path):

@@ -26,6 +26,7 @@ from generator.text.normalize import clean_text, strip_ellipsis, without_control
 
 FORMAT = "bibtex"
 ARXIV_VENUES = re.compile(r"^(?:arxiv\b.*|corr|computing research repository)$", re.IGNORECASE)
+DBLP_HOMONYM_NUMBER = re.compile(r"\s+0\d{3}(?=\s*(?:,|$))")  # dblp's "Wei Wang 0001": its homonyms told apart
 TOP_LEVEL_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 WEB_ADDRESS = re.compile(r"^https?://\S+$")
 FILE_NAME = re.compile(r"^[\w][\w ./+-]*\.\w{1,5}$")  # a relative file name with an extension
@@ -219,7 +220,7 @@ def parse_authors(value: str) -> tuple[list[str], bool]:
     """``Hoffmann, Jordan and M{\\"u}ller, K. and others`` → ``(["Jordan Hoffmann", "K. Müller"], True)``."""
     names, truncated = [], False
     for part in _split_top_level(value):
-        name = clean_text(part).text
+        name = clean_text(DBLP_HOMONYM_NUMBER.sub("", part)).text
         if name.lower() in ("others", "et al.", "et al"):
             truncated = True
         elif name:

@@ -36,18 +36,18 @@ def name_key(name: str) -> tuple[str, str]:
 
 
 def name_words(name: str) -> list[str]:
-    """A name's folded words, given names first, suffixes dropped (``Calero Valdez, André`` →
-    ``andre calero valdez``)."""
+    """A name's folded words, given names first, suffixes and numbers dropped (``Calero Valdez,
+    André`` → ``andre calero valdez``; dblp's ``Wei Wang 0001`` → ``wei wang``)."""
     if name.isascii() and "," not in name:  # most names: no regular expression needed
         words = name.lower().translate(ASCII_SEPARATORS).split()
-        while len(words) > 1 and words[-1] in SUFFIXES:
+        while len(words) > 1 and (words[-1] in SUFFIXES or words[-1].isdigit()):
             words.pop()
         return words
     folded = ascii_fold(name).lower()
     family, comma, given = folded.partition(",")
     if comma and given.strip() and given.strip().rstrip(".") not in SUFFIXES:
         folded = f"{given} {family}"
-    words = [word for word in NAME_SEPARATORS.split(folded.replace(",", " ")) if word]
+    words = [word for word in NAME_SEPARATORS.split(folded.replace(",", " ")) if word and not word.isdigit()]
     while len(words) > 1 and words[-1] in SUFFIXES:
         words.pop()
     return words
