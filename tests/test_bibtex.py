@@ -298,3 +298,22 @@ def test_biblatex_entry_types_give_their_venue_and_eprintclass_its_category():
         "Plain": "",
     }
     assert (found["Preprint"].arxiv, found["Preprint"].category) == ("2301.01234", "LG")
+
+
+def test_a_date_not_on_the_calendar_is_cut_to_what_is_with_a_warning_at_its_line():
+    """A 31st of June or a 13th month would make the feeds' timestamps and the pages' dates invalid."""
+    from generator.sources.bibtex import parse
+
+    text = (
+        "@article{a, title={June}, year={2021}, month={jun},\n  day={31}}\n"
+        "@article{b, title={Leap}, date={2020-02-29}}\n"
+        "@article{c, title={February}, date={2021-02-29}}\n"
+        "@article{d, title={Month}, date={2021-13}}\n"
+    )
+    doc = parse(text.splitlines(), "x.bib")
+    assert [entry.date for entry in doc.entries] == ["2021-06", "2020-02-29", "2021-02", "2021"]
+    assert [(note.line, note.message) for note in doc.notes] == [
+        (2, "2021-06-31 is not a date on the calendar: 2021-06 is used"),
+        (4, "2021-02-29 is not a date on the calendar: 2021-02 is used"),
+        (5, "2021-13 is not a date on the calendar: 2021 is used"),
+    ]

@@ -20,7 +20,7 @@ import re
 from generator.errors import Problem
 from generator.model import Citation, Entry, Location, SourceDoc
 from generator.sources.bibtex_syntax import BibEntry, read_bibtex
-from generator.text.dates import month_number
+from generator.text.dates import calendar_date, month_number
 from generator.text.identifiers import arxiv_from_doi, arxiv_in_text, normalize_arxiv, normalize_category, normalize_doi
 from generator.text.normalize import clean_text, strip_ellipsis, without_controls
 
@@ -131,7 +131,7 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
         latex_residue=abstract.latex_residue,
         authors=authors,
         authors_truncated=cut,
-        date=bib_date(raw),
+        date=_checked_date(raw, path, notes),
         category=normalize_category(raw.value("primaryclass") or raw.value("eprintclass")),  # BibTeX's, biblatex's
         doi=normalize_doi(_verbatim(raw, "doi")) or "",
         url=_url(_verbatim(raw, "url")),
@@ -251,6 +251,23 @@ def _first_last(name: str) -> str:
     if len(pieces) == 3:  # von Last, Jr, First
         return f"{pieces[2]} {pieces[0]}, {pieces[1]}"
     return name
+
+
+def _checked_date(raw: BibEntry, path: str, notes: list[Problem]) -> str | None:
+    """The entry's date, cut to what is on the calendar (a warning says what was left out)."""
+    given = bib_date(raw)
+    if given is None or (date := calendar_date(given)) == given:
+        return given
+    field = raw.fields.get("date") or raw.fields.get("day") or raw.fields.get("month")
+    notes.append(
+        Problem(
+            path,
+            field.line if field else raw.line,
+            f"{given} is not a date on the calendar: {date} is used",
+            "correct the month or day in the entry",
+        )
+    )
+    return date
 
 
 def bib_date(raw: BibEntry) -> str | None:

@@ -1,6 +1,8 @@
-"""Month names, read and written the same way everywhere."""
+"""Month names, read and written the same way everywhere; dates that exist on the calendar."""
 
 from __future__ import annotations
+
+import calendar
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _LONG_NAMES = [
@@ -26,3 +28,14 @@ def month_number(text: str) -> int | None:
     if text.isdigit():
         return int(text) if 1 <= int(text) <= 12 else None
     return MONTH_NUMBERS.get(text)
+
+
+def calendar_date(date: str) -> str:
+    """The longest part of ``YYYY-MM-DD`` (or ``YYYY-MM``, ``YYYY``) that is on the calendar:
+    ``2021-02-30`` → ``2021-02``, ``2021-13`` → ``2021``."""
+    year, month, day = [*map(int, date.split("-")), 0, 0][:3]
+    if not 1 <= month <= 12:
+        return date[:4]
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return date[:7]
+    return date[:10]
