@@ -317,3 +317,21 @@ def test_a_date_not_on_the_calendar_is_cut_to_what_is_with_a_warning_at_its_line
         (4, "2021-02-29 is not a date on the calendar: 2021-02 is used"),
         (5, "2021-13 is not a date on the calendar: 2021 is used"),
     ]
+
+
+def test_an_entry_without_a_key_lends_its_fields_to_no_other_entry():
+    """JabRef keeps entries whose key was never set (``@Article{,``); one of them was taken as the
+    crossref volume of every entry that has no crossref, whose venue became its title."""
+    from generator.sources.bibtex import parse
+
+    text = (
+        "@Article{,\n  title = {An Entry Without a Key},\n  journal = {Keyless Journal},\n  year = {2019},\n}\n"
+        "@Article{withkey,\n  title = {An Entry With a Key},\n  year = {2020},\n}\n"
+        "@InProceedings{talk,\n  title = {A Talk},\n  year = {2021},\n}\n"
+    )
+    found = {entry.title: entry for entry in parse(text.splitlines(), "jabref.bib").entries}
+    assert {title: entry.venue for title, entry in found.items()} == {
+        "An Entry Without a Key": "Keyless Journal",
+        "An Entry With a Key": "",
+        "A Talk": "",
+    }

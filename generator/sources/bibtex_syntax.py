@@ -89,7 +89,8 @@ def _inherit_crossrefs(entries: list[BibEntry]) -> None:
     by_key = {entry.key.casefold(): entry for entry in entries}
     parents: set[int] = set()
     for entry in entries:
-        parent = by_key.get(entry.value("crossref").strip().casefold())
+        named = entry.value("crossref").strip().casefold()
+        parent = by_key.get(named) if named else None  # no crossref: not the entry with an empty key
         if parent is None or parent is entry:
             continue
         parents.add(id(parent))
