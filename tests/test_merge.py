@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 from hypothesis import example, given, settings
@@ -120,3 +121,71 @@ def _check_merge_after_edits(titles, builds):
             slug: [paper.id for paper in own] for slug, own in expected.papers_of.items()
         }
         assert shown.untitled == expected.untitled
+
+
+PREPRINT_AND_JOURNAL = """@article{lee2020biorxiv,
+  title={Single-cell atlas of the developing mouse cortex},
+  author={Lee, Ann and Chen, Bo and Garcia, Maria},
+  journal={bioRxiv},
+  pages={2020--05},
+  year={2020},
+  doi={10.1101/2020.05.01.123456},
+  publisher={Cold Spring Harbor Laboratory}
+}
+@article{lee2021single,
+  title={Single-cell atlas of the developing mouse cortex},
+  author={Lee, Ann and Chen, Bo and Garcia, Maria and Smith, John},
+  journal={Nature},
+  volume={590},
+  pages={123--130},
+  year={2021},
+  doi={10.1038/s41586-021-00001-1}
+}
+@article{lee2022med,
+  title={Cortical organoids model early human brain development},
+  author={Lee, Ann and Chen, Bo},
+  journal={medRxiv},
+  year={2022}
+}
+"""
+
+
+def test_a_preprint_and_its_journal_version_show_the_journal_never_a_mix(tmp_path):
+    """Google Scholar exports a bioRxiv preprint as @article{…, journal={bioRxiv}}: merged with its
+    Nature version, the paper takes venue, DOI, volume, pages and Cite from the Nature entry (it
+    had taken bioRxiv, the preprint's DOI and pages "2020--05" with Nature's volume); a paper
+    only on medRxiv is a preprint."""
+    import json
+
+    from conftest import run_cli, write_corpus
+
+    site = "profiles:\n  - name: Ann Lee\n    sources: [lee.bib]\n"
+    seeds = write_corpus(tmp_path / "seeds", {"site.yaml": site, "lee.bib": PREPRINT_AND_JOURNAL})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    papers = {p["title"]: p for p in json.loads((tmp_path / "out" / "papers.json").read_text())["papers"]}
+    atlas = papers["Single-cell atlas of the developing mouse cortex"]
+    assert (atlas["venue"], atlas["doi"], atlas["volume"], atlas["pages"]) == (
+        "Nature",
+        "10.1038/s41586-021-00001-1",
+        "590",
+        "123–130",
+    )
+    assert atlas.get("publisher") is None  # the preprint server's publisher is not the journal's
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "@article{lee2021single," in html and "@article{lee2020biorxiv," not in html
+    types = dict(re.findall(r'<article class="card" id="([^"]+)"[^>]* data-type="([a-z]+)"', html))
+    assert sorted(types.values()) == ["journal", "preprint"]
+
+
+def test_preprint_servers_are_told_by_their_doi_prefix_and_their_name():
+    from generator.text.identifiers import is_preprint_doi
+    from generator.text.venues import is_preprint_server
+
+    preprints = ["10.1101/2020.05.01.123456", "10.1101/123456", "10.48550/arXiv.2203.15556", "10.21203/rs.3.rs-1/v1"]
+    publications = ["10.1101/gr.123456.111", "10.1038/s41586-021-00001-1", "10.1145/3292500.3330701"]
+    assert [is_preprint_doi(doi) for doi in preprints + publications] == [True] * 4 + [False] * 3
+    assert [is_preprint_server(name) for name in ("bioRxiv", "SSRN Electronic Journal", "Research Square")] == [
+        True
+    ] * 3
+    assert [is_preprint_server(name) for name in ("Nature", "Genome Research", "Squares and Research")] == [False] * 3

@@ -37,6 +37,7 @@ from generator.dedupe.glued import Glue, Unglued, may_be_glued, unglue
 from generator.dedupe.signatures import Signature, has_word
 from generator.dedupe.titles import TitleLevel, title_level
 from generator.model import PairDecision
+from generator.text.identifiers import is_preprint_doi
 
 MIN_PREFIX_WORDS = 20
 
@@ -322,14 +323,11 @@ def _edited_verdict(shorter: Signature, longer: Signature, scores: dict[str, flo
     return False, "abstracts differ"
 
 
-ARXIV_DOI_PREFIX = "10.48550/"  # arXiv's own DOIs name the preprint, not a publication
-
-
 def _publisher_doi(signature: Signature) -> str:
-    """The entry's DOI, unless it is arXiv's DOI for the preprint (a preprint and the paper it
-    became have different DOIs and are one paper)."""
+    """The entry's DOI, unless it is a preprint server's DOI for the preprint (arXiv's, bioRxiv's…:
+    a preprint and the paper it became have different DOIs and are one paper)."""
     doi = signature.entry.doi
-    return "" if doi.startswith(ARXIV_DOI_PREFIX) else doi
+    return "" if is_preprint_doi(doi) else doi
 
 
 def containment(short: str, long: str) -> float:

@@ -3,8 +3,11 @@
 For every field of a :class:`~generator.model.Paper` one rule says which entry wins, and the
 winner is recorded in ``provenance``: the title of a titled source; the most complete abstract
 (not truncated, least LaTeX residue, longest); the earliest date; score, category, affiliation,
-venue and identifiers from the first source that has them; the longest author list; Code if any
-source says so.  Papers without a title anywhere get one derived from the abstract (marked as
+venue and identifiers from the first source that has them, except that the fields of one
+version (venue, DOI, volume, number, pages, publisher, series, abbreviation and the BibTeX entry
+Cite gives) come from the first entry published at a venue that is not a preprint server, when
+there is one, so that a bioRxiv preprint and its journal version show the journal, its DOI and
+its pages, never a mix; the longest author list; Code if any source says so.  Papers without a title anywhere get one derived from the abstract (marked as
 derived).  Then the paper's ``papers.yaml`` overrides are applied, noting where they disagree
 with the sources.
 """
@@ -17,8 +20,9 @@ from typing import TypeVar
 
 from generator.merge.overrides import Override
 from generator.model import Cluster, Entry, Location, Paper
-from generator.text.identifiers import arxiv_month
+from generator.text.identifiers import arxiv_month, is_preprint_doi
 from generator.text.normalize import comparison_key, first_sentence
+from generator.text.venues import is_preprint_server
 
 DERIVED_TITLE_WORDS = 12
 
@@ -82,6 +86,8 @@ FIRST_GIVEN = (  # the first source giving one wins
     "citation",
 )
 EXTRA_FIELDS = FIRST_GIVEN[7:]  # given to the paper as the entry gives them
+VERSION_FIELDS = ("venue", "volume", "number", "pages", "publisher", "series", "venue_short")
+RECORD_FIRST = ("doi", "citation")  # the version of record's when it has one, else the first given
 
 
 _FIRST_GIVEN_VALUES = attrgetter(*FIRST_GIVEN)
@@ -104,6 +110,21 @@ def _first_given(entries: list[Entry]) -> dict[str, Entry]:
     return given
 
 
+def _of_record(entries: list[Entry], given: dict[str, Entry]) -> dict[str, Entry]:
+    """``given``, with the fields of one version (:data:`VERSION_FIELDS`) all from the first entry
+    published at a venue that is not a preprint server, if there is one (a field it lacks stays
+    empty: another version's would not describe it), and its DOI and BibTeX entry when it has them."""
+    record = _first(entries, lambda entry: bool(entry.venue) and not _is_preprint(entry))
+    if record is None:
+        return given
+    chosen = {name: entry for name, entry in given.items() if name not in VERSION_FIELDS}
+    return chosen | {name: record for name in VERSION_FIELDS + RECORD_FIRST if _gives(getattr(record, name))}
+
+
+def _is_preprint(entry: Entry) -> bool:
+    return is_preprint_server(entry.venue) or is_preprint_doi(entry.doi)
+
+
 def _gives(value: object) -> bool:
     return value is not None and value is not False and value != ""
 
@@ -115,7 +136,7 @@ def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
 
 def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
     """A paper by the merge rules (see the module), each field from the entry its rule picks."""
-    given = _first_given(entries)
+    given = _of_record(entries, _first_given(entries))
     authors_entry = _most_authors(entries)
     dated = _by_date(entries)
     picks = {

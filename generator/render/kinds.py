@@ -1,12 +1,13 @@
 """A paper's publication type, for the type chips and the grouping by type: journal,
 conference, preprint, chapter, thesis, software or other; read from the BibTeX type a source
-gave, else from the venue's words and the arXiv id.
+gave (a "journal" that is a preprint server is a preprint), else from the venue's words and the
+arXiv id.
 """
 
 from __future__ import annotations
 
 from generator.model import Paper
-from generator.text.venues import MEETING, PERIODICAL, venue_of
+from generator.text.venues import MEETING, PERIODICAL, is_preprint_server, venue_of
 
 TYPE_LABELS = {
     "journal": "Journal",
@@ -40,6 +41,8 @@ def publication_type(paper: Paper) -> str:
     given = BIBTEX_TYPES.get(paper.citation.type.lower(), "") if paper.citation else ""
     if given == "journal" and not paper.venue and paper.arxiv:
         return "preprint"  # an arXiv preprint exported as @article with no journal
+    if given in ("journal", "") and paper.venue and is_preprint_server(paper.venue):
+        return "preprint"  # Google Scholar's @article{…, journal={bioRxiv}}
     if given:
         return given
     venue = venue_of(paper.venue) if paper.venue else None

@@ -18,6 +18,10 @@ ARXIV_IN_TEXT = re.compile(
 )
 DOI = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 ARXIV_DOI = re.compile(rf"^10\.48550/arxiv\.({NEW_ARXIV}|{OLD_ARXIV})$", re.IGNORECASE)
+PREPRINT_DOI = re.compile(  # the DOI prefixes of preprint servers: such a DOI names the preprint
+    r"^10\.(?:48550|21203|2139|31219|31223|31224|31234|31235|26434|20944|36227)/"  # arXiv, Research Square, SSRN,
+    r"|^10\.1101/\d"  # OSF, EarthArXiv, engrXiv, PsyArXiv, SocArXiv, ChemRxiv, Preprints.org, TechRxiv; bioRxiv
+)  # and medRxiv (10.1101/2020.05.01.123456; CSHL's journals' DOIs, 10.1101/gr.…, start with letters)
 CATEGORY = re.compile(r"^(?:[A-Z]{2}|[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?)$")
 
 
@@ -47,6 +51,11 @@ def arxiv_from_doi(doi: str) -> str | None:
     """``10.48550/arxiv.2203.15556`` → ``2203.15556``."""
     match = ARXIV_DOI.match(doi)
     return match.group(1) if match else None
+
+
+def is_preprint_doi(doi: str) -> bool:
+    """Does ``doi`` (normalised) name a preprint on a preprint server rather than a publication?"""
+    return PREPRINT_DOI.match(doi) is not None
 
 
 def normalize_category(value: str) -> str:

@@ -24,6 +24,9 @@ PERIODICAL_WORDS = word_set(
     "newsletter quarterly annals ann"
 )
 MEETING_WORDS = word_set("conference conf proceedings proc symposium symp workshop congress meeting colloquium")
+PREPRINT_WORDS = word_set(  # the servers' names: a paper there is a preprint, whatever its BibTeX type
+    "arxiv biorxiv medrxiv chemrxiv psyarxiv socarxiv engrxiv eartharxiv techrxiv edarxiv ssrn preprint preprints"
+)
 FILLER_WORDS = word_set("a an the of on in for and to at acm ieee international intl annual")
 ACRONYM_MIN = 3  # letters; shorter tokens ("ml", "db") are not taken for acronyms
 
@@ -81,3 +84,10 @@ def _abbreviates(left: Venue, right: Venue) -> bool:
     """Does every distinctive word of the shorter begin a distinctive word of the longer?"""
     short, long = sorted((left.distinctive, right.distinctive), key=lambda words: (len(words), sum(map(len, words))))
     return bool(short) and all(any(word.startswith(part) for word in long) for part in short)
+
+
+def is_preprint_server(name: str) -> bool:
+    """Does ``name`` name a preprint server (``bioRxiv``, ``medRxiv``, ``SSRN Electronic Journal``,
+    ``Research Square``, ``OSF Preprints``…)?"""
+    venue = venue_of(name)
+    return venue is not None and (bool(set(venue.words) & PREPRINT_WORDS) or "research square" in " ".join(venue.words))
