@@ -172,10 +172,35 @@ def test_a_preprint_and_its_journal_version_show_the_journal_never_a_mix(tmp_pat
         "123–130",
     )
     assert atlas.get("publisher") is None  # the preprint server's publisher is not the journal's
+    assert atlas["date"] == "2021"  # the journal's year, not the preprint's
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "@article{lee2021single," in html and "@article{lee2020biorxiv," not in html
     types = dict(re.findall(r'<article class="card" id="([^"]+)"[^>]* data-type="([a-z]+)"', html))
     assert sorted(types.values()) == ["journal", "preprint"]
+
+
+def test_an_arxiv_preprint_of_december_and_its_conference_paper_show_the_conferences_year(tmp_path):
+    """arXiv in December 2023, ICLR in 2024: the card said "ICLR, 2023"."""
+    import json
+
+    from conftest import run_cli, write_corpus
+
+    bib = (
+        "@misc{lee2023flows,\n  title={Flow Matching for Molecules},\n  author={Lee, Ann and Chen, Bo},\n"
+        "  year={2023},\n  month={dec},\n  eprint={2312.01234},\n  archivePrefix={arXiv},\n}\n"
+        "@inproceedings{lee2024flows,\n  title={Flow Matching for Molecules},\n  author={Lee, Ann and Chen, Bo},\n"
+        "  booktitle={International Conference on Learning Representations},\n  year={2024},\n}\n"
+    )
+    site = "profiles:\n  - name: Ann Lee\n    sources: [lee.bib]\n"
+    seeds = write_corpus(tmp_path / "seeds", {"site.yaml": site, "lee.bib": bib})
+    result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    [paper] = json.loads((tmp_path / "out" / "papers.json").read_text())["papers"]
+    assert (paper["venue"], paper["date"], paper["arxiv"]) == (
+        "International Conference on Learning Representations",
+        "2024",
+        "2312.01234",
+    )
 
 
 def test_preprint_servers_are_told_by_their_doi_prefix_and_their_name():

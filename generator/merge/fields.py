@@ -2,14 +2,15 @@
 
 For every field of a :class:`~generator.model.Paper` one rule says which entry wins, and the
 winner is recorded in ``provenance``: the title of a titled source; the most complete abstract
-(not truncated, least LaTeX residue, longest); the earliest date; score, category, affiliation,
-venue and identifiers from the first source that has them, except that the fields of one
-version (venue, DOI, volume, number, pages, publisher, series, abbreviation and the BibTeX entry
-Cite gives) come from the first entry published at a venue that is not a preprint server, when
-there is one, so that a bioRxiv preprint and its journal version show the journal, its DOI and
-its pages, never a mix; the longest author list; Code if any source says so.  Papers without a title anywhere get one derived from the abstract (marked as
-derived).  Then the paper's ``papers.yaml`` overrides are applied, noting where they disagree
-with the sources.
+(not truncated, least LaTeX residue, longest); score, category, affiliation, arXiv id and URL
+from the first source that has them; the longest author list; Code if any source says so.  The
+fields of one version (venue, volume, number, pages, publisher, series, abbreviation) all come
+from the *version of record*, the first entry published at a venue that is not a preprint
+server, when there is one, and its DOI, BibTeX entry and date when it gives them, so that a
+bioRxiv preprint and its Nature version show Nature, its year and its pages, never a mix;
+otherwise each comes from the first source that has it, and the date is the earliest.  Papers
+without a title anywhere get one derived from the abstract (marked as derived).  Then the
+paper's ``papers.yaml`` overrides are applied, noting where they disagree with the sources.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def merge_paper(cluster: Cluster, owners: dict[str, list[str]], overrides: list[
 
 
 def _check_arxiv_month(paper: Paper) -> None:
-    """A new-style arXiv id tells the first version's month (2204.14198: April 2022); say when the date disagrees."""
+    """A new-style arXiv id tells the first version's month (2204.14198: April 2022); say when the
+    date disagrees (unless the paper was published at a venue: its date is then the publication's)."""
+    if paper.venue:
+        return
     month = arxiv_month(paper.arxiv)
     if month and paper.date and len(paper.date) >= 7 and not paper.date.startswith(month):
         paper.disagreements.append(
@@ -110,15 +114,27 @@ def _first_given(entries: list[Entry]) -> dict[str, Entry]:
     return given
 
 
-def _of_record(entries: list[Entry], given: dict[str, Entry]) -> dict[str, Entry]:
-    """``given``, with the fields of one version (:data:`VERSION_FIELDS`) all from the first entry
-    published at a venue that is not a preprint server, if there is one (a field it lacks stays
-    empty: another version's would not describe it), and its DOI and BibTeX entry when it has them."""
-    record = _first(entries, lambda entry: bool(entry.venue) and not _is_preprint(entry))
+def _version_of_record(entries: list[Entry]) -> Entry | None:
+    """The first entry published at a venue that is not a preprint server, if there is one."""
+    return _first(entries, lambda entry: bool(entry.venue) and not _is_preprint(entry))
+
+
+def _with_record_fields(given: dict[str, Entry], record: Entry | None) -> dict[str, Entry]:
+    """``given``, with the fields of one version (:data:`VERSION_FIELDS`) all from the version of
+    ``record`` (a field it lacks stays empty: another version's would not describe it), and its DOI
+    and BibTeX entry when it has them."""
     if record is None:
         return given
     chosen = {name: entry for name, entry in given.items() if name not in VERSION_FIELDS}
     return chosen | {name: record for name in VERSION_FIELDS + RECORD_FIRST if _gives(getattr(record, name))}
+
+
+def _same_period(entries: list[Entry], record: Entry | None) -> list[Entry]:
+    """The entries dated within the version of record's date (all of them when it has none): its
+    date is the paper's, not the preprint's a year before."""
+    if record is None or not record.date:
+        return entries
+    return [entry for entry in entries if entry.date and entry.date.startswith(record.date)]
 
 
 def _is_preprint(entry: Entry) -> bool:
@@ -136,9 +152,10 @@ def _from_sources(cluster: Cluster, owners: dict[str, list[str]]) -> Paper:
 
 def _from_many(entries: list[Entry], owners: dict[str, list[str]]) -> Paper:
     """A paper by the merge rules (see the module), each field from the entry its rule picks."""
-    given = _of_record(entries, _first_given(entries))
+    record = _version_of_record(entries)
+    given = _with_record_fields(_first_given(entries), record)
     authors_entry = _most_authors(entries)
-    dated = _by_date(entries)
+    dated = _by_date(_same_period(entries, record))
     picks = {
         "title": given.get("title"),
         "abstract": _best_abstract(entries),
