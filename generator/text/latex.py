@@ -158,6 +158,8 @@ class _Reader:
         if name in ALPHABETS:
             plain, fancy = ALPHABETS[name]
             return self.read_argument().translate(str.maketrans(plain, fancy[: len(plain)]))
+        if name in TEXT_SCRIPTS:
+            return _text_script(self.read_argument(), TEXT_SCRIPTS[name])
         if name in KEEP_ARGUMENT:
             return self.read_argument()
         if name in DROP_ARGUMENT:
@@ -213,6 +215,14 @@ DOTTED = {"ı": "i", "ȷ": "j"}
 def _wrap(text: str) -> str:
     """Parenthesise a compound fraction part or root argument."""
     return text if len(text) <= 1 or text.isalnum() else f"({text})"
+
+
+TEXT_SCRIPTS = {"textsubscript": SUBSCRIPTS, "textsuperscript": SUPERSCRIPTS}
+
+
+def _text_script(text: str, table: dict[str, str]) -> str:
+    """``\\textsubscript{2}`` → ``₂``; the text itself when a character has no Unicode form."""
+    return "".join(table[char] for char in text) if text and all(char in table for char in text) else text
 
 
 def _script(text: str, table: dict[str, str], marker: str) -> str:

@@ -2,7 +2,8 @@
 
 Two views of a text are produced here:
 
-* :func:`clean_text` is for display: HTML entities decoded, Unicode NFKC,
+* :func:`clean_text` is for display: HTML entities decoded, formatting markup read as text
+  (see :mod:`generator.text.markup`), Unicode NFKC,
   LaTeX converted (see :mod:`generator.text.latex`), whitespace collapsed.
 * :func:`comparison_key` is for matching: the clean text further folded to
   lowercase ASCII words, with ligatures, accents, typographic quotes and dashes
@@ -21,6 +22,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from generator.text.latex import latex_to_text
+from generator.text.markup import formatting_to_text
 
 ELLIPSIS_END = re.compile(r"\s*(?:\.\.\.+|…|\[\s*(?:\.\.\.|…)\s*\])\s*$")
 TYPOGRAPHY = {
@@ -75,10 +77,10 @@ class CleanText:
 
 
 def clean_text(raw: str) -> CleanText:
-    """Decode entities, apply NFKC, convert LaTeX and collapse whitespace."""
+    """Decode entities, read formatting markup as text, apply NFKC, convert LaTeX and collapse whitespace."""
     if not needs_cleaning(raw):
         return CleanText(raw)  # plain single-spaced ASCII (most names and many lines) is already clean
-    text = _unescape_html(raw)
+    text = _unescape_html(formatting_to_text(raw))  # markup first: an entity (&lt;b&gt;) is text
     if not text.isascii() and MOJIBAKE.search(text):
         text = _fixed_encoding(text)
     text = unicodedata.normalize("NFKC", text)
@@ -91,7 +93,7 @@ def needs_cleaning(raw: str) -> bool:
     dashes to convert, spaces to collapse?  (Substring tests in C: faster than one regex.)"""
     if not (raw.isascii() and raw.isprintable()) or raw.startswith(" ") or raw.endswith(" "):
         return True
-    return "&" in raw or "\\" in raw or "$" in raw or "{" in raw or "--" in raw or "  " in raw
+    return "&" in raw or "\\" in raw or "$" in raw or "{" in raw or "--" in raw or "  " in raw or "<" in raw
 
 
 def _fixed_encoding(text: str) -> str:
