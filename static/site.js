@@ -73,12 +73,20 @@
 
   // ---- Folding long abstracts ----------------------------------------------------------------
 
-  function foldAbstract(abstract) {
-    abstract.classList.add("clamped");
-    if (abstract.scrollHeight <= abstract.clientHeight + 2) {
-      abstract.classList.remove("clamped");
-      return;
-    }
+  // Clamp every long abstract to a few lines behind a "Show more" button.  All the classes are set
+  // first and all the heights read after: one layout for the page, not one per card (thousands of
+  // cards would otherwise take minutes).
+  function foldAbstracts(abstracts) {
+    abstracts.forEach(function (abstract) { abstract.classList.add("clamped"); });
+    var long = new Set(abstracts.filter(function (abstract) {
+      return abstract.scrollHeight > abstract.clientHeight + 2;
+    }));
+    abstracts.forEach(function (abstract) {
+      if (long.has(abstract)) { addShowMore(abstract); } else { abstract.classList.remove("clamped"); }
+    });
+  }
+
+  function addShowMore(abstract) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "show-more";
@@ -205,33 +213,49 @@
       }
     }
 
+    // The list in the order of ``state.sort``, under year (or type) headings; the cards are moved
+    // only when the sort changes, and a change of filter only shows or hides the headings.
+    var arranged = null;  // {sort, sections: [{heading, cards}]}
+
     function arrange() {
-      var sorted = cards.slice().sort(compareBy(state.sort, order));
-      var byDate = state.sort === "newest" || state.sort === "oldest";
-      var byType = state.sort === "type";
-      var heading = null, year = null;
-      list.textContent = "";
-      sorted.forEach(function (card) {
-        var cardYear = byType ? card.getAttribute("data-type-label") : card.getAttribute("data-year") || "Undated";
-        if ((byDate || byType) && cardYear !== year) {
-          year = cardYear;
-          heading = document.createElement("h3");
-          heading.className = "year-heading";
-          heading.setAttribute("data-year-heading", year);
-          heading.textContent = year;
-          heading.hidden = true;
-          list.appendChild(heading);
-        }
-        if (heading && !card.hidden) { heading.hidden = false; }
-        list.appendChild(card);
+      if (!arranged || arranged.sort !== state.sort) {
+        arranged = { sort: state.sort, sections: ordered() };
+      }
+      arranged.sections.forEach(function (section) {
+        var empty = !section.cards.some(function (card) { return !card.hidden; });
+        if (section.heading.hidden !== empty) { section.heading.hidden = empty; }
       });
+    }
+
+    function ordered() {
+      var sorted = cards.slice().sort(compareBy(state.sort, order));
+      var grouped = state.sort === "newest" || state.sort === "oldest" || state.sort === "type";
+      var sections = [], section = null, fragment = document.createDocumentFragment();
+      sorted.forEach(function (card) {
+        var label = state.sort === "type" ? card.getAttribute("data-type-label") : card.getAttribute("data-year") || "Undated";
+        if (grouped && (!section || section.label !== label)) {
+          var heading = document.createElement("h3");
+          heading.className = "year-heading";
+          heading.setAttribute("data-year-heading", label);
+          heading.textContent = label;
+          fragment.appendChild(heading);
+          section = { label: label, heading: heading, cards: [] };
+          sections.push(section);
+        }
+        if (section) { section.cards.push(card); }
+        fragment.appendChild(card);
+      });
+      list.textContent = "";
+      list.appendChild(fragment);
+      return sections;
     }
 
     function apply() {
       var verdicts = groupVerdicts(), visible = 0;
       cards.forEach(function (card) {
-        card.hidden = !passes(verdicts, card, -1);
-        if (!card.hidden) { visible += 1; }
+        var hide = !passes(verdicts, card, -1);
+        if (card.hidden !== hide) { card.hidden = hide; }
+        if (!hide) { visible += 1; }
       });
       groups.forEach(function (group, index) { showCounts(verdicts, group, index); });
       if (codeToggle) { codeToggle.setAttribute("aria-pressed", state.code ? "true" : "false"); }
@@ -296,7 +320,7 @@
       apply();
     });
 
-    all(list, "[data-abstract]").forEach(foldAbstract);
+    foldAbstracts(all(list, "[data-abstract]"));
     if (filters) { filters.hidden = false; }
     all(section, "[data-type-filters], [data-year-filters]").forEach(function (group) { group.hidden = false; });
     section.querySelector("[data-toolbar]").hidden = false;
