@@ -192,6 +192,12 @@ def test_a_photo_is_sized_turned_upright_stripped_and_shown_in_the_header(browse
 @pytest.mark.parametrize(
     ("name", "content", "written_as", "size"),
     [
+        (
+            "me.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle r="4"/></svg>',
+            "photo.svg",
+            None,
+        ),
         ("me.png", picture((40, 60), mode="RGBA"), "photo.png", (40, 40)),  # never enlarged
         ("me.gif", picture((500, 500), "GIF"), "photo.png", (336, 336)),
         ("me.webp", picture((900, 400), "WEBP"), "photo.webp", (336, 336)),
@@ -202,6 +208,9 @@ def test_each_kind_of_photo_is_written_square_in_a_format_browsers_show(tmp_path
     seeds = write_corpus(tmp_path / "seeds", files)
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
+    if size is None:  # a vector picture, written as it is
+        assert (tmp_path / "out" / "albert-einstein" / written_as).read_bytes() == content
+        return
     written = opened(tmp_path / "out" / "albert-einstein" / written_as)
     assert written.size == size
     if name.endswith(".png"):
@@ -209,7 +218,10 @@ def test_each_kind_of_photo_is_written_square_in_a_format_browsers_show(tmp_path
     assert f'src="albert-einstein/{written_as}"' in (tmp_path / "out" / "index.html").read_text()
 
 
-@pytest.mark.parametrize("photo", ["missing.png", "../outside.png", "notes.pdf", "broken.jpg", "huge.png", "pdf.png"])
+@pytest.mark.parametrize(
+    "photo",
+    ["missing.png", "../outside.png", "notes.pdf", "broken.jpg", "huge.png", "pdf.png", "script.svg", "onload.svg"],
+)
 def test_a_photo_that_cannot_be_shown_is_an_error_at_its_line(tmp_path, photo):
     (tmp_path / "outside.png").write_bytes(picture((10, 10)))
     files = {
@@ -219,6 +231,8 @@ def test_a_photo_that_cannot_be_shown_is_an_error_at_its_line(tmp_path, photo):
         "pdf.png": "%PDF-1.7 not a picture",
         "broken.jpg": picture((300, 300), "JPEG")[:400],  # cut short
         "huge.png": picture((9000, 6000), mode="1"),  # a small file of 54 million pixels
+        "script.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "onload.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>',
     }
     seeds = write_corpus(tmp_path / "seeds", files)
     result = run_cli("build", "--seeds", seeds, "--out", tmp_path / "out")

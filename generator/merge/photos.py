@@ -1,10 +1,12 @@
 """A profile's picture (``photo:`` in site.yaml): a PNG, JPEG, WebP, GIF or SVG file inside the
 seeds folder, given its place beside the profile's page (``Site.photos``; the render stage sizes
-it).  A missing, outside, unknown, oversized or unreadable file is an error at its site.yaml line.
+it).  A missing, outside, unknown, oversized or unreadable file, or an SVG that could run code, is
+an error at its site.yaml line.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -57,10 +59,16 @@ def _photo_file(root: Path, name: str) -> Path | str:
     return _picture_problem(found) or found
 
 
+SVG_ACTIVE = re.compile(rb"<script|<foreignobject|\son[a-z]+\s*=|javascript:|<!entity", re.IGNORECASE)
+
+
 def _picture_problem(path: Path) -> str:
-    """Why the raster picture at ``path`` cannot be read whole ("" when it can; SVG is not checked)."""
+    """Why the picture at ``path`` cannot be shown: a raster picture that cannot be read whole, or
+    an SVG that could run something (a script, an event handler, a ``javascript:`` link, embedded
+    HTML or entity declarations: opened from the site, it would run with the site's rights)."""
     if path.suffix.lower() == ".svg":
-        return ""
+        active = SVG_ACTIVE.search(path.read_bytes())
+        return f"is an SVG that could run code ({active.group().decode(errors='replace').strip()}…)" if active else ""
     try:
         with Image.open(path) as image:
             width, height = image.size
