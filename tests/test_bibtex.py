@@ -335,3 +335,18 @@ def test_an_entry_without_a_key_lends_its_fields_to_no_other_entry():
         "An Entry With a Key": "",
         "A Talk": "",
     }
+
+
+def test_zoteros_note_restating_the_arxiv_id_is_not_shown_but_other_notes_are():
+    from generator.sources.bibtex import parse
+
+    text = (
+        "@misc{a, title={Flows}, doi={10.48550/arXiv.2312.01234}, note={arXiv:2312.01234 [cs]}}\n"
+        "@misc{b, title={Other}, eprint={2401.00001}, archivePrefix={arXiv}, note={arXiv:2312.01234 [cs]}}\n"
+        "@misc{c, title={Talk}, eprint={2401.00002}, archivePrefix={arXiv}, note={Oral presentation}}\n"
+    )
+    assert [entry.note for entry in parse(text.splitlines(), "zotero.bib").entries] == [
+        "",
+        "arXiv:2312.01234 [cs]",  # another id than the entry's: kept, it says something
+        "Oral presentation",
+    ]

@@ -91,6 +91,7 @@ PRIVATE_FIELDS = {  # what a reference manager keeps for its user: never publish
 }
 PRIVATE_PREFIXES = ("mendeley-", "bdsk-")  # mendeley-groups, mendeley-tags; bdsk-file-1, bdsk-url-1
 TRUE_VALUES = ("true", "yes", "1")
+ARXIV_NOTE = re.compile(r"^arxiv:\s*(\S+?)(?:\s*\[[\w.-]+\])?$", re.IGNORECASE)
 VENUE_FIELDS = {  # entry type → the fields naming where it appeared, when it has no journal or booktitle
     "phdthesis": ("school",),
     "mastersthesis": ("school",),
@@ -152,6 +153,8 @@ def _entry(raw: BibEntry, path: str, notes: list[Problem]) -> Entry | None:
         attachments=attachments,
     )
     entry.arxiv = _arxiv(raw, entry.doi)
+    if (restated := ARXIV_NOTE.match(entry.note)) and normalize_arxiv(restated.group(1)) == entry.arxiv:
+        entry.note = ""  # Zotero's "arXiv:2312.01234 [cs]": the id, which the card links already
     return entry
 
 
