@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from generator.model import Paper, Profile, Version
 from generator.render.kinds import TYPE_LABELS, TYPE_RANKS, publication_type
+from generator.render.site_pages import paper_path
 from generator.text.categories import category_name
 from generator.text.dates import MONTH_NAMES
 from generator.text.identifiers import arxiv_url, doi_url
@@ -190,7 +191,7 @@ def card_view(
         note=paper.note,
         venue_short=paper.venue_short,
         versions=[_version_link(version, profile.slug, root) for version in versions or ()],
-        page=f"{root}papers/{paper.id}/index.html",
+        page=root + paper_path(paper.id),
         type=(kind := publication_type(paper)),
         type_label=TYPE_LABELS[kind],
         type_rank=TYPE_RANKS[kind],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Paper, Profile, Site
-from generator.render.site_pages import PAPER_ROOT, page_url
+from generator.render.site_pages import page_url, paper_path
 
 FEED_ENTRIES = 50  # the newest papers a feed lists
 EPOCH = "1970-01-01T00:00:00Z"  # a feed's date when it has no paper
@@ -34,7 +34,7 @@ def feed_context(site: Site, profile: Profile | None) -> dict[str, Any]:
 
 
 def _entry(site: Site, paper: Paper, root: str) -> dict[str, Any]:
-    path = f"{PAPER_ROOT}/{paper.id}/index.html"
+    path = paper_path(paper.id)
     return {
         "title": paper.title,
         "id": _feed_id(site, path),

@@ -12,15 +12,10 @@ from generator.model import DedupeResult, Entry, Location, Paper, Site
 from generator.render.bibtex import bibtex_entries
 from generator.render.cards import format_date, paper_links, title_link, venue_details
 from generator.render.profile_page import SiteLookups
-from generator.render.site_pages import PAPER_ROOT, base_context, page_url
+from generator.render.site_pages import base_context, page_url, paper_path
 from generator.text.identifiers import arxiv_url
 from generator.text.names import name_key
 from generator.text.venues import MEETING, venue_of
-
-
-def paper_path(paper_id: str) -> str:
-    """The output path of a paper's page."""
-    return f"{PAPER_ROOT}/{paper_id}/index.html"
 
 
 class VersionRow(NamedTuple):

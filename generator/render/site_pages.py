@@ -16,6 +16,11 @@ Job = tuple[str, str]  # (template, profile slug or paper id, or "" for a site-w
 PAPER_ROOT = "papers"  # paper pages are papers/<id>/index.html
 
 
+def paper_path(paper_id: str) -> str:
+    """The output path of a paper's page."""
+    return f"{PAPER_ROOT}/{paper_id}/index.html"
+
+
 NOT_IN_SITEMAP = ("404.html", "sitemap.xml")  # and the feeds
 
 
@@ -32,7 +37,7 @@ def page_jobs(site: Site) -> dict[str, Job]:
         jobs[f"{profile.slug}/index.html"] = ("profile.html", profile.slug)
         jobs[f"{profile.slug}/feed.xml"] = ("feed.xml", profile.slug)
     for paper in site.paged_papers:
-        jobs[f"{PAPER_ROOT}/{paper.id}/index.html"] = ("paper.html", paper.id)
+        jobs[paper_path(paper.id)] = ("paper.html", paper.id)
     jobs["report.html"] = ("report.html", "")
     jobs["404.html"] = ("404.html", "")
     if site.site_url:
