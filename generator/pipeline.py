@@ -158,9 +158,7 @@ class Stages:
 
     def resolve(self, overrides: list[Override], dedupe: DedupeResult) -> Resolution:
         """The papers.yaml overrides attached to the clusters they name."""
-        resolution = resolve(overrides, dedupe.clusters, plain_ids)
-        resolution.related = [(decision.left, decision.right) for decision in dedupe.related]
-        return resolution
+        return resolve_overrides(overrides, dedupe)
 
     def merge(
         self, config: SiteConfig, catalog: Catalog, docs: list[SourceDoc], resolution: Resolution, bios: dict[str, str]
@@ -179,6 +177,16 @@ class Stages:
     def write(self, files: OutputFiles, staging: Staging) -> None:
         """Finish the staging folder and swap it in for the output folder."""
         write_site(files, staging)
+
+
+def resolve_overrides(
+    overrides: list[Override], dedupe: DedupeResult, identified: list[int] | None = None
+) -> Resolution:
+    """The overrides resolved against the clusters (``identified``: the clusters giving an
+    identifier, when already known), with the pairs dedupe judged versions of one work."""
+    resolution = resolve(overrides, dedupe.clusters, plain_ids, identified)
+    resolution.related = [(decision.left, decision.right) for decision in dedupe.related]
+    return resolution
 
 
 def plain_ids(clusters: list[Cluster]) -> list[str]:

@@ -30,11 +30,11 @@ from generator.incremental.merge import MergeMemo, RememberedPapers
 from generator.incremental.pages import PageCache, PageReuse, ReusingSiteWriter
 from generator.incremental.template_cache import template_cache
 from generator.merge import merge_site
-from generator.merge.overrides import Override, Resolution, gives_identifier, resolve
+from generator.merge.overrides import Override, Resolution, gives_identifier
 from generator.model import Cluster, DedupeResult, Site, SourceDoc
 from generator.output.files import Content, OutputFiles
 from generator.output.staging import Staging, discard, write_site
-from generator.pipeline import BuildOptions, Stages, plain_ids, shown_path
+from generator.pipeline import BuildOptions, Stages, resolve_overrides, shown_path
 from generator.render import Rendered, render_site
 from generator.render.environment import Renderer, asset_dir
 from generator.sources.catalog import Catalog
@@ -165,9 +165,7 @@ class IncrementalStages(Stages):
         last = self.resolved
         if last is not None and last[0] is dedupe and last[1] == overrides:
             return last[2]
-        identified = self._identified_clusters(dedupe.clusters)
-        resolution = resolve(overrides, dedupe.clusters, plain_ids, identified)
-        resolution.related = [(decision.left, decision.right) for decision in dedupe.related]
+        resolution = resolve_overrides(overrides, dedupe, self._identified_clusters(dedupe.clusters))
         self.resolved = (dedupe, overrides, resolution)
         return resolution
 
