@@ -217,18 +217,21 @@ def _join(
         notes.append(
             f"{OVERRIDES_FILE}:{constraint.line} makes one paper of {', '.join(str(g[0].location) for g in groups)}"
         )
+    result, after = union_clusters(clusters, forest)
+    apart_after = {(min(after[left], after[right]), max(after[left], after[right])) for left, right in apart}
+    return Applied(result, notes, apart_after)
+
+
+def union_clusters(clusters: list[Cluster], forest: Forest) -> tuple[list[Cluster], list[int]]:
+    """The clusters each tree of ``forest`` joins, made one (entries and decisions together; the
+    clusters, and the entries in each, in source order), and each given cluster's new index."""
     merged: dict[int, Cluster] = {}
     for index, cluster in enumerate(clusters):
         target = merged.setdefault(forest.find(index), Cluster([], []))
         target.entries += cluster.entries
         target.decisions += cluster.decisions
-    result = sorted(merged.values(), key=lambda cluster: min(entry.location for entry in cluster.entries))
-    for cluster in result:
-        cluster.entries.sort(key=lambda entry: entry.location)
-    after = {id(entry): index for index, cluster in enumerate(result) for entry in cluster.entries}
-    apart_after = {
-        (min(pair), max(pair))
-        for left, right in apart
-        for pair in [(after[id(clusters[left].entries[0])], after[id(clusters[right].entries[0])])]
-    }
-    return Applied(result, notes, apart_after)
+    roots = sorted(merged, key=lambda root: min(entry.location for entry in merged[root].entries))
+    for root in roots:
+        merged[root].entries.sort(key=lambda entry: entry.location)
+    place = {root: number for number, root in enumerate(roots)}
+    return [merged[root] for root in roots], [place[forest.find(index)] for index in range(len(clusters))]

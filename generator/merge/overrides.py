@@ -25,7 +25,7 @@ from typing import Any
 from generator.config.yamlfile import Located, check_keys, parse_yaml, suggest
 from generator.dedupe.clustering import Forest
 from generator.errors import Problem, fail_if_any
-from generator.merge.constraints import KINDS, Constraint, apply_constraints, parse_constraint
+from generator.merge.constraints import KINDS, Constraint, apply_constraints, parse_constraint, union_clusters
 from generator.model import Cluster, Location
 from generator.text.identifiers import is_category, normalize_arxiv, normalize_category, normalize_doi
 from generator.text.normalize import ascii_fold, clean_text, collapse_whitespace
@@ -251,8 +251,8 @@ def resolve(
     notes: list[str] = []
     apart: set[tuple[int, int]] = set()
     if constraints := [override.constraint for override in overrides if override.constraint is not None]:
-        folded = _searchable(clusters)
-        applied = apply_constraints(constraints, clusters, paper_ids(clusters), _finder(folded), problems)
+        find = functools.partial(_holding, searchable=_searchable(clusters))
+        applied = apply_constraints(constraints, clusters, paper_ids(clusters), find, problems)
         fail_if_any(problems)
         clusters, notes, apart, identified = applied.clusters, applied.notes, applied.apart, None
     attached: dict[int, list[Override]] = defaultdict(list)
@@ -273,16 +273,6 @@ def resolve(
     fail_if_any([problem for found in resolution.overrides.values() for problem in _set_twice(found)])
     resolution.joins[:0] = notes
     return resolution
-
-
-def _finder(searchable: list[str]) -> Callable[[str], list[int]]:
-    """Which clusters (by their folded titles and abstracts) hold a phrase."""
-
-    def find(phrase: str) -> list[int]:
-        folded = _fold(phrase)
-        return [index for index, text in enumerate(searchable) if folded in text]
-
-    return find
 
 
 def _set_twice(overrides: list[Override]) -> list[Problem]:
@@ -307,8 +297,13 @@ def _set_twice(overrides: list[Override]) -> list[Problem]:
 def _candidates(override: Override, searchable: Callable[[], list[str]], ids: Callable[[], list[str]]) -> list[int]:
     if override.id:
         return [index for index, paper_id in enumerate(ids()) if paper_id == override.id]
-    phrase = _fold(override.match)
-    return [index for index, text in enumerate(searchable()) if phrase in text]
+    return _holding(override.match, searchable())
+
+
+def _holding(phrase: str, searchable: list[str]) -> list[int]:
+    """The clusters (by their folded titles and abstracts) that hold ``phrase``."""
+    folded = _fold(phrase)
+    return [index for index, text in enumerate(searchable) if folded in text]
 
 
 def _searchable(clusters: list[Cluster]) -> list[str]:
@@ -367,18 +362,11 @@ def _join_by_identifier(
                 )
     if not joins:  # the usual case: dedupe already joined every shared identifier
         return Resolution(list(clusters), dict(attached), joins)
-    merged: dict[int, Cluster] = {}
-    overrides: dict[int, list[Override]] = defaultdict(list)
-    for index, cluster in enumerate(clusters):
-        root = forest.find(index)
-        target = merged.setdefault(root, Cluster([], []))
-        target.entries += cluster.entries
-        target.decisions += cluster.decisions
-        overrides[root] += attached.get(index, [])
-    roots = sorted(merged, key=lambda root: min(e.location for e in merged[root].entries))
-    for root in roots:
-        merged[root].entries.sort(key=lambda e: e.location)
-    return Resolution([merged[root] for root in roots], {i: overrides[root] for i, root in enumerate(roots)}, joins)
+    merged, after = union_clusters(clusters, forest)
+    overrides: dict[int, list[Override]] = {index: [] for index in range(len(merged))}
+    for index, new_index in enumerate(after):
+        overrides[new_index] += attached.get(index, [])
+    return Resolution(merged, overrides, joins)
 
 
 def _identifiers(cluster: Cluster, overrides: list[Override]) -> set[str]:
