@@ -79,9 +79,12 @@ def page_url(site: Site, path: str) -> str:
     return site.site_url + path.removesuffix("index.html")
 
 
-def base_context(site: Site, path: str, page_title: str, description: str, og_type: str = "website") -> dict[str, Any]:
-    """What every page needs: titles, description, link prefix to the site root, address for sharing."""
-    root = "../" * path.count("/")
+def base_context(
+    site: Site, path: str, page_title: str, description: str, og_type: str = "website", root: str | None = None
+) -> dict[str, Any]:
+    """What every page needs: titles, description, link prefix to the site root (``root``: when not
+    the way up from ``path``), address for sharing."""
+    root = "../" * path.count("/") if root is None else root
     return {
         "site_title": site.title,
         "root": root,
@@ -128,11 +131,8 @@ def counted(number: int, noun: str) -> str:
 
 def not_found_context(site: Site) -> dict[str, Any]:
     """The 404 page is served at any depth, so its links are absolute, under ``base_url``."""
-    return base_context(site, "404.html", f"Page not found · {site.title}", "This page does not exist.") | {
-        "root": site.base_url,
-        "feed": {"href": site.base_url + "feed.xml", "title": f"{site.title}: newest papers"},
-        "canonical": "",
-    }
+    title = f"Page not found · {site.title}"
+    return base_context(site, "404.html", title, "This page does not exist.", root=site.base_url) | {"canonical": ""}
 
 
 def report_context(site: Site, report: dict[str, Any], blocks: ReportBlocks) -> dict[str, Any]:
